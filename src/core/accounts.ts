@@ -1,0 +1,157 @@
+/**
+ * Signed-in gateway accounts. Metadata (URL, user id, names) lives in a state store (VS Code's
+ * globalState); every credential lives only in a secret store (VS Code's SecretStorage).
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import { Emitter } from './emitter';
+import { registerSecret } from './redact';
+
+export type AuthKind = 'accessToken' | 'session' | 'key';
+export type GatewayFlavor = 'new-api' | 'one-api';
+
+export interface AccountMeta {
+  id: string;
+  baseUrl: string;
+  authKind: AuthKind;
+  flavor: GatewayFlavor;
+  userId?: number;
+  username?: string;
+  displayName?: string;
+  systemName?: string;
+  /** Last four characters of the key, for key-only accounts: enough to tell keys apart, useless to an attacker. */
+  keyTail?: string;
+  addedAt: number;
+}
+
+const credentialSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('accessToken'), accessToken: z.string().check(z.minLength(1)) }),
+  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
+  z.object({ kind: z.literal('key'), apiKey: z.string().check(z.minLength(1)) }),
+]);
+export type AccountCredential = z.infer<typeof credentialSchema>;
+
+/** The subset of vscode.Memento we use. */
+export interface StateStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+/** The subset of vscode.SecretStorage we use. */
+export interface SecretStore {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
+
+const ACCOUNTS_KEY = 'tokaify.accounts';
+const ACTIVE_KEY = 'tokaify.activeAccount';
+const credentialKey = (id: string) => `tokaify.account.${id}.credential`;
+/** Prefix of every secret that belongs to one account (credential, revealed keys…), so sign-out can remove all. */
+export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
+
+export function accountId(baseUrl: string, identity: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${identity}`).digest('hex').slice(0, 16);
+}
+
+export function accountLabel(meta: AccountMeta): string {
+  const host = hostOf(meta.baseUrl);
+  if (meta.authKind === 'key') return `API key …${meta.keyTail ?? ''} @ ${host}`;
+  return `${meta.displayName || meta.username || `user ${meta.userId}`} @ ${host}`;
+}
+
+export class AccountStore {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  list(): AccountMeta[] {
+    return this.state.get<AccountMeta[]>(ACCOUNTS_KEY) ?? [];
+  }
+
+  get(id: string): AccountMeta | undefined {
+    return this.list().find((a) => a.id === id);
+  }
+
+  active(): AccountMeta | undefined {
+    const accounts = this.list();
+    const activeId = this.state.get<string>(ACTIVE_KEY);
+    return accounts.find((a) => a.id === activeId) ?? accounts[0];
+  }
+
+  /** Adds or replaces an account and makes it active. Nothing is half-saved: a failed metadata write removes the secret again. */
+  async save(meta: AccountMeta, credential: AccountCredential): Promise<void> {
+    await this.secrets.store(credentialKey(meta.id), JSON.stringify(credential));
+    try {
+      const others = this.list().filter((a) => a.id !== meta.id);
+      await this.state.update(ACCOUNTS_KEY, [...others, meta]);
+      await this.state.update(ACTIVE_KEY, meta.id);
+    } catch (error) {
+      if (!this.get(meta.id)) await this.secrets.delete(credentialKey(meta.id));
+      throw error;
+    }
+    this.changed.fire();
+  }
+
+  async setActive(id: string): Promise<void> {
+    if (!this.get(id)) throw new Error(`No account ${id}.`);
+    await this.state.update(ACTIVE_KEY, id);
+    this.changed.fire();
+  }
+
+  async credential(id: string): Promise<AccountCredential | undefined> {
+    const raw = await this.secrets.get(credentialKey(id));
+    if (!raw) return undefined;
+    const parsed = credentialSchema.safeParse(safeJson(raw));
+    if (!parsed.success) {
+      // A corrupt entry would fail forever; drop it so the user is asked to sign in again.
+      await this.secrets.delete(credentialKey(id));
+      return undefined;
+    }
+    const c = parsed.data;
+    registerSecret(c.kind === 'accessToken' ? c.accessToken : c.kind === 'session' ? c.cookie : c.apiKey);
+    return c;
+  }
+
+  /** Secret names owned by an account beyond its credential (revealed keys…), recorded by their writers. */
+  async storeAccountSecret(id: string, name: string, value: string): Promise<void> {
+    registerSecret(value);
+    await this.secrets.store(`${accountSecretPrefix(id)}${name}`, value);
+    const names = new Set(this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? []);
+    if (!names.has(name)) await this.state.update(`${ACCOUNTS_KEY}.${id}.secrets`, [...names, name]);
+  }
+
+  async accountSecret(id: string, name: string): Promise<string | undefined> {
+    return this.secrets.get(`${accountSecretPrefix(id)}${name}`);
+  }
+
+  /** Sign-out: removes the account and every secret it owns. */
+  async remove(id: string): Promise<void> {
+    const names = this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? [];
+    await Promise.all([credentialKey(id), ...names.map((n) => `${accountSecretPrefix(id)}${n}`)].map((k) => this.secrets.delete(k)));
+    await this.state.update(`${ACCOUNTS_KEY}.${id}.secrets`, undefined);
+    const remaining = this.list().filter((a) => a.id !== id);
+    await this.state.update(ACCOUNTS_KEY, remaining);
+    if (this.state.get<string>(ACTIVE_KEY) === id) await this.state.update(ACTIVE_KEY, remaining[0]?.id);
+    this.changed.fire();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Client for the console API (`/api/*`) of new-api and one-api. It returns parsed data or throws a
+ * GatewayError; it branches on HTTP status and `success`, never on message text (which is often Chinese).
+ */
+
+import { GatewayError } from './errors';
+import type { HttpClient, Method } from './http';
+import {
+  envelopeSchema, groupsSchema, login2faSchema, loginUserSchema, modelNamesSchema, parseOrThrow, statusSchema, userSelfSchema,
+  type GatewayStatus, type UserGroups, type UserSelf,
+} from './schemas';
+import { explainServerMessage } from './serverMessages';
+
+export type ConsoleAuth =
+  | { kind: 'accessToken'; userId: number; accessToken: string }
+  | { kind: 'session'; userId: number; cookie: string };
+
+export type LoginResult =
+  | { kind: 'signedIn'; userId: number; username: string; displayName?: string; cookie: string }
+  | { kind: 'needs2fa'; cookie: string };
+
+interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Extra headers, e.g. a pending-2FA cookie. */
+  headers?: Record<string, string>;
+  auth?: boolean;
+}
+
+export class ConsoleClient {
+  constructor(
+    private readonly http: HttpClient,
+    readonly baseUrl: string,
+    private readonly auth?: ConsoleAuth,
+  ) {}
+
+  async status(signal?: AbortSignal): Promise<GatewayStatus> {
+    const { data } = await this.call('GET', '/api/status', { signal, auth: false });
+    return parseOrThrow(statusSchema, data, 'GET /api/status', 'data');
+  }
+
+  async self(signal?: AbortSignal): Promise<UserSelf> {
+    const { data } = await this.call('GET', '/api/user/self', { signal });
+    return parseOrThrow(userSelfSchema, data, 'GET /api/user/self', 'data');
+  }
+
+  async groups(signal?: AbortSignal): Promise<UserGroups> {
+    const { data } = await this.call('GET', '/api/user/self/groups', { signal });
+    return parseOrThrow(groupsSchema, data, 'GET /api/user/self/groups', 'data');
+  }
+
+  async models(signal?: AbortSignal): Promise<string[]> {
+    const { data } = await this.call('GET', '/api/user/models', { signal });
+    return parseOrThrow(modelNamesSchema, data, 'GET /api/user/models', 'data') ?? [];
+  }
+
+  /** Password login. The password is sent once and never kept; the session cookie is the credential. */
+  async login(username: string, password: string, signal?: AbortSignal): Promise<LoginResult> {
+    const { data, message, cookie } = await this.call('POST', '/api/user/login', { body: { username, password }, signal, auth: false });
+    if (login2faSchema.safeParse(data).success) {
+      if (!cookie) throw new GatewayError('badResponse', 'The gateway asked for a two-factor code but set no session cookie.');
+      return { kind: 'needs2fa', cookie };
+    }
+    const user = parseOrThrow(loginUserSchema, data, 'POST /api/user/login', 'data');
+    if (!cookie) throw new GatewayError('badResponse', `The gateway accepted the password but set no session cookie (${message || 'no message'}).`);
+    return { kind: 'signedIn', userId: user.id, username: user.username, displayName: user.display_name ?? undefined, cookie };
+  }
+
+  async login2fa(pendingCookie: string, code: string, signal?: AbortSignal): Promise<LoginResult & { kind: 'signedIn' }> {
+    const { data, cookie } = await this.call('POST', '/api/user/login/2fa', {
+      body: { code }, signal, auth: false, headers: { cookie: pendingCookie },
+    });
+    const user = parseOrThrow(loginUserSchema, data, 'POST /api/user/login/2fa', 'data');
+    return { kind: 'signedIn', userId: user.id, username: user.username, displayName: user.display_name ?? undefined, cookie: cookie ?? pendingCookie };
+  }
+
+  private authHeaders(): Record<string, string> {
+    if (!this.auth) throw new GatewayError('unauthorized', 'Not signed in to this gateway.');
+    // `New-Api-User` must equal the signed-in id on new-api for cookie and token auth alike; one-api ignores it.
+    const headers: Record<string, string> = { 'New-Api-User': String(this.auth.userId) };
+    if (this.auth.kind === 'accessToken') headers.authorization = `Bearer ${this.auth.accessToken}`;
+    else headers.cookie = this.auth.cookie;
+    return headers;
+  }
+
+  private async call(method: Method, path: string, options: CallOptions = {}): Promise<{ data: unknown; message: string; cookie?: string }> {
+    const what = `${method} ${path}`;
+    const headers = { ...(options.auth === false ? {} : this.authHeaders()), ...options.headers };
+    const response = await this.http.send({ method, url: this.baseUrl + path, headers, body: options.body, signal: options.signal });
+    const json = tryJson(response.text);
+    const serverMessage = messageOf(json);
+    const detail = { status: response.status, url: this.baseUrl + path, serverMessage };
+    const said = serverMessage ? ` The server said: "${explainServerMessage(serverMessage)}".` : '';
+    switch (true) {
+      case response.status === 429:
+        throw new GatewayError('rateLimited', `The gateway is rate-limiting ${what}. Wait a few minutes, then try again.`, detail);
+      case response.status === 401:
+        throw new GatewayError('unauthorized', `The gateway did not accept the credentials for ${what}.${said}`, detail);
+      case response.status === 403:
+        throw new GatewayError('forbidden', `The gateway refused ${what}.${said}`, detail);
+      case response.status === 404:
+        throw new GatewayError('notFound', `The gateway has no ${what} route: it may be an older version, or not a new-api / one-api gateway.`, detail);
+      case response.status >= 500:
+        throw new GatewayError('server', `The gateway had an internal error (${response.status}) on ${what}. Try again later.`, detail);
+      case response.status < 200 || response.status >= 300:
+        throw new GatewayError('notGateway', `Unexpected HTTP ${response.status} from ${what}.`, detail);
+    }
+    if (json === undefined) {
+      const looksHtml = /^\s*</.test(response.text);
+      throw new GatewayError(
+        looksHtml ? 'notGateway' : 'badResponse',
+        looksHtml
+          ? `${what} answered with a web page, not JSON: this address is not a new-api / one-api gateway (or a proxy is in between).`
+          : `${what} answered with malformed JSON. The gateway or a proxy in between may be broken; try again.`,
+        detail,
+      );
+    }
+    const envelope = parseOrThrow(envelopeSchema, json, what);
+    if (!envelope.success) {
+      throw new GatewayError('rejected', `The gateway refused ${what}: ${explainServerMessage(envelope.message ?? '') || 'no reason given'}.`, detail);
+    }
+    return { data: envelope.data, message: envelope.message ?? '', cookie: sessionCookie(response.headers['set-cookie']) };
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function messageOf(json: unknown): string | undefined {
+  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string' && json.message) return json.message;
+  return undefined;
+}
+
+/** Keeps only `session=…` from Set-Cookie: the attributes are for browsers. */
+export function sessionCookie(setCookie: string | undefined): string | undefined {
+  const match = setCookie && /(?:^|[,;]\s*)(session=[^;,\s]+)/.exec(setCookie);
+  return match ? match[1] : undefined;
+}
+

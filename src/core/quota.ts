@@ -1,0 +1,43 @@
+/** Quota is an internal unit (500,000 per USD by default); people see it the way the gateway's own console shows it. */
+import type { GatewayStatus } from './schemas';
+
+export const DEFAULT_QUOTA_PER_UNIT = 500_000;
+
+export interface QuotaDisplay {
+  type: 'USD' | 'CNY' | 'TOKENS' | 'CUSTOM';
+  quotaPerUnit: number;
+  usdExchangeRate: number;
+  customSymbol: string;
+  customRate: number;
+}
+
+export function quotaDisplayOf(status: GatewayStatus | undefined): QuotaDisplay {
+  const declared = status?.quota_display_type?.toUpperCase();
+  // one-api has no quota_display_type: only display_in_currency (USD) or raw tokens.
+  const type =
+    declared === 'USD' || declared === 'CNY' || declared === 'TOKENS' || declared === 'CUSTOM'
+      ? declared
+      : status?.display_in_currency === false ? 'TOKENS' : 'USD';
+  return {
+    type,
+    quotaPerUnit: status?.quota_per_unit ?? DEFAULT_QUOTA_PER_UNIT,
+    usdExchangeRate: status?.usd_exchange_rate ?? 7.3,
+    customSymbol: status?.custom_currency_symbol ?? '¤',
+    customRate: status?.custom_currency_exchange_rate ?? 1,
+  };
+}
+
+export function formatQuota(quota: number, display: QuotaDisplay): string {
+  if (display.type === 'TOKENS') return `${Math.round(quota).toLocaleString('en-US')} tokens`;
+  const usd = quota / display.quotaPerUnit;
+  if (display.type === 'CNY') return `¥${(usd * display.usdExchangeRate).toFixed(2)}`;
+  if (display.type === 'CUSTOM') return `${display.customSymbol}${(usd * display.customRate).toFixed(2)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** Converts an amount typed in the display unit back to quota units (for quota caps). */
+export function toQuota(amount: number, display: QuotaDisplay): number {
+  if (display.type === 'TOKENS') return Math.round(amount);
+  const rate = display.type === 'CNY' ? display.usdExchangeRate : display.type === 'CUSTOM' ? display.customRate : 1;
+  return Math.round((amount / rate) * display.quotaPerUnit);
+}

@@ -1,0 +1,48 @@
+/** Client for the OpenAI-compatible relay (`/v1/*`) authenticated by an `sk-` key. */
+import { GatewayError } from './errors';
+import type { HttpClient } from './http';
+import { parseOrThrow, relayErrorSchema, relayModelsSchema } from './schemas';
+import { explainServerMessage } from './serverMessages';
+
+export class RelayClient {
+  constructor(
+    private readonly http: HttpClient,
+    readonly baseUrl: string,
+    private readonly key: string,
+  ) {}
+
+  /** The cheapest check that a key works: costs no quota. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    const url = `${this.baseUrl}/v1/models`;
+    const response = await this.http.send({ method: 'GET', url, headers: { authorization: `Bearer ${this.key}` }, signal });
+    const json = tryJson(response.text);
+    if (response.status !== 200) throw relayError(response.status, json, url);
+    if (json === undefined) {
+      throw new GatewayError(/^\s*</.test(response.text) ? 'notGateway' : 'badResponse',
+        `GET /v1/models did not answer with JSON: ${/^\s*</.test(response.text) ? 'this address is not an OpenAI-compatible gateway' : 'the reply is malformed'}.`,
+        { status: 200, url });
+    }
+    return parseOrThrow(relayModelsSchema, json, 'GET /v1/models').data.map((m) => m.id);
+  }
+}
+
+export function relayError(status: number, json: unknown, url: string): GatewayError {
+  const parsed = relayErrorSchema.safeParse(json);
+  const serverMessage = parsed.success ? parsed.data.error.message : undefined;
+  const said = serverMessage ? ` The gateway said: "${explainServerMessage(serverMessage)}".` : '';
+  const detail = { status, url, serverMessage };
+  if (status === 401) return new GatewayError('unauthorized', `The API key was not accepted (401).${said}`, detail);
+  if (status === 403) return new GatewayError('forbidden', `The API key is not allowed to do this (403).${said}`, detail);
+  if (status === 429) return new GatewayError('rateLimited', `The gateway is rate-limiting this key (429).${said}`, detail);
+  if (status === 404) return new GatewayError('notFound', `${url} does not exist on this gateway (404).${said}`, detail);
+  if (status >= 500) return new GatewayError('server', `The gateway failed with HTTP ${status}.${said}`, detail);
+  return new GatewayError('rejected', `The gateway answered HTTP ${status}.${said}`, detail);
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * zod schemas for every gateway response we read. Unknown fields are ignored (servers add fields
+ * between versions); a missing or mistyped field we rely on is a clear error naming it.
+ * `zod/mini` has the same checks as classic zod at a twentieth of the bundle size.
+ */
+import * as z from 'zod/mini';
+import { GatewayError } from './errors';
+
+export const envelopeSchema = z.object({
+  success: z.boolean(),
+  message: z.nullish(z.string()),
+  data: z.optional(z.unknown()),
+});
+
+export const statusSchema = z.object({
+  version: z.nullish(z.string()),
+  system_name: z.nullish(z.string()),
+  server_address: z.nullish(z.string()),
+  quota_per_unit: z.nullish(z.number().check(z.positive())),
+  display_in_currency: z.nullish(z.boolean()),
+  quota_display_type: z.nullish(z.string()),
+  usd_exchange_rate: z.nullish(z.number()),
+  custom_currency_symbol: z.nullish(z.string()),
+  custom_currency_exchange_rate: z.nullish(z.number()),
+  turnstile_check: z.nullish(z.boolean()),
+  top_up_link: z.nullish(z.string()),
+  docs_link: z.nullish(z.string()),
+});
+export type GatewayStatus = z.infer<typeof statusSchema>;
+
+export const userSelfSchema = z.object({
+  id: z.int(),
+  username: z.string(),
+  display_name: z.nullish(z.string()),
+  role: z.nullish(z.int()),
+  status: z.nullish(z.int()),
+  email: z.nullish(z.string()),
+  group: z.nullish(z.string()),
+  quota: z.number(),
+  used_quota: z.number(),
+  request_count: z.nullish(z.number()),
+});
+export type UserSelf = z.infer<typeof userSelfSchema>;
+
+export const loginUserSchema = z.object({
+  id: z.int(),
+  username: z.string(),
+  display_name: z.nullish(z.string()),
+});
+export const login2faSchema = z.object({ require_2fa: z.literal(true) });
+
+export const groupsSchema = z.record(z.string(), z.object({ ratio: z.union([z.number(), z.string()]), desc: z.nullish(z.string()) }));
+export type UserGroups = z.infer<typeof groupsSchema>;
+
+export const modelNamesSchema = z.nullable(z.array(z.string()));
+
+/** `GET /v1/models`: OpenAI list shape (new-api adds `success`, one-api does not). */
+export const relayModelsSchema = z.object({
+  data: z.array(z.object({ id: z.string(), owned_by: z.nullish(z.string()) })),
+});
+
+/** Relay errors: OpenAI shape, Anthropic shape, and TokModel's numeric code. */
+export const relayErrorSchema = z.object({
+  type: z.optional(z.string()),
+  error: z.object({
+    message: z.string(),
+    type: z.nullish(z.string()),
+    code: z.nullish(z.union([z.string(), z.number()])),
+  }),
+});
+export type RelayErrorBody = z.infer<typeof relayErrorSchema>;
+
+/** Parses `value` or throws a GatewayError that names the offending field, e.g. `data.quota: expected number`. */
+export function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown, what: string, pathPrefix = ''): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  const field = [pathPrefix, ...path.map(String)].filter(Boolean).join('.') || '(the whole reply)';
+  const problem = issue?.code === 'invalid_type' ? `expected ${issue.expected}, got ${describe(valueAt(value, path))}` : (issue?.code ?? 'invalid').replace(/_/g, ' ');
+  throw new GatewayError('badResponse', `${what}: the gateway's reply has an unexpected shape at "${field}" (${problem}). It may be a different server or version.`);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 20))}` : typeof value;
+}

@@ -1,0 +1,175 @@
+import * as vscode from 'vscode';
+import type { AccountStore } from '../../core/accounts';
+import { hostLabel, normalizeBaseUrl } from '../../core/baseUrl';
+import { errorMessage, isGatewayError } from '../../core/errors';
+import type { HttpClient } from '../../core/http';
+import {
+  normalizeApiKey, probeGateway, signInWithAccessToken, signInWithKey, signInWithPassword, WHERE_TO_FIND_ACCESS_TOKEN,
+  type Probe, type SignInResult,
+} from '../../core/signIn';
+import type { Log } from '../log';
+
+export type SignInMethod = 'accessToken' | 'password' | 'key';
+
+/** Arguments for scripted use (tests, the demo's auto sign-in, "sign in again" rows). Missing values are asked for. */
+export interface AddGatewayArgs {
+  baseUrl?: string;
+  method?: SignInMethod;
+  userId?: number;
+  accessToken?: string;
+  username?: string;
+  password?: string;
+  twoFactorCode?: string;
+  apiKey?: string;
+  /** Accept plain http to a non-loopback host without asking. */
+  allowInsecure?: boolean;
+}
+
+export type AddGatewayOutcome = { ok: true; accountId: string; label: string } | { ok: false; error: string } | { ok: false; cancelled: true };
+
+export const PRESETS = [
+  { label: 'Tokaify', url: 'https://api.tokaify.com' },
+  { label: 'TokModel', url: 'https://tokmodel.com' },
+] as const;
+
+const TITLE = 'Add Gateway';
+const cancelled: AddGatewayOutcome = { ok: false, cancelled: true };
+
+export async function addGateway(accounts: AccountStore, http: HttpClient, log: Log, args: AddGatewayArgs = {}): Promise<AddGatewayOutcome> {
+  const baseUrl = await resolveBaseUrl(args);
+  if (!baseUrl) return cancelled;
+
+  let probe: Probe | undefined;
+  try {
+    probe = await withProgress(`Connecting to ${hostLabel(baseUrl)}…`, (signal) => probeGateway(http, baseUrl, signal));
+  } catch (error) {
+    if (isGatewayError(error, 'cancelled')) return cancelled;
+    // A key may still work against a relay-only endpoint; every other method needs the console.
+    if (args.method !== 'key') return fail(log, `Could not connect to ${baseUrl}. ${errorMessage(error)}`);
+  }
+
+  const method = args.method ?? (await pickMethod());
+  if (!method) return cancelled;
+
+  let result: SignInResult | undefined;
+  try {
+    result = await signIn(http, baseUrl, probe, method, args);
+  } catch (error) {
+    if (isGatewayError(error, 'cancelled')) return cancelled;
+    return fail(log, errorMessage(error));
+  }
+  if (!result) return cancelled;
+
+  await accounts.save(result.meta, result.credential);
+  const who = result.meta.authKind === 'key' ? `API key …${result.meta.keyTail}` : result.meta.displayName || result.meta.username || `user ${result.meta.userId}`;
+  log.info(`Signed in to ${baseUrl} as ${who} (${result.meta.authKind}, ${result.meta.flavor}).`);
+  void vscode.window.showInformationMessage(`Signed in to ${hostLabel(baseUrl)} as ${who}.`);
+  return { ok: true, accountId: result.meta.id, label: who };
+}
+
+async function signIn(http: HttpClient, baseUrl: string, probe: Probe | undefined, method: SignInMethod, args: AddGatewayArgs): Promise<SignInResult | undefined> {
+  if (method === 'key') {
+    const raw = args.apiKey ?? (await input({
+      prompt: 'API key (the full sk-… secret from the console\'s token list)', password: true, placeHolder: 'sk-…',
+      validateInput: (v) => (normalizeApiKey(v).ok ? undefined : 'Paste the full "sk-…" secret.'),
+    }));
+    if (raw === undefined) return undefined;
+    const key = normalizeApiKey(raw);
+    if (!key.ok) throw new Error(key.error);
+    return withProgress('Checking the key…', (signal) => signInWithKey(http, baseUrl, probe, key.key, signal));
+  }
+  if (!probe) return undefined;
+  if (method === 'accessToken') {
+    const userIdText = args.userId !== undefined ? String(args.userId) : await input({
+      prompt: 'User ID (a number, shown in the console under Personal Settings)', placeHolder: 'e.g. 1',
+      validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'The user ID is a whole number, such as 1.'),
+    });
+    if (userIdText === undefined) return undefined;
+    const accessToken = args.accessToken ?? (await input({
+      prompt: `Access token. ${WHERE_TO_FIND_ACCESS_TOKEN}`, password: true,
+      validateInput: (v) => (v.trim().length >= 8 ? undefined : 'Paste the access token from Personal Settings.'),
+    }));
+    if (accessToken === undefined) return undefined;
+    return withProgress('Signing in…', (signal) => signInWithAccessToken(http, baseUrl, probe, Number(userIdText.trim()), accessToken.trim(), signal));
+  }
+  const username = args.username ?? (await input({ prompt: 'User name or email' }));
+  if (username === undefined) return undefined;
+  const password = args.password ?? (await input({ prompt: 'Password (sent once to sign in, never stored)', password: true }));
+  if (password === undefined) return undefined;
+  const askCode = async () => args.twoFactorCode ?? input({
+    prompt: 'Two-factor code (6 digits from your authenticator app, or a backup code)',
+    validateInput: (v) => (v.trim().length >= 6 ? undefined : 'Enter the 6-digit code.'),
+  });
+  return withProgress('Signing in…', (signal) => signInWithPassword(http, baseUrl, probe, username.trim(), password, askCode, signal));
+}
+
+async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined> {
+  let raw = args.baseUrl;
+  if (raw === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        ...PRESETS.map((p) => ({ label: p.label, detail: p.url, url: p.url as string | undefined })),
+        { label: 'Custom URL…', detail: 'A self-hosted new-api or one-api gateway', url: undefined },
+      ],
+      { title: TITLE, placeHolder: 'Which gateway?', ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    raw = picked.url ?? (await input({
+      prompt: 'Gateway URL: the address of its web console or API, without /v1', placeHolder: 'https://gateway.example.com',
+      validateInput: (v) => {
+        const result = normalizeBaseUrl(v);
+        if (!result.ok) return result.error;
+        return result.value.notes.length
+          ? { message: `Will use ${result.value.baseUrl}. ${result.value.notes.join(' ')}`, severity: vscode.InputBoxValidationSeverity.Info }
+          : undefined;
+      },
+    }));
+    if (raw === undefined) return undefined;
+  }
+  const result = normalizeBaseUrl(raw);
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(result.error);
+    return undefined;
+  }
+  if (result.value.insecure && !args.allowInsecure) {
+    const choice = await vscode.window.showWarningMessage(
+      `${result.value.baseUrl} uses plain http: your access token and keys would cross the network unencrypted.`,
+      { modal: true, detail: 'Use https unless this gateway is on a network you trust.' },
+      'Use http Anyway',
+    );
+    if (choice !== 'Use http Anyway') return undefined;
+  }
+  return result.value.baseUrl;
+}
+
+async function pickMethod(): Promise<SignInMethod | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'Access token and user ID', description: 'recommended', detail: 'Full token management. Find both under Personal Settings in the console.', method: 'accessToken' as const },
+      { label: 'Username and password', detail: 'The password is sent once and never stored; two-factor codes are supported.', method: 'password' as const },
+      { label: 'API key only', detail: 'For an sk-… key without console access: status bar and agent setup work, token management does not.', method: 'key' as const },
+    ],
+    { title: `${TITLE}: Sign in with`, placeHolder: 'Sign in with', ignoreFocusOut: true },
+  );
+  return picked?.method;
+}
+
+function input(options: vscode.InputBoxOptions): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title: TITLE, ignoreFocusOut: true, ...options });
+}
+
+function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    return task(controller.signal);
+  });
+}
+
+function fail(log: Log, message: string): AddGatewayOutcome {
+  log.error(message);
+  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') log.show();
+  });
+  return { ok: false, error: message };
+}

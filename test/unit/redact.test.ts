@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { maskKey, redact, registerSecret } from '../../src/core/redact';
+
+describe('redact', () => {
+  const key = 'sk-test' + 'A1b2C3d4'.repeat(5) + 'Zz9y';
+
+  it('hides sk- keys wherever they appear, keeping only the last four characters', () => {
+    const out = redact(`using ${key} for "${key}"`);
+    assert.ok(!out.includes(key.slice(3, 20)));
+    assert.equal(out, 'using sk-…Zz9y for "sk-…Zz9y"');
+  });
+
+  it('hides Authorization, x-api-key and cookie values', () => {
+    const out = redact('authorization: Bearer abcdefgh12345 x-api-key=secretvalue123 cookie: session=MTc0abcdef');
+    assert.ok(!/abcdefgh12345|secretvalue123|MTc0abcdef/.test(out), out);
+    assert.match(out, /authorization: Bearer «redacted»/);
+  });
+
+  it('hides registered secrets that have no recognisable shape (access tokens)', () => {
+    registerSecret('demo-access-token-xyz');
+    assert.equal(redact('token demo-access-token-xyz failed'), 'token «redacted» failed');
+  });
+
+  it('masks keys for display', () => {
+    assert.equal(maskKey(key), `sk-test…Zz9y`);
+    assert.equal(maskKey('sk-short'), 'sk-…');
+  });
+});
