@@ -128,6 +128,12 @@ export class AccountStore {
     return this.secrets.get(`${accountSecretPrefix(id)}${name}`);
   }
 
+  async deleteAccountSecret(id: string, name: string): Promise<void> {
+    await this.secrets.delete(`${accountSecretPrefix(id)}${name}`);
+    const names = (this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? []).filter((n) => n !== name);
+    await this.state.update(`${ACCOUNTS_KEY}.${id}.secrets`, names);
+  }
+
   /** Sign-out: removes the account and every secret it owns. */
   async remove(id: string): Promise<void> {
     const names = this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? [];

@@ -19,7 +19,7 @@ export type LoginResult =
   | { kind: 'signedIn'; userId: number; username: string; displayName?: string; cookie: string }
   | { kind: 'needs2fa'; cookie: string };
 
-interface CallOptions {
+export interface CallOptions {
   body?: unknown;
   signal?: AbortSignal;
   /** Extra headers, e.g. a pending-2FA cookie. */
@@ -83,7 +83,8 @@ export class ConsoleClient {
     return headers;
   }
 
-  private async call(method: Method, path: string, options: CallOptions = {}): Promise<{ data: unknown; message: string; cookie?: string }> {
+  /** One console call: checks status and `success`, returns `data`. Used by the typed methods here and in tokenApi. */
+  async call(method: Method, path: string, options: CallOptions = {}): Promise<{ data: unknown; message: string; cookie?: string }> {
     const what = `${method} ${path}`;
     const headers = { ...(options.auth === false ? {} : this.authHeaders()), ...options.headers };
     const response = await this.http.send({ method, url: this.baseUrl + path, headers, body: options.body, signal: options.signal });

@@ -6,6 +6,19 @@ export const Commands = {
   refresh: 'tokaify.refresh',
   showLog: 'tokaify.showLog',
   openConsole: 'tokaify.openConsole',
+  createToken: 'tokaify.createToken',
+  editToken: 'tokaify.editToken',
+  enableToken: 'tokaify.enableToken',
+  disableToken: 'tokaify.disableToken',
+  deleteToken: 'tokaify.deleteToken',
+  copyKey: 'tokaify.copyKey',
+  copyConnectionString: 'tokaify.copyConnectionString',
+  openTokenInConsole: 'tokaify.openTokenInConsole',
+  loadMoreTokens: 'tokaify.loadMoreTokens',
+  loadAllTokens: 'tokaify.loadAllTokens',
+  filterTokens: 'tokaify.filterTokens',
+  clearTokenFilter: 'tokaify.clearTokenFilter',
+  sortTokens: 'tokaify.sortTokens',
 } as const;
 
 export const ContextKeys = {

@@ -4,19 +4,23 @@
  */
 import * as vscode from 'vscode';
 import { AccountStore } from '../core/accounts';
-import { AccountsTreeProvider } from './accountsTree';
+import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys } from './commandIds';
 import { openConsole, signOut, switchGateway } from './commands/accountCommands';
 import { addGateway, type AddGatewayArgs } from './commands/addGateway';
+import { TokenCommands } from './commands/tokenCommands';
+import { Gateways } from './gateways';
 import { HttpService } from './httpFactory';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
-import { scheduleAutoSignIn } from './autoSignIn';
+import { TokenTreeProvider, type TreeNode } from './tokenTree';
 
 /** What activate() returns: used by the extension-host tests to observe state, never to change it behind the UI's back. */
 export interface TokaifyApi {
   accounts: AccountStore;
-  tree: AccountsTreeProvider;
+  gateways: Gateways;
+  tree: TokenTreeProvider;
+  treeView: vscode.TreeView<TreeNode>;
   statusBar: StatusBar;
   log: Log;
   globalState: vscode.Memento;
@@ -27,29 +31,45 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const log = new Log();
   const http = new HttpService(log, version);
   const accounts = new AccountStore(context.globalState, context.secrets);
-  const tree = new AccountsTreeProvider(accounts, http, log);
+  const gateways = new Gateways(accounts, http);
+  const tree = new TokenTreeProvider(accounts, gateways, log);
+  const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
   const statusBar = new StatusBar(accounts);
+  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();
 
   const isArgs = (value: unknown): value is AddGatewayArgs => !!value && typeof value === 'object' && !('kind' in value);
+  const register = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
   context.subscriptions.push(
-    log, http, tree, statusBar,
-    vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree }),
+    log, http, tree, treeView, statusBar,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
-    vscode.commands.registerCommand(Commands.addGateway, (args?: unknown) => addGateway(accounts, http.client, log, isArgs(args) ? args : {})),
-    vscode.commands.registerCommand(Commands.switchGateway, (arg?) => switchGateway(accounts, arg)),
-    vscode.commands.registerCommand(Commands.signOut, (arg?, options?: { confirm?: boolean }) => signOut(accounts, arg, options)),
-    vscode.commands.registerCommand(Commands.openConsole, (arg?) => openConsole(accounts, arg)),
-    vscode.commands.registerCommand(Commands.refresh, () => tree.refresh()),
-    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    register(Commands.addGateway, (args?: unknown) => addGateway(accounts, http.client, log, isArgs(args) ? args : {})),
+    register(Commands.switchGateway, (arg?: unknown) => switchGateway(accounts, arg as never)),
+    register(Commands.signOut, (arg?: unknown, options?: { confirm?: boolean }) => signOut(accounts, arg as never, options)),
+    register(Commands.openConsole, (arg?: unknown) => openConsole(accounts, arg as never)),
+    register(Commands.refresh, () => tree.refresh()),
+    register(Commands.showLog, () => log.show()),
+    register(Commands.createToken, (arg?: unknown) => tokens.create(arg)),
+    register(Commands.editToken, (arg?: unknown) => tokens.edit(arg)),
+    register(Commands.enableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(true, arg, many)),
+    register(Commands.disableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(false, arg, many)),
+    register(Commands.deleteToken, (arg?: unknown, many?: unknown, options?: { confirm?: boolean }) => tokens.delete(arg, many, options)),
+    register(Commands.copyKey, (arg?: unknown) => tokens.copyKey(arg)),
+    register(Commands.copyConnectionString, (arg?: unknown) => tokens.copyConnectionString(arg)),
+    register(Commands.openTokenInConsole, (arg?: unknown) => tokens.openInConsole(arg)),
+    register(Commands.loadMoreTokens, (arg?: unknown) => tokens.loadMore(arg)),
+    register(Commands.loadAllTokens, (arg?: unknown) => tokens.loadAll(arg)),
+    register(Commands.filterTokens, (arg?: unknown) => tokens.filter(arg)),
+    register(Commands.clearTokenFilter, (arg?: unknown) => tokens.clearFilter(arg)),
+    register(Commands.sortTokens, (arg?: unknown) => tokens.sort(arg)),
   );
   scheduleAutoSignIn(accounts, log);
   log.info(`Tokaify ${version} activated.`);
-  return { accounts, tree, statusBar, log, globalState: context.globalState };
+  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState };
 }
 
 export function deactivate(): void {

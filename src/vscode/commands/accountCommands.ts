@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
-import type { TreeNode } from '../accountsTree';
+import type { TreeNode } from '../tokenTree';
 import { Commands } from '../commandIds';
 
 /** Accepts a tree row, an account id (scripted use) or nothing (then the user picks). */

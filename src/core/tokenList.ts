@@ -1,0 +1,151 @@
+/**
+ * The tokens of one account as the tree shows them: loaded a page at a time, filtered by the
+ * gateway's search, sorted locally, and kept (marked stale) when a refresh fails.
+ */
+import { Emitter } from './emitter';
+import { errorMessage, GatewayError, type GatewayErrorKind } from './errors';
+import type { TokenApi } from './tokenApi';
+import type { Token } from './tokenModel';
+
+export type TokenSort = 'newest' | 'name' | 'remaining' | 'status';
+
+export interface TokenListState {
+  tokens: readonly Token[];
+  total?: number;
+  hasMore: boolean;
+  loading: boolean;
+  /** Set when the last load failed: `tokens` are from before it. */
+  error?: string;
+  errorKind?: GatewayErrorKind;
+  loaded: boolean;
+  keyword?: string;
+  sort: TokenSort;
+}
+
+const STATUS_ORDER = { enabled: 0, exhausted: 1, expired: 2, disabled: 3 } as const;
+
+export class TokenList {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  private tokens: Token[] = [];
+  private total?: number;
+  private nextPage?: number;
+  private hasMore = false;
+  private loading?: Promise<void>;
+  private error?: string;
+  private errorKind?: GatewayErrorKind;
+  private loaded = false;
+  private keyword?: string;
+  private sort: TokenSort = 'newest';
+  /** Bumped on refresh/filter so a slow page from before cannot land in the new list. */
+  private generation = 0;
+
+  constructor(private readonly api: () => Promise<TokenApi>, private readonly flavor: 'new-api' | 'one-api') {}
+
+  get state(): TokenListState {
+    return {
+      tokens: this.sorted(), total: this.total, hasMore: this.hasMore, loading: !!this.loading,
+      error: this.error, errorKind: this.errorKind, loaded: this.loaded, keyword: this.keyword, sort: this.sort,
+    };
+  }
+
+  /** Loads the first page unless it is loaded; concurrent callers share the load. */
+  ensureLoaded(): Promise<void> {
+    return this.loaded || this.loading ? (this.loading ?? Promise.resolve()) : this.refresh();
+  }
+
+  refresh(): Promise<void> {
+    this.generation++;
+    this.nextPage = undefined;
+    return this.load(true);
+  }
+
+  loadMore(): Promise<void> {
+    if (this.loading) return this.loading;
+    return this.hasMore ? this.load(false) : Promise.resolve();
+  }
+
+  async loadAll(onProgress?: (loaded: number, total?: number) => void): Promise<void> {
+    await this.ensureLoaded();
+    while (this.hasMore && !this.error) {
+      await this.loadMore();
+      onProgress?.(this.tokens.length, this.total);
+    }
+  }
+
+  setFilter(keyword: string | undefined): Promise<void> {
+    this.keyword = keyword?.trim() || undefined;
+    return this.refresh();
+  }
+
+  setSort(sort: TokenSort): void {
+    this.sort = sort;
+    this.changed.fire();
+  }
+
+  /** Local update after an action, so the row changes at once; a refresh follows. */
+  upsert(token: Token): void {
+    const index = this.tokens.findIndex((t) => t.id === token.id);
+    if (index >= 0) this.tokens[index] = token;
+    else this.tokens.unshift(token);
+    this.changed.fire();
+  }
+
+  remove(ids: readonly number[]): void {
+    this.tokens = this.tokens.filter((t) => !ids.includes(t.id));
+    if (this.total !== undefined) this.total = Math.max(0, this.total - ids.length);
+    this.changed.fire();
+  }
+
+  find(id: number): Token | undefined {
+    return this.tokens.find((t) => t.id === id);
+  }
+
+  private load(first: boolean): Promise<void> {
+    const generation = this.generation;
+    const run = async () => {
+      try {
+        const api = await this.api();
+        const page = await api.list(first ? undefined : this.nextPage, undefined, this.searchPattern());
+        if (generation !== this.generation) return;
+        const seen = new Set(first ? [] : this.tokens.map((t) => t.id));
+        this.tokens = first ? page.items : [...this.tokens, ...page.items.filter((t) => !seen.has(t.id))];
+        this.total = page.total;
+        this.hasMore = page.hasMore;
+        this.nextPage = page.nextPage;
+        this.error = undefined;
+        this.errorKind = undefined;
+        this.loaded = true;
+      } catch (error) {
+        if (generation === this.generation) {
+          this.error = errorMessage(error);
+          this.errorKind = error instanceof GatewayError ? error.kind : undefined;
+        }
+      }
+    };
+    const promise = run().finally(() => {
+      if (this.loading === promise) this.loading = undefined;
+      this.changed.fire();
+    });
+    this.loading = promise;
+    this.changed.fire();
+    return promise;
+  }
+
+  /** new-api matches exactly unless the keyword has `%`; a person typing "prod" means "contains prod". one-api matches a prefix. */
+  private searchPattern(): string | undefined {
+    const k = this.keyword;
+    if (!k || this.flavor === 'one-api' || k.includes('%') || k.length < 2) return k;
+    return `%${k}%`;
+  }
+
+  private sorted(): Token[] {
+    const list = [...this.tokens];
+    switch (this.sort) {
+      case 'name': return list.sort((a, b) => a.name.localeCompare(b.name) || b.id - a.id);
+      case 'remaining': return list.sort((a, b) => Number(b.unlimited) - Number(a.unlimited) || b.remainQuota - a.remainQuota);
+      case 'status': return list.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.id - a.id);
+      default: return list.sort((a, b) => b.id - a.id);
+    }
+  }
+}

@@ -1,0 +1,288 @@
+import * as vscode from 'vscode';
+import type { AccountMeta, AccountStore } from '../../core/accounts';
+import { errorMessage, isGatewayError } from '../../core/errors';
+import { maskKey } from '../../core/redact';
+import type { GatewayStatus } from '../../core/schemas';
+import type { TokenSort } from '../../core/tokenList';
+import { inputOf, type Token, type TokenInput } from '../../core/tokenModel';
+import type { Gateways } from '../gateways';
+import type { Log } from '../log';
+import type { TreeNode } from '../tokenTree';
+import { runTokenForm } from './tokenForm';
+
+/** A token named by tree row(s), by `{ accountId, tokenId }` (scripted use), by the tree selection, or picked. */
+export type TokenRef = { accountId: string; tokenId: number };
+type Target = { meta: AccountMeta; token: Token };
+
+export interface TokenCommandDeps {
+  accounts: AccountStore;
+  gateways: Gateways;
+  log: Log;
+  selection: () => readonly TreeNode[];
+}
+
+export class TokenCommands {
+  constructor(private readonly deps: TokenCommandDeps) {}
+
+  /** `arg`: an account row or id, or `{ accountId, input }` to create without prompts. */
+  async create(arg?: unknown): Promise<Token | undefined> {
+    const scripted = isObject(arg) && 'input' in arg ? (arg as { accountId?: string; input: Partial<TokenInput> }) : undefined;
+    const meta = this.account(scripted?.accountId ?? arg);
+    if (!meta) return undefined;
+    const list = this.deps.gateways.tokens(meta);
+    let input: TokenInput | undefined;
+    if (scripted) {
+      input = { name: '', group: '', unlimited: true, remainQuota: 0, modelLimits: [], allowIps: [], expiredTime: -1, crossGroupRetry: false, ...scripted.input };
+    } else {
+      const context = await this.progress('Reading groups and models…', () => this.formContext(meta));
+      input = await runTokenForm(context);
+    }
+    if (!input) return undefined;
+    const done = input;
+    return this.attempt(`Could not create the token "${done.name}"`, async () => {
+      const created = await this.progress(`Creating "${done.name}"…`, async () => (await this.deps.gateways.tokenApi(meta)).create(done));
+      list.upsert(created);
+      void list.refresh();
+      void vscode.window.showInformationMessage(`Created token "${created.name}".`);
+      return created;
+    });
+  }
+
+  /** `arg`: a token row, or `{ accountId, tokenId, input }` to apply edits without prompts. */
+  async edit(arg?: unknown): Promise<Token | undefined> {
+    const [target] = await this.targets(arg, false);
+    if (!target) return undefined;
+    const { meta } = target;
+    const api = await this.deps.gateways.tokenApi(meta);
+    return this.attempt(`Could not edit "${target.token.name}"`, async () => {
+      // A full update zeroes every field it does not carry: start from the server's current token.
+      const current = await this.progress('Reading the token…', () => api.get(target.token.id));
+      const edits = isObject(arg) && 'input' in arg ? (arg as { input: Partial<TokenInput> }).input : undefined;
+      const input = edits ? { ...inputOf(current), ...edits } : await runTokenForm({ ...(await this.formContext(meta)), initial: current });
+      if (!input) return undefined;
+      const updated = (await this.progress(`Saving "${input.name}"…`, () => api.update(current.id, input))) ?? (await api.get(current.id));
+      const list = this.deps.gateways.tokens(meta);
+      list.upsert(updated);
+      void list.refresh();
+      void vscode.window.showInformationMessage(`Saved token "${updated.name}".`);
+      return updated;
+    });
+  }
+
+  async setEnabled(enabled: boolean, arg?: unknown, many?: unknown): Promise<number> {
+    const targets = await this.targets(many ?? arg, true);
+    let changed = 0;
+    for (const { meta, token } of targets) {
+      try {
+        await (await this.deps.gateways.tokenApi(meta)).setEnabled(token.id, enabled);
+        this.deps.gateways.tokens(meta).upsert({ ...token, status: enabled ? 'enabled' : 'disabled' });
+        changed++;
+      } catch (error) {
+        this.report(`Could not ${enabled ? 'enable' : 'disable'} "${token.name}"`, error);
+      }
+    }
+    for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
+    return changed;
+  }
+
+  async delete(arg?: unknown, many?: unknown, options: { confirm?: boolean } = {}): Promise<number> {
+    const targets = await this.targets(many ?? arg, true);
+    if (!targets.length) return 0;
+    if (options.confirm !== false) {
+      const what = targets.length === 1 ? `the token "${targets[0]!.token.name}"` : `${targets.length} tokens (${targets.map((t) => t.token.name).join(', ')})`;
+      const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, {
+        modal: true,
+        detail: 'Every service, script, agent or third-party client still using its key stops working at once. This cannot be undone.',
+      }, 'Delete');
+      if (choice !== 'Delete') return 0;
+    }
+    let deleted = 0;
+    for (const { meta, token } of targets) {
+      try {
+        await (await this.deps.gateways.tokenApi(meta)).delete(token.id);
+        await this.deps.accounts.deleteAccountSecret(meta.id, keySecretName(token.id));
+        this.deps.gateways.tokens(meta).remove([token.id]);
+        deleted++;
+      } catch (error) {
+        this.report(`Could not delete "${token.name}"`, error);
+      }
+    }
+    for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
+    if (deleted) void vscode.window.showInformationMessage(deleted === 1 ? `Deleted "${targets[0]!.token.name}".` : `Deleted ${deleted} tokens.`);
+    return deleted;
+  }
+
+  /** Copies `sk-…` to the clipboard. The key is never shown, logged or returned. */
+  async copyKey(arg?: unknown): Promise<boolean> {
+    const [target] = await this.targets(arg, false);
+    if (!target) return false;
+    const key = await this.fullKey(target);
+    if (!key) return false;
+    await vscode.env.clipboard.writeText(`sk-${key}`);
+    void vscode.window.showInformationMessage(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
+    return true;
+  }
+
+  /** The console's "Copy Connection String" JSON (spec §10), for other clients and new-api consoles. */
+  async copyConnectionString(arg?: unknown): Promise<boolean> {
+    const [target] = await this.targets(arg, false);
+    if (!target) return false;
+    const key = await this.fullKey(target);
+    if (!key) return false;
+    const status: GatewayStatus | undefined = await this.deps.gateways.status(target.meta);
+    const url = status?.server_address?.trim() || target.meta.baseUrl;
+    await vscode.env.clipboard.writeText(JSON.stringify({ _type: 'newapi_channel_conn', key: `sk-${key}`, url }));
+    void vscode.window.showInformationMessage(`Copied the connection string of "${target.token.name}" to the clipboard.`);
+    return true;
+  }
+
+  async openInConsole(arg?: unknown): Promise<void> {
+    const meta = isObject(arg) && 'meta' in arg ? (arg as { meta: AccountMeta }).meta : this.account(arg);
+    if (meta) await vscode.env.openExternal(vscode.Uri.parse(this.deps.gateways.consoleTokenPage(meta)));
+  }
+
+  async loadMore(arg?: unknown): Promise<void> {
+    const meta = this.account(arg);
+    if (meta) await this.deps.gateways.tokens(meta).loadMore();
+  }
+
+  async loadAll(arg?: unknown): Promise<void> {
+    const meta = this.account(arg);
+    if (!meta) return;
+    const list = this.deps.gateways.tokens(meta);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loading all tokens', cancellable: false }, (progress) =>
+      list.loadAll((loaded, total) => progress.report({ message: total ? `${loaded} of ${total}` : `${loaded}` })));
+  }
+
+  async filter(arg?: unknown): Promise<void> {
+    const scripted = isObject(arg) && 'keyword' in arg ? (arg as { accountId?: string; keyword: string }) : undefined;
+    const meta = this.account(scripted?.accountId ?? arg);
+    if (!meta) return;
+    const list = this.deps.gateways.tokens(meta);
+    const keyword = scripted?.keyword ?? (await vscode.window.showInputBox({
+      title: 'Filter Tokens', prompt: 'Show tokens whose name contains this text (the gateway searches all pages)', value: list.state.keyword ?? '',
+    }));
+    if (keyword !== undefined) await list.setFilter(keyword);
+  }
+
+  async clearFilter(arg?: unknown): Promise<void> {
+    const meta = this.account(arg);
+    if (meta) await this.deps.gateways.tokens(meta).setFilter(undefined);
+  }
+
+  async sort(arg?: unknown): Promise<void> {
+    const meta = this.account(arg);
+    if (!meta) return;
+    const items: (vscode.QuickPickItem & { value: TokenSort })[] = [
+      { label: 'Newest first', value: 'newest' }, { label: 'Name', value: 'name' },
+      { label: 'Remaining quota', value: 'remaining' }, { label: 'Status', description: 'enabled first', value: 'status' },
+    ];
+    const list = this.deps.gateways.tokens(meta);
+    const picked = typeof arg === 'object' && arg && 'sort' in arg ? items.find((i) => i.value === (arg as { sort: string }).sort)
+      : await vscode.window.showQuickPick(items, { title: 'Sort Tokens', placeHolder: `Now: ${items.find((i) => i.value === list.state.sort)?.label}` });
+    if (picked) list.setSort(picked.value);
+  }
+
+  // ---- helpers
+
+  private async fullKey({ meta, token }: Target): Promise<string | undefined> {
+    const stored = await this.deps.accounts.accountSecret(meta.id, keySecretName(token.id));
+    if (stored) return stored;
+    // one-api and new-api before 2026-03 list full keys; nothing to reveal.
+    if (!token.keyMasked) return token.key;
+    try {
+      const revealed = await this.progress('Revealing the key…', async () => (await this.deps.gateways.tokenApi(meta)).revealKey(token.id));
+      if (!revealed) {
+        void vscode.window.showErrorMessage(`This gateway masks keys but has no reveal route. Copy the key of "${token.name}" from its web console.`);
+        return undefined;
+      }
+      await this.deps.accounts.storeAccountSecret(meta.id, keySecretName(token.id), revealed);
+      return revealed;
+    } catch (error) {
+      this.report(`Could not reveal the key of "${token.name}"`, error);
+      return undefined;
+    }
+  }
+
+  private async formContext(meta: AccountMeta) {
+    const console = await this.deps.gateways.console(meta);
+    const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch((e: unknown) => {
+      this.deps.log.warn(errorMessage(e));
+      return undefined;
+    });
+    const [display, groups, models] = await Promise.all([
+      this.deps.gateways.quotaDisplay(meta),
+      meta.flavor === 'one-api' ? Promise.resolve(undefined) : optional(console.groups()),
+      optional(console.models()),
+    ]);
+    const takenNames = new Set(this.deps.gateways.tokens(meta).state.tokens.map((t) => t.name));
+    return { flavor: meta.flavor, display, groups, models: models ?? [], takenNames };
+  }
+
+  private account(arg: unknown): AccountMeta | undefined {
+    if (typeof arg === 'string') return this.deps.accounts.get(arg);
+    if (isObject(arg) && 'kind' in arg && (arg as TreeNode).kind === 'account') return (arg as TreeNode & { kind: 'account' }).meta;
+    if (isObject(arg) && 'meta' in arg) return (arg as { meta: AccountMeta }).meta;
+    const active = this.deps.accounts.active();
+    if (active?.authKind === 'key') {
+      void vscode.window.showWarningMessage('Token management needs a console sign-in: add this gateway with an access token or your password.');
+      return undefined;
+    }
+    if (!active) void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
+    return active;
+  }
+
+  private async targets(arg: unknown, many: boolean): Promise<Target[]> {
+    const fromNodes = (nodes: readonly unknown[]) => nodes.filter((n): n is TreeNode & { kind: 'token' } => isObject(n) && (n as TreeNode).kind === 'token').map((n) => ({ meta: n.meta, token: n.token }));
+    if (Array.isArray(arg)) return fromNodes(arg);
+    if (isObject(arg) && (arg as TreeNode).kind === 'token') return fromNodes([arg]);
+    if (isObject(arg) && 'tokenId' in arg) {
+      const ref = arg as TokenRef;
+      const meta = this.deps.accounts.get(ref.accountId);
+      if (!meta) return [];
+      const list = this.deps.gateways.tokens(meta);
+      const token = list.find(ref.tokenId) ?? (await (await this.deps.gateways.tokenApi(meta)).get(ref.tokenId));
+      return [{ meta, token }];
+    }
+    const selected = fromNodes(this.deps.selection());
+    if (selected.length) return many ? selected : selected.slice(0, 1);
+    // From the palette with nothing selected: pick from the active account's tokens.
+    const meta = this.account(undefined);
+    if (!meta) return [];
+    const list = this.deps.gateways.tokens(meta);
+    await list.ensureLoaded();
+    const items = list.state.tokens.map((token) => ({ label: token.name || '(unnamed)', description: token.status, token }));
+    const picked = many
+      ? await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'Which tokens?' })
+      : await vscode.window.showQuickPick(items, { placeHolder: 'Which token?' });
+    const chosen = picked === undefined ? [] : Array.isArray(picked) ? picked : [picked];
+    return chosen.map((p) => ({ meta, token: p.token }));
+  }
+
+  private progress<T>(title: string, task: () => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task);
+  }
+
+  private async attempt<T>(what: string, task: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await task();
+    } catch (error) {
+      this.report(what, error);
+      return undefined;
+    }
+  }
+
+  private report(what: string, error: unknown): void {
+    const message = `${what}: ${errorMessage(error)}`;
+    this.deps.log.error(message);
+    const actions = isGatewayError(error, 'unauthorized') ? ['Sign In Again'] : ['Show Log'];
+    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+      if (choice === 'Show Log') this.deps.log.show();
+      if (choice === 'Sign In Again') void vscode.commands.executeCommand('tokaify.addGateway');
+    });
+  }
+}
+
+const keySecretName = (tokenId: number) => `key.${tokenId}`;
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+const uniqueAccounts = (targets: readonly Target[]) => [...new Map(targets.map((t) => [t.meta.id, t.meta])).values()];

@@ -1,0 +1,93 @@
+import type { AccountMeta, AccountStore } from '../core/accounts';
+import { consoleClientFor } from '../core/clients';
+import type { ConsoleClient } from '../core/consoleClient';
+import { Emitter } from '../core/emitter';
+import { quotaDisplayOf, type QuotaDisplay } from '../core/quota';
+import type { GatewayStatus } from '../core/schemas';
+import { TokenApi } from '../core/tokenApi';
+import { TokenList } from '../core/tokenList';
+import type { HttpService } from './httpFactory';
+
+/**
+ * Per-account services, created on first use and dropped on sign-out: the console client, the
+ * token API, the token list the tree shows, and the gateway's quota display (read once per account).
+ */
+export class Gateways {
+  private readonly lists = new Map<string, { list: TokenList; unsubscribe: () => void }>();
+  private readonly statuses = new Map<string, Promise<GatewayStatus | undefined>>();
+  private readonly apis = new Map<string, TokenApi>();
+  private readonly tokensChanged = new Emitter<string>();
+  readonly onDidChangeTokens = this.tokensChanged.event;
+
+  constructor(private readonly accounts: AccountStore, private readonly http: HttpService) {
+    accounts.onDidChange(() => this.forgetRemoved());
+  }
+
+  async console(meta: AccountMeta): Promise<ConsoleClient> {
+    return consoleClientFor(this.http.client, meta, await this.accounts.credential(meta.id));
+  }
+
+  async tokenApi(meta: AccountMeta): Promise<TokenApi> {
+    let api = this.apis.get(meta.id);
+    if (!api) {
+      api = new TokenApi(await this.console(meta), meta.flavor);
+      this.apis.set(meta.id, api);
+    }
+    return api;
+  }
+
+  tokens(meta: AccountMeta): TokenList {
+    let entry = this.lists.get(meta.id);
+    if (!entry) {
+      const list = new TokenList(() => this.tokenApi(meta), meta.flavor);
+      const subscription = list.onDidChange(() => this.tokensChanged.fire(meta.id));
+      entry = { list, unsubscribe: () => subscription.dispose() };
+      this.lists.set(meta.id, entry);
+    }
+    return entry.list;
+  }
+
+  /** `/api/status`, read once per account; undefined when it cannot be read (defaults apply). */
+  status(meta: AccountMeta): Promise<GatewayStatus | undefined> {
+    let status = this.statuses.get(meta.id);
+    if (!status) {
+      status = this.console(meta).then((c) => c.status()).catch(() => {
+        this.statuses.delete(meta.id); // try again next time
+        return undefined;
+      });
+      this.statuses.set(meta.id, status);
+    }
+    return status;
+  }
+
+  async quotaDisplay(meta: AccountMeta): Promise<QuotaDisplay> {
+    return quotaDisplayOf(await this.status(meta));
+  }
+
+  /** Reloads every token list that was loaded, and re-reads each gateway's display settings. */
+  refreshAll(): void {
+    this.statuses.clear();
+    for (const { list } of this.lists.values()) void list.refresh();
+  }
+
+  /** The console's token page, for "Open in Console". */
+  consoleTokenPage(meta: AccountMeta): string {
+    return `${meta.baseUrl}${meta.flavor === 'one-api' ? '/token' : '/console/token'}`;
+  }
+
+  private forgetRemoved(): void {
+    const live = new Set(this.accounts.list().map((a) => a.id));
+    for (const [id, entry] of this.lists) {
+      if (!live.has(id)) {
+        entry.unsubscribe();
+        this.lists.delete(id);
+      }
+    }
+    for (const id of [...this.statuses.keys(), ...this.apis.keys()]) {
+      if (!live.has(id)) {
+        this.statuses.delete(id);
+        this.apis.delete(id);
+      }
+    }
+  }
+}

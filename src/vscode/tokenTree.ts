@@ -1,0 +1,181 @@
+import * as vscode from 'vscode';
+import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
+import { hostLabel } from '../core/baseUrl';
+import { errorMessage, isGatewayError } from '../core/errors';
+import { formatQuota } from '../core/quota';
+import { describeToken, tokenTooltip } from '../core/tokenFormat';
+import type { Token, TokenStatus } from '../core/tokenModel';
+import { Commands } from './commandIds';
+import type { Gateways } from './gateways';
+import type { Log } from './log';
+
+export type TreeNode =
+  | { kind: 'account'; meta: AccountMeta }
+  | { kind: 'token'; meta: AccountMeta; token: Token; description: string; tooltip: string }
+  | { kind: 'loadMore'; meta: AccountMeta; loaded: number; total?: number }
+  | { kind: 'info'; id: string; label: string; description?: string; tooltip?: string; icon: string; command?: vscode.Command };
+
+const STATUS_ICON: Record<TokenStatus, [string, string]> = {
+  enabled: ['key', 'charts.green'],
+  disabled: ['circle-slash', 'disabledForeground'],
+  expired: ['watch', 'charts.orange'],
+  exhausted: ['warning', 'charts.red'],
+};
+
+/**
+ * The "Token Management" view: one root row per signed-in gateway, and under it the account's
+ * balance and its tokens, a page at a time. Rows are refreshed per account when its list changes.
+ */
+export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly accountNodes = new Map<string, TreeNode & { kind: 'account' }>();
+  private readonly subscriptions: { dispose(): void }[];
+
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly gateways: Gateways,
+    private readonly log: Log,
+  ) {
+    this.subscriptions = [
+      accounts.onDidChange(() => this.refresh()),
+      gateways.onDidChangeTokens((id) => this.changed.fire(this.accountNodes.get(id))),
+    ];
+  }
+
+  /** Re-reads everything from the gateways. */
+  refresh(): void {
+    this.gateways.refreshAll();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'account': return this.accountItem(node.meta);
+      case 'token': {
+        const item = new vscode.TreeItem(node.token.name || '(unnamed)', vscode.TreeItemCollapsibleState.None);
+        const [icon, color] = STATUS_ICON[node.token.status];
+        item.id = `token:${node.meta.id}:${node.token.id}`;
+        item.description = node.description;
+        item.tooltip = new vscode.MarkdownString(node.tooltip);
+        item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        item.contextValue = `token.${node.token.status}`;
+        return item;
+      }
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.id = `more:${node.meta.id}`;
+        item.description = node.total !== undefined ? `${node.loaded} of ${node.total}` : `${node.loaded} loaded`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: Commands.loadMoreTokens, title: 'Load more', arguments: [node.meta.id] };
+        item.contextValue = 'loadMore';
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.command = node.command;
+        item.contextValue = 'info';
+        return item;
+      }
+    }
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.kind === 'token' || node.kind === 'loadMore' ? this.accountNodes.get(node.meta.id) : undefined;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const metas = this.accounts.list();
+      for (const id of this.accountNodes.keys()) if (!metas.some((m) => m.id === id)) this.accountNodes.delete(id);
+      return metas.map((meta) => {
+        const existing = this.accountNodes.get(meta.id);
+        const fresh = { kind: 'account' as const, meta };
+        if (existing) Object.assign(existing, fresh);
+        else this.accountNodes.set(meta.id, fresh);
+        return this.accountNodes.get(meta.id)!;
+      });
+    }
+    if (node.kind !== 'account') return [];
+    const { meta } = node;
+    if (meta.authKind === 'key') {
+      return [{
+        kind: 'info', id: `${meta.id}:needs-console`, icon: 'info',
+        label: 'Token management needs a console sign-in',
+        tooltip: 'You signed in with an API key only. The status bar and the agent setup work with it; to list and manage tokens, add this gateway again with an access token or your password.',
+        command: { command: Commands.addGateway, title: 'Sign in to the console', arguments: [{ baseUrl: meta.baseUrl }] },
+      }];
+    }
+    const list = this.gateways.tokens(meta);
+    const [balance, display] = await Promise.all([this.balanceRow(meta), this.gateways.quotaDisplay(meta), list.ensureLoaded()]);
+    const state = list.state;
+    const rows: TreeNode[] = [balance];
+    if (state.error) {
+      const signedOut = state.errorKind === 'unauthorized';
+      rows.push({
+        kind: 'info', id: `${meta.id}:error`, icon: 'warning',
+        label: signedOut ? 'Signed out by the gateway: sign in again' : state.loaded ? 'Could not refresh: showing the last list' : 'Could not load the tokens',
+        description: 'click to retry', tooltip: state.error,
+        command: signedOut ? { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] } : { command: Commands.refresh, title: 'Retry' },
+      });
+    }
+    if (state.keyword) {
+      rows.push({ kind: 'info', id: `${meta.id}:filter`, icon: 'filter', label: `Filter: ${state.keyword}`, description: 'click to clear',
+        command: { command: Commands.clearTokenFilter, title: 'Clear filter', arguments: [meta.id] } });
+    }
+    for (const token of state.tokens) {
+      rows.push({ kind: 'token', meta, token, description: describeToken(token, display), tooltip: tokenTooltip(token, display) });
+    }
+    if (state.loaded && !state.tokens.length && !state.error) {
+      rows.push({ kind: 'info', id: `${meta.id}:empty`, icon: 'add', label: state.keyword ? 'No token matches the filter' : 'No tokens yet: create one',
+        command: { command: Commands.createToken, title: 'Create Token', arguments: [meta.id] } });
+    }
+    if (state.hasMore) rows.push({ kind: 'loadMore', meta, loaded: state.tokens.length, total: state.total });
+    return rows;
+  }
+
+  private accountItem(meta: AccountMeta): vscode.TreeItem {
+    const active = this.accounts.active()?.id === meta.id;
+    const name = meta.authKind === 'key' ? `API key …${meta.keyTail ?? ''}` : meta.displayName || meta.username || `user ${meta.userId}`;
+    const item = new vscode.TreeItem(name, active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `account:${meta.id}`;
+    item.description = `${hostLabel(meta.baseUrl)}${active ? ' · active' : ''}`;
+    item.iconPath = new vscode.ThemeIcon(active ? 'account' : 'circle-outline');
+    item.contextValue = `account.${meta.authKind}`;
+    const how = meta.authKind === 'accessToken' ? 'access token' : meta.authKind === 'session' ? 'password (session)' : 'API key only';
+    item.tooltip = new vscode.MarkdownString(
+      `**${accountLabel(meta)}**\n\n| | |\n|---|---|\n| Gateway | ${meta.baseUrl} |\n| Type | ${meta.flavor}${meta.systemName ? ` (${meta.systemName})` : ''} |\n` +
+        (meta.userId !== undefined ? `| User | ${meta.username ?? ''} (ID ${meta.userId}) |\n` : '') +
+        `| Signed in with | ${how} |`,
+    );
+    return item;
+  }
+
+  private async balanceRow(meta: AccountMeta): Promise<TreeNode> {
+    try {
+      const [self, display] = await Promise.all([(await this.gateways.console(meta)).self(), this.gateways.quotaDisplay(meta)]);
+      return {
+        kind: 'info', id: `${meta.id}:balance`, icon: 'credit-card',
+        label: `Balance ${formatQuota(self.quota, display)}`,
+        description: `used ${formatQuota(self.used_quota, display)}${self.group ? ` · group ${self.group}` : ''}`,
+      };
+    } catch (error) {
+      this.log.warn(`Balance of ${accountLabel(meta)}: ${errorMessage(error)}`);
+      const signedOut = isGatewayError(error, 'unauthorized');
+      return {
+        kind: 'info', id: `${meta.id}:balance`, icon: signedOut ? 'warning' : 'error',
+        label: signedOut ? 'Signed out by the gateway: sign in again' : 'Balance unavailable', tooltip: errorMessage(error),
+        command: signedOut ? { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] } : undefined,
+      };
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
