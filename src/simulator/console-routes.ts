@@ -1,0 +1,131 @@
+/** Console routes other than tokens: status, login (+2FA), logout, self, access token, groups, models, logs. */
+import { randomInt } from 'node:crypto';
+import { sessionOf, userAuth } from './console-auth';
+import { decode, empty, fail, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
+import { QUOTA_PER_UNIT, nowSeconds, randomKey, type LogRow, type User } from './state';
+import type { Sim } from './types';
+
+const START_TIME = nowSeconds();
+
+/** gin-contrib cookie store attributes (new-api main.go): 30 days, HttpOnly, SameSite=Strict. */
+const sessionCookie = (id: string, maxAge = 2_592_000) => `session=${id}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict`;
+
+function status(sim: Sim): Reply {
+  const common = {
+    system_name: sim.flavor === 'one-api' ? 'One API' : 'New API', server_address: sim.url, quota_per_unit: QUOTA_PER_UNIT,
+    display_in_currency: true, turnstile_check: Boolean(sim.faults.turnstile), turnstile_site_key: '', top_up_link: '',
+    start_time: START_TIME, email_verification: false, github_oauth: false, github_client_id: '',
+  };
+  if (sim.flavor === 'one-api') return ok({ ...common, version: 'v0.6.10-fake', chat_link: '', logo: '', footer_html: '', wechat_login: false });
+  return ok({
+    ...common, version: sim.flavor === 'new-api' ? 'v0.9.0-fake' : 'v0.8.0-fake-legacy', quota_display_type: 'USD', usd_exchange_rate: 7.3,
+    custom_currency_symbol: '¤', custom_currency_exchange_rate: 1, self_use_mode_enabled: false, demo_site_enabled: false,
+    default_use_auto_group: false, docs_link: '', price: 7.3, setup: true, oidc_enabled: false, passkey_login: false,
+  });
+}
+
+const loginData = (u: User) => ({ id: u.id, username: u.username, display_name: u.display_name, role: u.role, status: u.status, group: u.group });
+
+function signedIn(sim: Sim, user: User): Reply {
+  const id = sim.state.newSession({ userId: user.id, pending2fa: false });
+  return { ...ok(loginData(user)), headers: { 'set-cookie': sessionCookie(id) } };
+}
+
+async function login(sim: Sim, ctx: Ctx): Promise<Reply> {
+  // Middleware order on the route: CriticalRateLimit, then TurnstileCheck.
+  if (!sim.critical.allow(`CT${ctx.ip}`)) return empty(429);
+  if (sim.faults.turnstile) return fail(ctx.query.get('turnstile') ? 'Turnstile 校验失败，请刷新重试！' : 'Turnstile token 为空');
+  const body = decode(await ctx.body(), { username: 'string', password: 'string' }, 'LoginRequest');
+  if (!body.ok || !body.value.username || !body.value.password) return sim.flavor === 'one-api' ? fail('无效的参数') : invalidParams(ctx);
+  const { username, password } = body.value;
+  const user = sim.state.users.find((u) => (u.username === username || u.email === username) && u.password === password && u.status === 1);
+  if (!user) return fail('用户名或密码错误，或用户已被封禁');
+  if (user.twoFactorCode && sim.flavor !== 'one-api') {
+    // The cookie now holds only the pending user: it does not authenticate console calls yet.
+    const id = sim.state.newSession({ userId: user.id, pending2fa: true });
+    return { ...ok({ require_2fa: true }, tr(ctx, 'Please enter two-factor authentication code', '请输入两步验证码')), headers: { 'set-cookie': sessionCookie(id) } };
+  }
+  return signedIn(sim, user);
+}
+
+async function login2fa(sim: Sim, ctx: Ctx): Promise<Reply> {
+  if (!sim.critical.allow(`CT${ctx.ip}`)) return empty(429);
+  const body = decode(await ctx.body(), { code: 'string' }, 'Verify2FALoginRequest');
+  if (!body.ok || !body.value.code) return fail('参数错误');
+  const pending = sessionOf(sim, ctx);
+  if (!pending?.session.pending2fa) return fail('会话已过期，请重新登录');
+  const user = sim.state.user(pending.session.userId);
+  if (!user || body.value.code.trim() !== user.twoFactorCode) return fail('验证码或备用码错误，请重试');
+  sim.state.sessions.delete(pending.id);
+  return signedIn(sim, user);
+}
+
+function self(sim: Sim, u: User): Reply {
+  const common = { id: u.id, username: u.username, display_name: u.display_name, role: u.role, status: u.status, email: u.email, github_id: '', oidc_id: '', wechat_id: '', group: u.group, quota: u.quota, used_quota: u.used_quota, request_count: u.request_count, aff_code: u.aff_code, inviter_id: 0 };
+  if (sim.flavor === 'one-api') return ok({ ...common, password: '', lark_id: '', verification_code: '', access_token: '' });
+  return ok({
+    ...common, discord_id: '', telegram_id: '', linux_do_id: '', aff_count: 0, aff_quota: 0, aff_history_quota: 0,
+    setting: '{}', stripe_customer: '', sidebar_modules: '', permissions: { sidebar_settings: true, sidebar_modules: { admin: false } },
+  });
+}
+
+function logRows(sim: Sim, ctx: Ctx, user: User): LogRow[] {
+  const q = (name: string) => ctx.query.get(name) ?? '';
+  const type = Number(q('type')) || 0;
+  const from = Number(q('start_timestamp')) || 0;
+  const to = Number(q('end_timestamp')) || Infinity;
+  return sim.state.logs
+    .filter((l) => l.user_id === user.id && (!type || l.type === type) && (!q('token_name') || l.token_name === q('token_name'))
+      && (!q('model_name') || l.model_name === q('model_name')) && l.created_at >= from && l.created_at <= to)
+    .sort((a, b) => b.created_at - a.created_at || b.id - a.id);
+}
+
+function logView(sim: Sim, l: LogRow, index: number): Record<string, unknown> {
+  const { use_time, group, request_id, token_id, ...rest } = l;
+  if (sim.flavor === 'one-api') return { ...rest, elapsed_time: use_time * 1000, system_prompt_reset: false };
+  // new-api rewrites `id` to offset+i+1 and omits an empty request_id; `other` is a JSON string.
+  return { ...rest, id: index + 1, use_time, group, token_id, channel_name: '', ip: '', other: '{"model_ratio":1,"group_ratio":1}', ...(request_id ? { request_id } : {}) };
+}
+
+export function consoleRoutes(sim: Sim): Route[] {
+  const auth = (handler: Parameters<typeof userAuth>[1]) => userAuth(sim, handler);
+  const newApi = sim.flavor !== 'one-api';
+  return [
+    route('GET', '/api/status', () => status(sim)),
+    route('POST', '/api/user/login', (ctx) => login(sim, ctx)),
+    ...(newApi ? [route('POST', '/api/user/login/2fa', (ctx) => login2fa(sim, ctx))] : []),
+    route('GET', '/api/user/logout', (ctx) => {
+      const current = sessionOf(sim, ctx);
+      if (current) sim.state.sessions.delete(current.id);
+      return { ...ok(), headers: { 'set-cookie': sessionCookie('', -1) } };
+    }),
+    route('GET', '/api/user/self', auth((_ctx, user) => self(sim, user))),
+    route('GET', '/api/user/token', auth((_ctx, user) => {
+      // Every call rotates: the previous access token stops working at once.
+      user.access_token = randomKey(29 + randomInt(4));
+      return ok(user.access_token);
+    })),
+    ...(newApi
+      ? [
+        route('GET', '/api/user/self/groups', auth(() => ok(Object.fromEntries(sim.state.usableGroups.filter((g) => sim.state.groups[g]).map((g) => [g, sim.state.groups[g]]))))),
+        route('GET', '/api/user/models', auth(() => ok(sim.state.models.length ? [...sim.state.models] : null))),
+      ]
+      : [route('GET', '/api/user/available_models', auth(() => ok([...sim.state.models])))]),
+    route('GET', '/api/log/self/stat', auth((ctx, user) => {
+      const rows = logRows(sim, ctx, user);
+      const quota = rows.reduce((sum, l) => sum + l.quota, 0);
+      if (!newApi) return ok({ quota });
+      const recent = rows.filter((l) => l.created_at >= nowSeconds() - 60);
+      return ok({ quota, rpm: recent.length, tpm: recent.reduce((sum, l) => sum + l.prompt_tokens + l.completion_tokens, 0) });
+    })),
+    route('GET', '/api/log/self', auth((ctx, user) => {
+      const rows = logRows(sim, ctx, user);
+      if (newApi) {
+        const { page, size } = pageQuery(ctx);
+        return ok(paged(rows, page, size, (l, i) => logView(sim, l, i)));
+      }
+      const p = Math.max(0, Number.parseInt(ctx.query.get('p') ?? '0', 10) || 0);
+      return ok(rows.slice(p * 10, p * 10 + 10).map((l, i) => logView(sim, l, p * 10 + i)));
+    })),
+  ];
+}

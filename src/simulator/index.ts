@@ -1,0 +1,157 @@
+/**
+ * A new-api / one-api gateway on loopback for tests and the demo: a real HTTP server with the console and
+ * relay routes, in-memory state tests can read and change, a request log and fault switches.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { consoleRoutes } from './console-routes';
+import { dispatch, invalidUrl, newRequestId, readBody, type Ctx, type Reply, type Route } from './http-util';
+import { RateLimiter } from './rate-limit';
+import { relayRoutes } from './relay-routes';
+import { GatewayState } from './state';
+import { tokenRoutes } from './token-routes';
+import type { Faults, Flavor, GatewayOptions, Sim } from './types';
+
+export { DEMO, GatewayState, QUOTA_PER_UNIT } from './state';
+export type { Token as SimToken, User as SimUser } from './state';
+export type { Faults, Flavor, GatewayOptions } from './types';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  flavor: Flavor;
+  state: GatewayState;
+  /** Change in place; `resetFaults()` clears them. */
+  faults: Faults;
+  /** Every request answered, oldest first. */
+  requests: RequestRecord[];
+  resetFaults(): void;
+  /** Empties the login/reveal and search buckets. */
+  resetRateLimits(): void;
+  close(): Promise<void>;
+}
+
+const CRITICAL_WINDOW_MS = 20 * 60 * 1000;
+
+/** What a browser sees at `/`: new-api serves its web app there, which is not JSON. */
+const CONSOLE_PAGE = '<!doctype html><html><head><title>New API</title></head><body><div id="root"></div></body></html>';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const flavor = options.flavor ?? 'new-api';
+  const faults: Faults = {};
+  const sim: Sim = {
+    flavor,
+    state: new GatewayState(options.seedTokens ?? 0),
+    faults,
+    url: '',
+    relayErrorStyle: options.relayErrorStyle ?? 'new-api',
+    critical: new RateLimiter(options.criticalRateLimit ?? 20, CRITICAL_WINDOW_MS),
+    search: new RateLimiter(10, 60_000),
+  };
+  const routes: Route[] = [...consoleRoutes(sim), ...tokenRoutes(sim), ...relayRoutes(sim)];
+  const requests: RequestRecord[] = [];
+
+  const server = createServer((req, res) => {
+    void handle(sim, routes, req, res).then((status) => requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status }));
+  });
+  // Keep-alive sockets would hold close() open until they time out.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  sim.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  return {
+    url: sim.url,
+    port,
+    flavor,
+    state: sim.state,
+    faults,
+    requests,
+    resetFaults: () => {
+      for (const key of Object.keys(faults) as (keyof Faults)[]) delete faults[key];
+    },
+    resetRateLimits: () => {
+      sim.critical.reset();
+      sim.search.reset();
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function contextOf(req: IncomingMessage, url: URL): Ctx {
+  let body: Promise<unknown> | undefined;
+  const header = (name: string) => {
+    const value = req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    req,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    ip: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    requestId: newRequestId(),
+    zh: /^zh/i.test(header('accept-language') ?? ''),
+    header,
+    body: () => (body ??= readBody(req)),
+  };
+}
+
+/** Faults first (they stand for the network or the server falling over), then the route; returns the status. */
+async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<number> {
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const ctx = contextOf(req, url);
+  const { faults } = sim;
+  if (faults.latencyMs) await sleep(faults.latencyMs);
+  let reply: Reply;
+  if (faults.serverErrors && faults.serverErrors > 0) {
+    faults.serverErrors -= 1;
+    reply = { status: 500, body: { success: false, message: 'internal server error (simulated)' } };
+  } else if (faults.rateLimit && ctx.path.startsWith('/api/')) {
+    reply = { status: 429 };
+  } else {
+    reply = await route(routes, ctx, url.search);
+  }
+  const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return reply.status;
+  }
+  if (typeof reply.body === 'string') {
+    res.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(reply.body);
+    return reply.status;
+  }
+  const json = JSON.stringify(reply.body);
+  // A reply cut short, as from a proxy that dropped the connection mid-body.
+  const text = faults.malformedJson ? json.slice(0, Math.max(1, Math.floor(json.length / 2))) : json;
+  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text);
+  return reply.status;
+}
+
+async function route(routes: Route[], ctx: Ctx, search: string): Promise<Reply> {
+  const found = dispatch(routes, ctx, search);
+  if (found && 'handler' in found) {
+    try {
+      return await found.handler(ctx, found.params);
+    } catch (error) {
+      return { status: 500, body: { success: false, message: `simulator bug: ${String(error)}` } };
+    }
+  }
+  if (found) return found;
+  if (/^\/(api|v1|dashboard)(\/|$)/.test(ctx.path)) return invalidUrl(ctx);
+  return { status: 200, body: CONSOLE_PAGE };
+}

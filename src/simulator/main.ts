@@ -1,0 +1,65 @@
+/**
+ * `npm run gateway [-- --port N --flavor new-api|new-api-legacy|one-api --tokens N --tokmodel]`:
+ * starts the simulator with the demo account and prints how to reach it. The first line,
+ * `TOKAIFY_GATEWAY_URL=<url>`, is what scripts wait for.
+ */
+import { DEMO, startGateway, type Flavor } from './index';
+
+const FLAVORS: readonly Flavor[] = ['new-api', 'new-api-legacy', 'one-api'];
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\nusage: simulator [--port N] [--host 127.0.0.1] [--flavor ${FLAVORS.join('|')}] [--tokens N] [--tokmodel]\n`);
+  process.exit(2);
+}
+
+function parse(argv: string[]): { port: number; host: string; flavor: Flavor; tokens: number; tokmodel: boolean } {
+  const options = { port: 0, host: '127.0.0.1', flavor: 'new-api' as Flavor, tokens: 0, tokmodel: false };
+  const int = (flag: string, value: string | undefined) => {
+    if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a whole number`);
+    return Number(value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--port') options.port = int(flag, value());
+    else if (flag === '--tokens') options.tokens = int(flag, value());
+    else if (flag === '--host') options.host = value() ?? usage('--host needs an address');
+    else if (flag === '--tokmodel') options.tokmodel = true;
+    else if (flag === '--flavor') {
+      const flavor = value();
+      if (!FLAVORS.includes(flavor as Flavor)) usage(`unknown flavor ${flavor ?? '(none)'}`);
+      options.flavor = flavor as Flavor;
+    } else if (flag === '--help' || flag === '-h') usage('Tokaify gateway simulator');
+    else usage(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parse(process.argv.slice(2));
+  const gateway = await startGateway({
+    port: options.port, host: options.host, flavor: options.flavor, seedTokens: options.tokens,
+    relayErrorStyle: options.tokmodel ? 'tokmodel' : 'new-api',
+  });
+  process.stdout.write([
+    `TOKAIFY_GATEWAY_URL=${gateway.url}`,
+    `Tokaify gateway simulator (${options.flavor}${options.tokmodel ? ', TokModel errors' : ''}) on ${gateway.url}`,
+    `  OpenAI base:    ${gateway.url}/v1`,
+    `  Anthropic base: ${gateway.url}`,
+    '  Demo account (simulator only):',
+    `    user ${DEMO.username}, password ${DEMO.password}`,
+    `    user id ${DEMO.userId}, access token ${DEMO.accessToken}`,
+    `    API key ${DEMO.key}`,
+    `    2FA user ${DEMO.twoFactorUser} (same password), code ${DEMO.twoFactorCode}`,
+    `  Tokens: ${gateway.state.tokens.length}. Ctrl-C stops it.`,
+    '',
+  ].join('\n'));
+  const stop = () => void gateway.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`the simulator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
