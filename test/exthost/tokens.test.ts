@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DEMO, startGateway, type Flavor, type RunningGateway } from '../../src/simulator';
+import type { Token } from '../../src/core/tokenModel';
+import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
+import type { TokaifyApi } from '../../src/vscode/extension';
+import type { TreeNode } from '../../src/vscode/tokenTree';
+import { activateExtension, signOutAll } from './helpers';
+
+type ServerToken = RunningGateway['state']['tokens'][number];
+const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
+const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+
+for (const flavor of ['new-api', 'one-api'] as Flavor[]) {
+  describe(`Token Management on ${flavor}`, () => {
+    let api: TokaifyApi;
+    let gw: RunningGateway;
+    let accountId: string;
+
+    const serverToken = (name: string): ServerToken | undefined => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === name);
+    const rows = async () => {
+      const account = (await api.tree.getChildren()).find((n) => n.kind === 'account')!;
+      return (await api.tree.getChildren(account)).map((node) => ({ node, item: api.tree.getTreeItem(node) }));
+    };
+    const row = async (name: string) => (await rows()).find((r) => r.node.kind === 'token' && label(r.item) === name);
+    const ref = (t: { id: number }) => ({ accountId, tokenId: t.id });
+    const loaded = () => api.gateways.tokens(api.accounts.get(accountId)!).refresh();
+
+    before(async () => {
+      api = await activateExtension();
+      await signOutAll(api);
+      gw = await startGateway({ flavor });
+      const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      accountId = outcome.accountId;
+    });
+    after(async () => {
+      await signOutAll(api);
+      await gw.close();
+    });
+    beforeEach(() => gw.resetFaults());
+
+    it('lists the account\'s tokens with status icons and descriptions', async () => {
+      await loaded();
+      const all = await rows();
+      const demo = all.find((r) => label(r.item) === 'demo');
+      assert.ok(demo, `rows: ${all.map((r) => label(r.item)).join(', ')}`);
+      assert.equal(demo.item.description, 'unlimited · never expires');
+      assert.equal(demo.item.contextValue, 'token.enabled');
+      const states = new Set(all.map((r) => r.item.contextValue));
+      assert.ok(states.has('token.disabled') && states.has('token.expired'), [...states].join(','));
+    });
+
+    it('creates a token with every field, converting the cap from dollars', async () => {
+      const expires = Math.floor(Date.UTC(2027, 0, 1, 12) / 1000);
+      const created = await run<Token>('tokaify.createToken', { accountId, input: {
+        name: 'ext-created', unlimited: false, remainQuota: 6_150_000, expiredTime: expires, modelLimits: ['gpt-4o'], allowIps: ['10.0.0.0/8'],
+      } });
+      assert.ok(created && created.id > 0);
+      const server = serverToken('ext-created');
+      assert.ok(server, 'the token exists on the gateway');
+      assert.equal(server.remain_quota, 6_150_000);
+      assert.equal(server.expired_time, expires);
+      const shown = await row('ext-created');
+      assert.equal(shown?.item.description, '$12.30 left · expires 2027-01-01');
+    });
+
+    it('shows the gateway\'s own validation message and creates nothing', async () => {
+      const before = gw.state.tokens.length;
+      const created = await run<Token | undefined>('tokaify.createToken', { accountId, input: { name: 'x'.repeat(60) } });
+      assert.equal(created, undefined);
+      assert.equal(gw.state.tokens.length, before);
+      assert.match(api.log.recentLines().at(-1) ?? '', /Could not create the token .*(too long|过长)/);
+    });
+
+    it('edits one field and keeps every other field (a full update zeroes what it omits)', async () => {
+      const target = serverToken('ext-created')!;
+      const edited = await run<Token>('tokaify.editToken', { ...ref(target), input: { remainQuota: 1_000_000 } });
+      assert.equal(edited?.remainQuota, 1_000_000);
+      const after = serverToken('ext-created')!;
+      assert.equal(after.remain_quota, 1_000_000);
+      assert.equal(after.expired_time, target.expired_time);
+      assert.equal(after.name, 'ext-created');
+      assert.equal((await row('ext-created'))?.item.description, '$2.00 left · expires 2027-01-01');
+    });
+
+    it('disables and enables a token; the row\'s icon state follows', async () => {
+      const target = serverToken('ext-created')!;
+      assert.equal(await run('tokaify.disableToken', ref(target)), 1);
+      assert.equal(serverToken('ext-created')!.status, 2);
+      await loaded();
+      assert.equal((await row('ext-created'))?.item.contextValue, 'token.disabled');
+      assert.equal(await run('tokaify.enableToken', ref(target)), 1);
+      assert.equal(serverToken('ext-created')!.status, 1);
+    });
+
+    it('refuses to enable an expired token with the gateway\'s reason', async () => {
+      const expired = gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.status === 3)!;
+      assert.equal(await run('tokaify.enableToken', ref(expired)), 0);
+      assert.equal(serverToken(expired.name)!.status, 3);
+      assert.match(api.log.recentLines().at(-1) ?? '', /Could not enable/);
+    });
+
+    it('copies the full key to the clipboard, revealing it only once', async () => {
+      const target = serverToken('ext-created')!;
+      await vscode.env.clipboard.writeText('');
+      assert.equal(await run('tokaify.copyKey', ref(target)), true);
+      assert.equal(await vscode.env.clipboard.readText(), `sk-${target.key}`);
+      const reveals = () => gw.requests.filter((r) => r.path.endsWith('/key')).length;
+      const before = reveals();
+      assert.equal(await run('tokaify.copyKey', ref(target)), true);
+      assert.equal(reveals(), before, 'the second copy came from SecretStorage');
+      assert.ok(!api.log.recentLines().join('\n').includes(target.key), 'the key is not logged');
+    });
+
+    it('copies the console\'s connection string', async () => {
+      const target = serverToken('demo')!;
+      assert.equal(await run('tokaify.copyConnectionString', ref(target)), true);
+      assert.deepEqual(JSON.parse(await vscode.env.clipboard.readText()), { _type: 'newapi_channel_conn', key: `sk-${target.key}`, url: gw.url });
+    });
+
+    it('deletes several tokens at once from a multi-selection', async () => {
+      for (const name of ['del-a', 'del-b']) await run('tokaify.createToken', { accountId, input: { name } });
+      await loaded();
+      const nodes = (await rows()).filter((r) => ['del-a', 'del-b'].includes(label(r.item))).map((r) => r.node);
+      assert.equal(nodes.length, 2);
+      assert.equal(await run('tokaify.deleteToken', nodes[0], nodes, { confirm: false }), 2);
+      assert.equal(serverToken('del-a'), undefined);
+      assert.equal(serverToken('del-b'), undefined);
+      assert.equal(await row('del-a'), undefined);
+    });
+
+    it('keeps the last list, marked stale, when a refresh fails', async () => {
+      await loaded();
+      gw.faults.serverErrors = 10;
+      await loaded();
+      const all = await rows();
+      gw.resetFaults();
+      assert.ok(all.some((r) => label(r.item) === 'Could not refresh: showing the last list'), all.map((r) => label(r.item)).join(', '));
+      assert.ok(all.some((r) => label(r.item) === 'demo'), 'the tokens are still shown');
+    });
+  });
+}
+
+describe('Token Management at scale and under limits (new-api)', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'new-api', seedTokens: 250, criticalRateLimit: 3 });
+    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    assert.ok(outcome.ok);
+    accountId = outcome.accountId;
+  });
+  after(async () => {
+    await signOutAll(api);
+    await gw.close();
+  });
+  const children = async () => {
+    const account = (await api.tree.getChildren())[0]!;
+    return api.tree.getChildren(account);
+  };
+  const count = (nodes: TreeNode[]) => nodes.filter((n) => n.kind === 'token').length;
+
+  it('loads pages on demand: Load more, then everything', async () => {
+    const first = await children();
+    assert.equal(count(first), 100);
+    const more = first.find((n) => n.kind === 'loadMore');
+    assert.ok(more && more.kind === 'loadMore' && more.total !== undefined && more.total > 250);
+    await run('tokaify.loadMoreTokens', accountId);
+    assert.equal(count(await children()), 200);
+    await run('tokaify.loadAllTokens', accountId);
+    const all = await children();
+    assert.equal(count(all), more.total);
+    assert.equal(all.some((n) => n.kind === 'loadMore'), false);
+  });
+
+  it('filters through the gateway\'s search', async () => {
+    await run('tokaify.filterTokens', { accountId, keyword: 'token-0012' });
+    const nodes = await children();
+    const names = nodes.filter((n): n is TreeNode & { kind: 'token' } => n.kind === 'token').map((n) => n.token.name);
+    assert.ok(names.length >= 1 && names.every((n) => n.includes('token-0012')), names.join(','));
+    await run('tokaify.clearTokenFilter', accountId);
+    assert.equal(count(await children()), 100);
+  });
+
+  it('a reveal over the gateway\'s limit says when to retry and copies nothing', async () => {
+    const tokens = gw.state.tokens.filter((t) => t.user_id === DEMO.userId).slice(0, 5);
+    let refused = false;
+    for (const t of tokens) {
+      await vscode.env.clipboard.writeText('unchanged');
+      if (!(await run<boolean>('tokaify.copyKey', { accountId, tokenId: t.id }))) {
+        assert.equal(await vscode.env.clipboard.readText(), 'unchanged');
+        refused = true;
+        break;
+      }
+    }
+    assert.ok(refused, 'the rate limit was reached');
+    assert.match(api.log.recentLines().at(-1) ?? '', /20 key reveals .* per 20 minutes.*Try again/);
+  });
+});
