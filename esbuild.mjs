@@ -3,6 +3,7 @@
 //   dist/simulator.js   the new-api gateway simulator (`npm run gateway`)
 //   dist/test/exthost.js  the mocha suite that runs inside a real VS Code extension host
 //   dist/test/unit/*.js   unit tests for plain Node mocha
+//   dist/bench/run.js     `npm run bench`
 // Flags: --production (minify, no sourcemaps), --watch, --only=<name>[,<name>].
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
@@ -45,6 +46,7 @@ const targets = {
     outfile: 'dist/test/exthost.js',
     external: ['vscode', 'mocha'],
   },
+  bench: { entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',

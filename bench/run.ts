@@ -1,0 +1,20 @@
+/** `npm run bench`: prints measurements as a table and writes bench/results/latest.json. */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { benchTokens } from './tokens.bench';
+
+async function main(): Promise<void> {
+  const results: Record<string, Record<string, string | number>> = {};
+  results['bundle'] = { 'dist/extension.js KB (as built)': Math.round(statSync('dist/extension.js').size / 1024) };
+  results['token list, 10,000 tokens'] = await benchTokens(Number(process.env.BENCH_TOKENS ?? 10_000));
+  for (const [section, rows] of Object.entries(results)) {
+    console.log(`\n${section}`);
+    for (const [name, value] of Object.entries(rows)) console.log(`  ${name.padEnd(34)} ${value}`);
+  }
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', `${JSON.stringify({ when: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Token Management at scale, measured in plain Node over the same core the tree uses:
+ * a simulator seeded with N tokens (default 10,000), then first page, every page, memory and requests.
+ * Figures, not assertions: the CI never fails on them.
+ */
+import { ConsoleClient } from '../src/core/consoleClient';
+import { HttpClient } from '../src/core/http';
+import { TokenApi } from '../src/core/tokenApi';
+import { TokenList } from '../src/core/tokenList';
+import { DEMO, startGateway } from '../src/simulator';
+
+export async function benchTokens(count = 10_000): Promise<Record<string, string | number>> {
+  const gw = await startGateway({ flavor: 'new-api', seedTokens: count });
+  try {
+    const http = new HttpClient({ timeoutMs: 30_000 });
+    const console = new ConsoleClient(http, gw.url, { kind: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    const list = new TokenList(async () => new TokenApi(console, 'new-api'), 'new-api');
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const requestsBefore = gw.requests.length;
+    const t0 = performance.now();
+    await list.ensureLoaded();
+    const firstRows = performance.now() - t0;
+    const firstCount = list.state.tokens.length;
+    await list.loadAll();
+    const allPages = performance.now() - t0;
+    global.gc?.();
+    const heapAfter = process.memoryUsage().heapUsed;
+    return {
+      'tokens on the gateway': list.state.total ?? -1,
+      'first page: rows': firstCount,
+      'first page: ms': Math.round(firstRows),
+      'all pages: rows': list.state.tokens.length,
+      'all pages: ms': Math.round(allPages),
+      'requests made': gw.requests.length - requestsBefore,
+      'heap growth MB': Number(((heapAfter - heapBefore) / 1048576).toFixed(1)),
+    };
+  } finally {
+    await gw.close();
+  }
+}
