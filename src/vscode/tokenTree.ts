@@ -119,7 +119,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       rows.push({
         kind: 'info', id: `${meta.id}:error`, icon: 'warning',
         label: signedOut ? 'Signed out by the gateway: sign in again' : state.loaded ? 'Could not refresh: showing the last list' : 'Could not load the tokens',
-        description: 'click to retry', tooltip: state.error,
+        description: signedOut ? 'click to sign in' : 'click to retry', tooltip: state.error,
         command: signedOut ? { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] } : { command: Commands.refresh, title: 'Retry' },
       });
     }

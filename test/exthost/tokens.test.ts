@@ -200,4 +200,21 @@ describe('Token Management at scale and under limits (new-api)', () => {
     assert.ok(refused, 'the rate limit was reached');
     assert.match(api.log.recentLines().at(-1) ?? '', /20 key reveals .* per 20 minutes.*Try again/);
   });
+
+  it('a session the gateway forgot keeps the list, says "sign in again", and the row leads there', async () => {
+    await signOutAll(api);
+    gw.resetRateLimits(); // the reveal test above used up this gateway's login budget
+    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'password', username: DEMO.username, password: DEMO.password });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const meta = api.accounts.get(outcome.accountId)!;
+    await api.gateways.tokens(meta).refresh();
+    gw.state.expireSessions(); // as after a gateway restart with a random SESSION_SECRET
+    await api.gateways.tokens(meta).refresh();
+    const nodes = await children();
+    const warning = nodes.map((n) => api.tree.getTreeItem(n)).find((item) => item.label === 'Signed out by the gateway: sign in again');
+    assert.ok(warning, nodes.map((n) => api.tree.getTreeItem(n).label).join(', '));
+    assert.equal(warning.command?.command, 'tokaify.addGateway');
+    assert.deepEqual(warning.command?.arguments, [{ baseUrl: gw.url }]);
+    assert.equal(count(nodes), 100, 'the last list is still shown');
+  });
 });

@@ -1,0 +1,38 @@
+// Steps several UI tests share. Not a test file itself (run-ui.mjs loads only *.ui.mjs).
+import { openViewContainer, pickItem, runCommand, typeInput, waitForQuickInput } from '../host/codeserver.mjs';
+
+export const DEMO = { userId: '1', accessToken: 'demo-access-token' };
+
+/** The palette's Add Gateway flow with a custom URL, the demo user ID and access token. */
+export async function addGatewayWithAccessToken(page, gatewayUrl, { shot = async () => {} } = {}) {
+  await page.locator('.statusbar-item', { hasText: 'Tokaify' }).first().waitFor({ timeout: 60_000 }); // activated
+  await openViewContainer(page, 'Tokaify');
+  await runCommand(page, 'Tokaify: Add Gateway');
+  await waitForQuickInput(page, 'Add Gateway', { items: ['Tokaify', 'TokModel', 'Custom URL…'] });
+  await shot('1-pick-gateway');
+  await pickItem(page, 'Custom URL…');
+  await waitForQuickInput(page, 'Gateway URL');
+  await typeInput(page, gatewayUrl);
+  await waitForQuickInput(page, 'Sign in with', { items: ['Access token and user ID', 'Username and password', 'API key only'] });
+  await shot('2-sign-in-with');
+  await pickItem(page, 'Access token and user ID');
+  await waitForQuickInput(page, 'User ID');
+  await typeInput(page, DEMO.userId);
+  await waitForQuickInput(page, 'Access token');
+  await typeInput(page, DEMO.accessToken);
+}
+
+/** The tree row whose label is exactly `name`. */
+export function treeRow(page, name) {
+  return page.locator('.pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+}
+
+/** Console API call as the demo user, straight to the simulator (what the gateway really holds). */
+export async function consoleApi(gatewayUrl, method, path) {
+  const response = await fetch(`${gatewayUrl}${path}`, {
+    method, headers: { authorization: `Bearer ${DEMO.accessToken}`, 'new-api-user': DEMO.userId },
+  });
+  const body = await response.json();
+  if (!body.success) throw new Error(`${method} ${path}: ${body.message}`);
+  return body.data;
+}
