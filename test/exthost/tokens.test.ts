@@ -11,7 +11,7 @@ type ServerToken = RunningGateway['state']['tokens'][number];
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
 
-for (const flavor of ['new-api', 'one-api'] as Flavor[]) {
+for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
   describe(`Token Management on ${flavor}`, () => {
     let api: TokaifyApi;
     let gw: RunningGateway;
