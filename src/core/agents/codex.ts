@@ -1,0 +1,512 @@
+/**
+ * Codex CLI `config.toml` planner: a surgical, format-preserving edit of the user's file.
+ *
+ * The file is parsed with toml-eslint-parser (strict TOML 1.0) only to locate things: every change is
+ * a splice at a node's `range` (replace a value, insert lines after a key-value, delete a key-value's
+ * line, append a table). The document is never re-serialized, so comments, blank lines, key order,
+ * quoting styles and the tables we do not own stay byte for byte. The result is parsed again and
+ * compared with what we meant before it is returned. Background: the client-configs spec, §1 and §5.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { getStaticTOMLValue, parseTOML, ParseError, type AST } from 'toml-eslint-parser';
+import { detectFormat } from './textFormat';
+import { ConfigShapeError, ConfigSyntaxError } from './types';
+
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+
+export interface CodexOptions {
+  /** Key under `[model_providers]`; default `tokaify`. Must not be one of Codex's built-in ids. */
+  providerId?: string;
+  /** Display name; default `Tokaify`. */
+  providerName?: string;
+  /** OpenAI-compatible base, ends with `/v1` (Codex appends `/responses`). */
+  baseUrl: string;
+  model: string;
+  /** Written only when given. */
+  reviewModel?: string;
+  /** Written only when given. */
+  reasoningEffort?: ReasoningEffort;
+  /**
+   * `auth-json`: the key lives in `$CODEX_HOME/auth.json` (`requires_openai_auth = true`);
+   * `config-token`: the key is written here as `experimental_bearer_token`.
+   */
+  credential: { kind: 'auth-json' } | { kind: 'config-token'; key: string };
+}
+
+export interface CodexProviderSummary {
+  name?: string;
+  baseUrl?: string;
+  wireApi?: string;
+  hasBearerToken: boolean;
+  envKey?: string;
+  requiresOpenaiAuth?: boolean;
+}
+
+export interface CodexConfigSummary {
+  modelProvider?: string;
+  model?: string;
+  providers: Record<string, CodexProviderSummary>;
+}
+
+/** Ids Codex refuses in `model_providers` (exact, case-sensitive compare, as Codex does). */
+export const RESERVED_CODEX_PROVIDER_IDS: readonly string[] = ['openai', 'ollama', 'lmstudio', 'ollama-chat', 'amazon-bedrock'];
+
+export const CODEX_SCHEMA_LINE = '#:schema https://developers.openai.com/codex/config-schema.json';
+
+const REASONING_EFFORTS: readonly ReasoningEffort[] = ['minimal', 'low', 'medium', 'high', 'xhigh'];
+
+/** Keys of our provider table that decide where the credential comes from. */
+const CREDENTIAL_KEYS = ['requires_openai_auth', 'experimental_bearer_token', 'env_key'] as const;
+
+type Scalar = string | boolean;
+type TomlTable = Record<string, unknown>;
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+  /**
+   * Tie-break for insertions at the same offset: keys added to an existing provider group (0) come
+   * before new root keys (1), which come before a newly appended provider table (2); replacements
+   * and deletions starting at that offset come last.
+   */
+  order?: number;
+}
+
+interface Resolved {
+  id: string;
+  root: [string, string][];
+  provider: [string, Scalar][];
+  removeFromProvider: string[];
+}
+
+const BOM = '\uFEFF';
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/**
+ * The new text of `config.toml` pointing Codex at the gateway. `current` is the file's text
+ * (undefined when it does not exist). Throws ConfigSyntaxError when `current` does not parse,
+ * ConfigShapeError when our keys are defined in a way we cannot edit safely, Error for bad options.
+ */
+export function planCodexConfig(current: string | undefined, options: CodexOptions, file = 'config.toml'): string {
+  const wanted = resolveOptions(options);
+  const format = detectFormat(current);
+  let body = (current ?? '').replace(/^\uFEFF/, '');
+  const bom = format.bom ? BOM : '';
+
+  if (body === '') {
+    const fresh = [CODEX_SCHEMA_LINE, ...wanted.root.map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`), '', ...providerTableLines(wanted)];
+    const text = fresh.map((line) => line + format.eol).join('');
+    verify(text, undefined, wanted, file);
+    return bom + text;
+  }
+
+  const eol = format.eol;
+  // Work on a text that ends with a line break, so every insertion is "whole lines after a line
+  // break"; the missing final newline is put back at the end.
+  const addedNewline = !body.endsWith('\n');
+  if (addedNewline) body += eol;
+
+  const ast = parse(body, file);
+  const before = getStaticTOMLValue(ast);
+  const edits = planEdits(body, ast, before, wanted, eol, file);
+  let text = applyEdits(body, edits);
+  if (addedNewline && text.endsWith(eol)) text = text.slice(0, -eol.length);
+
+  verify(text, before, wanted, file);
+  return bom + text;
+}
+
+/** What a config says, for diagnosis: the active provider and model, and each provider (never a token). */
+export function readCodexConfig(text: string, file = 'config.toml'): CodexConfigSummary {
+  const doc = getStaticTOMLValue(parse(text.replace(/^\uFEFF/, ''), file));
+  const summary: CodexConfigSummary = { providers: {} };
+  if (typeof doc.model_provider === 'string') summary.modelProvider = doc.model_provider;
+  if (typeof doc.model === 'string') summary.model = doc.model;
+  const providers = doc.model_providers;
+  if (isTable(providers)) {
+    for (const [id, value] of Object.entries(providers)) {
+      if (!isTable(value)) continue;
+      const entry: CodexProviderSummary = {
+        hasBearerToken: typeof value.experimental_bearer_token === 'string' && value.experimental_bearer_token !== '',
+      };
+      if (typeof value.name === 'string') entry.name = value.name;
+      if (typeof value.base_url === 'string') entry.baseUrl = value.base_url;
+      if (typeof value.wire_api === 'string') entry.wireApi = value.wire_api;
+      if (typeof value.env_key === 'string') entry.envKey = value.env_key;
+      if (typeof value.requires_openai_auth === 'boolean') entry.requiresOpenaiAuth = value.requires_openai_auth;
+      summary.providers[id] = entry;
+    }
+  }
+  return summary;
+}
+
+/** A TOML basic string (double quotes) holding `value`, escaped as TOML 1.0 requires. */
+export function tomlString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\r') out += '\\r';
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function resolveOptions(options: CodexOptions): Resolved {
+  const id = options.providerId ?? 'tokaify';
+  const name = options.providerName ?? 'Tokaify';
+  if (RESERVED_CODEX_PROVIDER_IDS.includes(id)) {
+    throw new Error(`"${id}" is a built-in Codex provider id and cannot be redefined; choose another provider id (for example "${id}-custom")`);
+  }
+  requireText('provider id', id);
+  requireText('provider name', name);
+  requireText('base URL', options.baseUrl);
+  requireText('model', options.model);
+  const root: [string, string][] = [
+    ['model_provider', id],
+    ['model', options.model],
+  ];
+  if (options.reviewModel !== undefined) {
+    requireText('review model', options.reviewModel);
+    root.push(['review_model', options.reviewModel]);
+  }
+  if (options.reasoningEffort !== undefined) {
+    if (!REASONING_EFFORTS.includes(options.reasoningEffort)) throw new Error(`Unknown reasoning effort "${String(options.reasoningEffort)}"`);
+    root.push(['model_reasoning_effort', options.reasoningEffort]);
+  }
+  const provider: [string, Scalar][] = [
+    ['name', name],
+    ['base_url', options.baseUrl],
+    ['wire_api', 'responses'],
+  ];
+  let removeFromProvider: string[];
+  if (options.credential.kind === 'auth-json') {
+    provider.push(['requires_openai_auth', true]);
+    removeFromProvider = ['experimental_bearer_token', 'env_key'];
+  } else {
+    requireText('API key', options.credential.key);
+    provider.push(['experimental_bearer_token', options.credential.key]);
+    removeFromProvider = ['requires_openai_auth', 'env_key'];
+  }
+  return { id, root, provider, removeFromProvider };
+}
+
+function requireText(what: string, value: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`The ${what} is empty`);
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
+    throw new Error(`The ${what} is not valid Unicode text`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+function parse(text: string, file: string): AST.TOMLProgram {
+  try {
+    return parseTOML(text, { tomlVersion: '1.0' });
+  } catch (error) {
+    if (error instanceof ParseError) {
+      throw new ConfigSyntaxError(file, error.lineNumber, error.column + 1, error.message.replace(/\.$/, ''));
+    }
+    throw error;
+  }
+}
+
+function keyNames(key: AST.TOMLKey): string[] {
+  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+}
+
+function isTable(value: unknown): value is TomlTable {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly string[]): boolean {
+  return prefix.every((part, i) => path[i] === part);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+interface Located {
+  kv: AST.TOMLKeyValue;
+  /** Full key path from the document root. */
+  path: (string | number)[];
+  /** How many segments of kv.key come before the provider's field name (dotted definitions). */
+  prefixSegments: number;
+}
+
+function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: Resolved, eol: string, file: string): Edit[] {
+  const top = ast.body[0];
+  const edits: Edit[] = [];
+  const firstTable = top.body.find((n): n is AST.TOMLTable => n.type === 'TOMLTable');
+  const rootKvs = top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue');
+  const tables = top.body.filter((n): n is AST.TOMLTable => n.type === 'TOMLTable');
+  const providerPath = ['model_providers', wanted.id];
+  const providerLabel = `model_providers.${formatKey(wanted.id)}`;
+
+  // --- shape checks on the parsed value -------------------------------------------------------
+  for (const [key] of wanted.root) {
+    if (key in doc && !rootKvs.some((kv) => kv.key.keys.length === 1 && keyNames(kv.key)[0] === key)) {
+      throw new ConfigShapeError(file, `\`${key}\` is defined as a table, not as a plain root key`);
+    }
+  }
+  const providers = doc.model_providers;
+  if (providers !== undefined && !isTable(providers)) {
+    throw new ConfigShapeError(file, '`model_providers` is not a table');
+  }
+  const ours = isTable(providers) ? providers[wanted.id] : undefined;
+  if (ours !== undefined && !isTable(ours)) {
+    throw new ConfigShapeError(file, `\`${providerLabel}\` is not a table`);
+  }
+  if (isTable(ours) && 'auth' in ours) {
+    throw new ConfigShapeError(
+      file,
+      `\`${providerLabel}\` gets its token from an \`auth\` command, which Codex does not allow together with the keys we write; remove that provider's \`auth\` entry first`,
+    );
+  }
+
+  // --- root keys ------------------------------------------------------------------------------
+  const missingRoot: string[] = [];
+  for (const [key, value] of wanted.root) {
+    const kv = rootKvs.find((n) => n.key.keys.length === 1 && keyNames(n.key)[0] === key);
+    if (kv) replaceValue(edits, kv, value);
+    else missingRoot.push(`${formatKey(key)} = ${formatValue(value)}`);
+  }
+  let rootInsertAt = -1;
+  if (missingRoot.length) {
+    rootInsertAt = rootInsertionPoint(text, rootKvs, firstTable);
+    const lines = [...missingRoot];
+    // Keep a blank line between our keys and a table header or the comments introducing it.
+    if (firstTable && !isBlank(lineAt(text, rootInsertAt))) lines.push('');
+    edits.push({ start: rootInsertAt, end: rootInsertAt, text: lines.map((l) => l + eol).join(''), order: 1 });
+  }
+
+  // --- our provider table ---------------------------------------------------------------------
+  const located: Located[] = [];
+  const containers: { path: (string | number)[]; kvs: AST.TOMLKeyValue[] }[] = [
+    { path: [], kvs: rootKvs },
+    ...tables.map((t) => ({ path: t.resolvedKey, kvs: t.body })),
+  ];
+  for (const container of containers) {
+    for (const kv of container.kvs) {
+      const path = [...container.path, ...keyNames(kv.key)];
+      // `model_providers = {…}` or `model_providers.tokaify = {…}`: an inline table cannot be extended.
+      if (path.length <= 2 && startsWith(providerPath, path.map(String)) && path.every((p) => typeof p === 'string')) {
+        throw new ConfigShapeError(
+          file,
+          `\`${path.join('.')}\` is written as an inline value; turn it into a \`[${providerLabel}]\` table so it can be edited`,
+        );
+      }
+      if (path.length < 3 || !startsWith(path, providerPath)) continue;
+      const field = String(path[2]);
+      const owned = wanted.provider.some(([k]) => k === field) || (CREDENTIAL_KEYS as readonly string[]).includes(field);
+      if (container.path.length > 2 || path.length > 3) {
+        if (owned) throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+        continue;
+      }
+      located.push({ kv, path, prefixSegments: 2 - container.path.length });
+    }
+  }
+  for (const table of tables) {
+    const path = table.resolvedKey;
+    if (path.length >= 3 && startsWith(path, providerPath)) {
+      const field = String(path[2]);
+      if (wanted.provider.some(([k]) => k === field) || (CREDENTIAL_KEYS as readonly string[]).includes(field)) {
+        throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+      }
+    }
+  }
+  const ownTable = tables.find((t) => t.kind === 'standard' && t.resolvedKey.length === 2 && startsWith(t.resolvedKey, providerPath));
+
+  if (!ownTable && !located.length) {
+    // Not defined yet: append a new table at the end of the file, after a blank line.
+    const end = text.length;
+    const precededByRootBlock = rootInsertAt === end;
+    const lines = [...providerTableLines(wanted)];
+    if (precededByRootBlock || !isBlank(lastLine(text))) lines.unshift('');
+    edits.push({ start: end, end, text: lines.map((l) => l + eol).join(''), order: 2 });
+    return edits;
+  }
+
+  const missing: string[] = [];
+  const byField = new Map(located.map((l) => [String(l.path[2]), l]));
+  for (const [field, value] of wanted.provider) {
+    const hit = byField.get(field);
+    if (hit) replaceValue(edits, hit.kv, value);
+    else missing.push(`${formatKey(field)} = ${formatValue(value)}`);
+  }
+  for (const field of wanted.removeFromProvider) {
+    const hit = byField.get(field);
+    if (hit) edits.push(deleteLine(text, hit.kv));
+  }
+  if (missing.length) {
+    const last = located.reduce<Located | undefined>((acc, l) => (!acc || l.kv.range[0] > acc.kv.range[0] ? l : acc), undefined);
+    let at: number;
+    let indent = '';
+    let prefix = '';
+    if (last) {
+      at = lineEndAfter(text, last.kv.range[1]);
+      indent = lineIndent(text, last.kv.range[0]);
+      const keys = last.kv.key.keys;
+      if (last.prefixSegments > 0) prefix = text.slice(keys[0]!.range[0], keys[last.prefixSegments - 1]!.range[1]) + '.';
+    } else {
+      at = lineEndAfter(text, ownTable!.key.range[1]);
+    }
+    edits.push({ start: at, end: at, text: missing.map((l) => indent + prefix + l + eol).join(''), order: 0 });
+  }
+  return edits;
+}
+
+function providerTableLines(wanted: Resolved): string[] {
+  return [`[model_providers.${formatKey(wanted.id)}]`, ...wanted.provider.map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`)];
+}
+
+/** Replaces a key-value's value text (keeping its key, spacing and trailing comment) unless it already holds `value`. */
+function replaceValue(edits: Edit[], kv: AST.TOMLKeyValue, value: Scalar): void {
+  const node = kv.value;
+  if (node.type === 'TOMLValue' && node.value === value) return;
+  edits.push({ start: node.range[0], end: node.range[1], text: formatValue(value) });
+}
+
+/** Removes a key-value together with its line (and trailing comment); own-line comments stay. */
+function deleteLine(text: string, kv: AST.TOMLKeyValue): Edit {
+  const lineStart = text.lastIndexOf('\n', kv.range[0] - 1) + 1;
+  const start = /^[ \t]*$/.test(text.slice(lineStart, kv.range[0])) ? lineStart : kv.range[0];
+  return { start, end: lineEndAfter(text, kv.range[1]), text: '' };
+}
+
+/**
+ * Where new root keys go: after the last root key-value; otherwise after the file's leading
+ * comments (the `#:schema` line) but above the comment lines directly attached to the first table
+ * header (at the very top when every line above the header is such a comment); with no table at
+ * all, at the end.
+ */
+function rootInsertionPoint(text: string, rootKvs: AST.TOMLKeyValue[], firstTable: AST.TOMLTable | undefined): number {
+  const lastKv = rootKvs[rootKvs.length - 1];
+  if (lastKv) return lineEndAfter(text, lastKv.range[1]);
+  if (!firstTable) return text.length;
+  // Only comments and blank lines precede the first table header here.
+  const headerStart = text.lastIndexOf('\n', firstTable.range[0] - 1) + 1;
+  const lines = text.slice(0, headerStart).split('\n');
+  lines.pop(); // the empty piece after the last line break
+  let j = lines.length;
+  while (j > 0 && isComment(lines[j - 1]!) && !isSchemaLine(lines[j - 1]!)) j--;
+  let k = j - 1;
+  while (k >= 0 && isBlank(lines[k]!)) k--;
+  // Offset just after line k's line break (0 when nothing worth keeping above).
+  let offset = 0;
+  for (let i = 0; i <= k; i++) offset += lines[i]!.length + 1;
+  return offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers
+
+/** Offset just after the line break ending the line that contains `offset` (text always ends with one). */
+function lineEndAfter(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+function lineIndent(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
+}
+
+function lineAt(text: string, offset: number): string {
+  const nl = text.indexOf('\n', offset);
+  return text.slice(offset, nl < 0 ? text.length : nl);
+}
+
+function lastLine(text: string): string {
+  const trimmed = text.endsWith('\n') ? text.slice(0, -1) : text;
+  return trimmed.slice(trimmed.lastIndexOf('\n') + 1);
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+function isComment(line: string): boolean {
+  return line.trimStart().startsWith('#');
+}
+
+function isSchemaLine(line: string): boolean {
+  return /^\s*#:schema\b/.test(line);
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || (a.order ?? 3) - (b.order ?? 3) || a.i - b.i);
+  let out = '';
+  let cursor = 0;
+  for (const edit of sorted) {
+    if (edit.start < cursor) throw new Error('Codex config planner produced overlapping edits (bug)');
+    out += text.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+  }
+  return out + text.slice(cursor);
+}
+
+function formatKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : tomlString(key);
+}
+
+function formatValue(value: Scalar): string {
+  return typeof value === 'boolean' ? String(value) : tomlString(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+/**
+ * Parses the planned text strictly and checks that it says what we meant and that everything we do
+ * not own is exactly what the original said. A failure here is a planner bug: never write.
+ */
+function verify(text: string, before: TomlTable | undefined, wanted: Resolved, file: string): void {
+  let after: TomlTable;
+  try {
+    after = getStaticTOMLValue(parseTOML(text, { tomlVersion: '1.0' }));
+  } catch (error) {
+    throw new Error(`Codex config planner produced invalid TOML for ${file} (bug): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const fail = (what: string): never => {
+    throw new Error(`Codex config planner check failed for ${file} (bug): ${what}`);
+  };
+  for (const [key, value] of wanted.root) if (after[key] !== value) fail(`root \`${key}\``);
+  const providers = after.model_providers;
+  const ours = isTable(providers) ? providers[wanted.id] : undefined;
+  if (!isTable(ours)) return fail(`[model_providers.${wanted.id}] is missing`);
+  for (const [key, value] of wanted.provider) if (ours[key] !== value) fail(`provider \`${key}\``);
+  for (const key of wanted.removeFromProvider) if (key in ours) fail(`provider \`${key}\` still present`);
+  if (before && !isDeepStrictEqual(withoutOwned(before, wanted), withoutOwned(after, wanted))) {
+    fail('a value we do not own changed');
+  }
+}
+
+/** A deep copy of `doc` without the keys the planner owns (and without tables that only held them). */
+function withoutOwned(doc: TomlTable, wanted: { id: string; root: [string, unknown][] }): TomlTable {
+  const copy = structuredClone(doc);
+  for (const [key] of wanted.root) delete copy[key];
+  const providers = copy.model_providers;
+  if (isTable(providers)) {
+    const ours = providers[wanted.id];
+    if (isTable(ours)) {
+      for (const key of ['name', 'base_url', 'wire_api', ...CREDENTIAL_KEYS]) delete ours[key];
+      if (!Object.keys(ours).length) delete providers[wanted.id];
+    }
+    if (!Object.keys(providers).length) delete copy.model_providers;
+  }
+  return copy;
+}
