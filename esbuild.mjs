@@ -1,6 +1,7 @@
 // Builds every bundle the project ships or tests:
 //   dist/extension.js   the extension (cjs, `vscode` external)
 //   dist/simulator.js   the new-api gateway simulator (`npm run gateway`)
+//   dist/cli.js         `tokaify write …`: the agent config writers without VS Code
 //   dist/test/exthost.js  the mocha suite that runs inside a real VS Code extension host
 //   dist/test/unit/*.js   unit tests for plain Node mocha
 //   dist/bench/run.js     `npm run bench`
@@ -36,6 +37,7 @@ const exthostTests = listTests('test/exthost');
 const targets = {
   extension: { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   simulator: { entryPoints: ['src/simulator/main.ts'], outfile: 'dist/simulator.js' },
+  cli: { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   exthost: {
     stdin: {
       contents: `export { run } from './runner';\n${exthostTests.map((f) => `import './${f.replace(/\.ts$/, '')}';`).join('\n')}\n`,

@@ -1,0 +1,162 @@
+/**
+ * `node dist/cli.js write <codex|claude-code|opencode> --base-url <url> --model <id> [options]`:
+ * the agent config writers without VS Code, for servers and scripts. The key comes from the
+ * TOKAIFY_API_KEY environment variable only (argv is visible to every user of the machine).
+ * Exit codes: 0 written (or planned, with --dry-run), 1 refused or failed, 2 usage.
+ */
+import os from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { normalizeBaseUrl } from '../core/baseUrl';
+import { registerSecret } from '../core/redact';
+import { normalizeApiKey } from '../core/signIn';
+import { unifiedDiff } from '../core/agents/diff';
+import { applyChanges, FileChangedError, WriteError } from '../core/agents/fileWriter';
+import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
+import { planAgent, type ConfigureRequest } from '../core/agents/plan';
+import { AGENT_LABELS, ConfigShapeError, ConfigSyntaxError, type AgentId } from '../core/agents/types';
+
+const AGENTS = Object.keys(AGENT_LABELS) as AgentId[];
+const EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+const USAGE = `usage: tokaify write <${AGENTS.join('|')}> --base-url <url> --model <id> [options]
+  The API key is read from the environment variable TOKAIFY_API_KEY.
+  --provider-id <id>           Codex/OpenCode provider id (default tokaify)
+  --dry-run                    print the planned diff, write nothing
+  --yes                        write without asking
+  Codex:       --codex-auth auth-json|config-token   --reasoning-effort ${EFFORTS.join('|')}   --review-model <id>
+  Claude Code: --key-variable ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY   --custom-model-option   --disable-experimental-betas
+  OpenCode:    --no-default-model
+  Paths follow CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME, OPENCODE_CONFIG, XDG_DATA_HOME as the tools do.
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  agent: AgentId;
+  baseUrl: string;
+  model: string;
+  dryRun: boolean;
+  yes: boolean;
+  request: Omit<ConfigureRequest, 'gatewayRoot' | 'key' | 'model'>;
+}
+
+function parse(argv: string[]): Parsed {
+  const [command, agent, ...rest] = argv;
+  if (command !== 'write') throw new UsageError(command ? `unknown command ${command}` : 'no command');
+  if (!AGENTS.includes(agent as AgentId)) throw new UsageError(`unknown agent ${agent ?? '(none)'}: one of ${AGENTS.join(', ')}`);
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const takesValue = new Set(['--base-url', '--model', '--provider-id', '--codex-auth', '--reasoning-effort', '--review-model', '--key-variable']);
+  const switches = new Set(['--dry-run', '--yes', '--custom-model-option', '--disable-experimental-betas', '--no-default-model']);
+  for (let i = 0; i < rest.length; i++) {
+    const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (takesValue.has(flag)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+      values.set(flag, value);
+    } else if (switches.has(flag)) flags.add(flag);
+    else if (flag === '--key' || flag === '--api-key') throw new UsageError('the key is read from TOKAIFY_API_KEY, never from the command line (other users can see it)');
+    else throw new UsageError(`unknown option ${flag}`);
+  }
+  const need = (flag: string) => values.get(flag) ?? (() => { throw new UsageError(`${flag} is required`); })();
+  const oneOf = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
+    const value = values.get(flag);
+    if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`);
+    return value as T | undefined;
+  };
+  const providerId = values.get('--provider-id');
+  return {
+    agent: agent as AgentId,
+    baseUrl: need('--base-url'),
+    model: need('--model'),
+    dryRun: flags.has('--dry-run'),
+    yes: flags.has('--yes'),
+    request: {
+      codex: { credential: oneOf('--codex-auth', ['auth-json', 'config-token'] as const) ?? 'auto', reasoningEffort: oneOf('--reasoning-effort', EFFORTS), reviewModel: values.get('--review-model'), providerId },
+      claude: { keyVariable: oneOf('--key-variable', ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const), customModelOption: flags.has('--custom-model-option'), disableExperimentalBetas: flags.has('--disable-experimental-betas') },
+      opencode: { providerId, setDefaultModel: !flags.has('--no-default-model') },
+    },
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (text: string) => process.stdout.write(text);
+  const err = (text: string) => process.stderr.write(text);
+  let parsed: Parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`tokaify: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (!env.TOKAIFY_API_KEY) {
+    err('tokaify: set TOKAIFY_API_KEY to the sk- key to write (e.g. `read -rs TOKAIFY_API_KEY && export TOKAIFY_API_KEY`).\n');
+    return 2;
+  }
+  const normalized = normalizeApiKey(env.TOKAIFY_API_KEY);
+  if (!normalized.ok) {
+    err(`tokaify: TOKAIFY_API_KEY: ${normalized.error}\n`);
+    return 2;
+  }
+  const key = normalized.key;
+  registerSecret(key);
+  const url = normalizeBaseUrl(parsed.baseUrl);
+  if (!url.ok) {
+    err(`tokaify: ${url.error}\n`);
+    return 2;
+  }
+  for (const note of url.value.notes) err(`note: ${note}\n`);
+  const host: HostEnvironment = { env, home: os.homedir(), platform: process.platform };
+  try {
+    const plan = await planAgent(parsed.agent, { ...parsed.request, gatewayRoot: url.value.baseUrl, key, model: parsed.model }, host);
+    for (const note of plan.notes) err(`note: ${note}\n`);
+    const diffs = plan.changes.map(unifiedDiff).filter(Boolean);
+    if (!diffs.length) {
+      out(`${AGENT_LABELS[parsed.agent]} is already configured this way; nothing to write.\n`);
+      return 0;
+    }
+    out(diffs.join('\n'));
+    if (parsed.dryRun) {
+      err('dry run: nothing was written.\n');
+      return 0;
+    }
+    if (!parsed.yes) {
+      if (!process.stdin.isTTY) {
+        err('tokaify: not writing without confirmation: re-run with --yes (or --dry-run to only see the diff).\n');
+        return 1;
+      }
+      if (!(await confirm(`Write ${plan.changes.length === 1 ? 'this change' : 'these changes'}? [y/N] `))) {
+        err('Nothing was written.\n');
+        return 1;
+      }
+    }
+    const store = { dir: defaultBackupDir(host), keep: 10 };
+    const backup = await applyChanges(plan.changes, store);
+    for (const change of plan.changes) if (change.before !== change.after) out(`wrote ${change.path}${change.secret ? ' (mode 0600)' : ''}\n`);
+    if (backup?.files.some((f) => f.copy)) out(`backup: ${store.dir}/${backup.id}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigSyntaxError || error instanceof ConfigShapeError || error instanceof FileChangedError || error instanceof WriteError) {
+      err(`tokaify: ${error.message}\n`);
+      return 1;
+    }
+    err(`tokaify: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+    process.stderr.write(`tokaify: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,79 @@
+// The companion CLI (dist/cli.js) as a script would run it: a temporary HOME, the key in the environment.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const CLI = path.resolve(__dirname, '../../cli.js');
+const KEY = 'sk-test' + 'c'.repeat(40);
+
+describe('tokaify CLI: write <agent>', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-cli-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const cli = (args: string[], env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home, TOKAIFY_API_KEY: KEY, ...env }, encoding: 'utf8', input: '',
+    });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  const base = ['--base-url', 'https://gw.example.com/v1', '--model', 'gpt-5.4'];
+
+  it('--dry-run prints the diff with the key masked and writes nothing', () => {
+    const r = cli(['write', 'codex', ...base, '--dry-run']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\+model_provider = "tokaify"/);
+    assert.match(r.out, /\+base_url = "https:\/\/gw\.example\.com\/v1"/);
+    assert.ok(!r.out.includes(KEY) && !r.err.includes(KEY), 'the key is never printed');
+    assert.match(r.err, /pasted .*\/v1|v1/i, 'the /v1 in --base-url is explained');
+    assert.equal(existsSync(path.join(home, '.codex')), false);
+  });
+
+  it('--yes writes config.toml and auth.json (0600) and says where the backup went', () => {
+    mkdirSync(path.join(home, '.codex'));
+    writeFileSync(path.join(home, '.codex', 'config.toml'), '# keep me\n[projects."/srv/app"]\ntrust_level = "trusted"\n');
+    const r = cli(['write', 'codex', ...base, '--yes']);
+    assert.equal(r.code, 0, r.err);
+    const config = readFileSync(path.join(home, '.codex', 'config.toml'), 'utf8');
+    // The comment belongs to the table under it, so the new root keys go above both.
+    assert.match(config, /# keep me\n\[projects\."\/srv\/app"\]\ntrust_level = "trusted"/);
+    assert.ok(config.indexOf('model_provider') < config.indexOf('[projects'));
+    assert.equal(JSON.parse(readFileSync(path.join(home, '.codex', 'auth.json'), 'utf8')).OPENAI_API_KEY, KEY);
+    assert.equal(statSync(path.join(home, '.codex', 'auth.json')).mode & 0o777, 0o600);
+    assert.match(r.out, /backup: .*\.local\/state\/tokaify\/backups\//);
+    assert.equal(cli(['write', 'codex', ...base, '--yes']).out.trim(), 'Codex CLI is already configured this way; nothing to write.');
+  });
+
+  it('honours CLAUDE_CONFIG_DIR and XDG_CONFIG_HOME / XDG_DATA_HOME like the tools', () => {
+    assert.equal(cli(['write', 'claude-code', ...base, '--yes'], { CLAUDE_CONFIG_DIR: path.join(home, 'cc') }).code, 0);
+    const settings = JSON.parse(readFileSync(path.join(home, 'cc', 'settings.json'), 'utf8'));
+    assert.equal(settings.env.ANTHROPIC_BASE_URL, 'https://gw.example.com');
+    const xdg = { XDG_CONFIG_HOME: path.join(home, 'xc'), XDG_DATA_HOME: path.join(home, 'xd') };
+    assert.equal(cli(['write', 'opencode', ...base, '--yes'], xdg).code, 0);
+    assert.ok(existsSync(path.join(home, 'xc', 'opencode', 'opencode.json')));
+    assert.equal(JSON.parse(readFileSync(path.join(home, 'xd', 'opencode', 'auth.json'), 'utf8')).tokaify.key, KEY);
+  });
+
+  it('a malformed file: non-zero exit, path:line:col, nothing changed', () => {
+    mkdirSync(path.join(home, '.claude'));
+    const broken = '{\n  // a comment Claude Code would reject\n  "env": {}\n}\n';
+    writeFileSync(path.join(home, '.claude', 'settings.json'), broken);
+    const r = cli(['write', 'claude-code', ...base, '--yes']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /settings\.json:2:\d+/);
+    assert.equal(readFileSync(path.join(home, '.claude', 'settings.json'), 'utf8'), broken);
+  });
+
+  it('refuses without confirmation when not interactive, and never takes the key from argv', () => {
+    const r = cli(['write', 'opencode', ...base]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--yes/);
+    assert.equal(cli(['write', 'codex', ...base, '--key', KEY]).code, 2);
+    assert.equal(cli(['write', 'codex', ...base], { TOKAIFY_API_KEY: '' }).code, 2);
+    assert.equal(cli(['write', 'vim', ...base]).code, 2);
+  });
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { promises as fs, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyChanges, FileChangedError, listBackups, restoreChanges, WriteError, writeAtomic, type FileChange } from '../../src/core/agents/fileWriter';
+
+/** Two versions of a big file, different in length and content, so a mix of both is detectable. */
+function tornVersions(file: string): [string, string, string] {
+  return [file, `A${'a'.repeat(2_000_000)}A`, `B${'b'.repeat(3_000_000)}B`];
+}
+
+// Run as a child by the torn-write test: rewrite one file forever until killed.
+if (process.env.TOKAIFY_TORN_WRITER) {
+  const [file, a, b] = tornVersions(JSON.parse(process.env.TOKAIFY_TORN_WRITER) as string);
+  void (async () => {
+    for (let i = 0; ; i++) {
+      await writeAtomic(file, i % 2 ? a : b, 0o600);
+      if (i === 0) process.send?.('writing');
+    }
+  })();
+} else {
+  describe('fileWriter', () => {
+    let dir: string;
+    let store: { dir: string; keep: number };
+    const KEY = 'sk-test' + 'k'.repeat(40);
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'tokaify-fw-'));
+      store = { dir: path.join(dir, 'backups'), keep: 3 };
+    });
+    afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+    const change = (file: string, before: string | undefined, after: string | undefined, secret = false): FileChange =>
+      ({ agent: 'codex', label: path.basename(file), path: file, before, after, secret });
+    const mode = (file: string) => statSync(file).mode & 0o777;
+
+    it('writes a new file, creating missing folders, with mode 0600 when it holds a key', async () => {
+      const file = path.join(dir, 'home', '.codex', 'auth.json');
+      await applyChanges([change(file, undefined, `{"OPENAI_API_KEY":"${KEY}"}\n`, true)], store);
+      assert.equal(readFileSync(file, 'utf8'), `{"OPENAI_API_KEY":"${KEY}"}\n`);
+      assert.equal(mode(file), 0o600);
+    });
+
+    it('keeps the mode of a file without a key, and tightens one that now holds a key to 0600', async () => {
+      const plain = path.join(dir, 'opencode.json');
+      const secret = path.join(dir, 'config.toml');
+      writeFileSync(plain, 'a\n', { mode: 0o640 });
+      writeFileSync(secret, 'b\n', { mode: 0o644 });
+      await fs.chmod(plain, 0o640);
+      await fs.chmod(secret, 0o644);
+      await applyChanges([change(plain, 'a\n', 'a2\n'), change(secret, 'b\n', 'b2\n', true)], store);
+      assert.equal(mode(plain), 0o640);
+      assert.equal(mode(secret), 0o600);
+    });
+
+    it('backs up every existing file first, and a restore puts back the bytes and removes files that were new', async () => {
+      const old = path.join(dir, 'config.toml');
+      const fresh = path.join(dir, 'auth.json');
+      writeFileSync(old, '# mine\r\nmodel = "x"\r\n');
+      const record = await applyChanges([change(old, '# mine\r\nmodel = "x"\r\n', 'model = "y"\n'), change(fresh, undefined, '{}\n', true)], store);
+      assert.ok(record);
+      const [listed] = await listBackups(store, 'codex');
+      assert.equal(listed?.id, record.id);
+      const undo = await restoreChanges(store, listed);
+      await applyChanges(undo, store);
+      assert.equal(readFileSync(old, 'utf8'), '# mine\r\nmodel = "x"\r\n');
+      await assert.rejects(fs.stat(fresh), /ENOENT/);
+      assert.equal((await listBackups(store)).length, 2, 'the restore itself was backed up, so it can be undone');
+    });
+
+    it('keeps only the newest backups per agent', async () => {
+      const file = path.join(dir, 'f');
+      let text: string | undefined;
+      for (let i = 0; i < 6; i++) {
+        await applyChanges([change(file, text, `v${i}\n`)], store, new Date(Date.UTC(2026, 0, 1, 0, 0, i)));
+        text = `v${i}\n`;
+      }
+      const left = await listBackups(store, 'codex');
+      assert.equal(left.length, 3);
+      assert.deepEqual(left.map((r) => r.created), [5, 4, 3].map((s) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()));
+    });
+
+    it('refuses when the file changed after the preview, and writes nothing at all', async () => {
+      const a = path.join(dir, 'a');
+      const b = path.join(dir, 'b');
+      writeFileSync(a, 'a\n');
+      writeFileSync(b, 'b changed by its tool\n');
+      await assert.rejects(applyChanges([change(a, 'a\n', 'A\n'), change(b, 'b\n', 'B\n')], store), FileChangedError);
+      assert.equal(readFileSync(a, 'utf8'), 'a\n');
+      assert.deepEqual(await listBackups(store), []);
+    });
+
+    it('a failure on the second file puts the first back and names the cause in plain words', async () => {
+      const first = path.join(dir, 'first');
+      writeFileSync(first, 'original\n');
+      writeFileSync(path.join(dir, 'blocker'), 'a file where a folder should be');
+      const second = path.join(dir, 'blocker', 'auth.json');
+      const failure = await applyChanges([change(first, 'original\n', 'changed\n'), change(second, undefined, '{}\n', true)], store).catch((e: unknown) => e);
+      assert.ok(failure instanceof WriteError, String(failure));
+      assert.match(failure.message, /blocker.*a part of the path is a file, not a folder/);
+      assert.equal(readFileSync(first, 'utf8'), 'original\n');
+    });
+
+    it('a read-only folder is a clear error and the file is unchanged', async function () {
+      if (process.getuid?.() === 0) this.skip(); // root ignores directory permissions; the ENOTDIR test covers the path
+      const ro = path.join(dir, 'ro');
+      await fs.mkdir(ro);
+      writeFileSync(path.join(ro, 'settings.json'), '{}\n');
+      await fs.chmod(ro, 0o500);
+      try {
+        await assert.rejects(applyChanges([change(path.join(ro, 'settings.json'), '{}\n', '{"env":{}}\n')], store), /permission denied/);
+        assert.equal(readFileSync(path.join(ro, 'settings.json'), 'utf8'), '{}\n');
+      } finally {
+        await fs.chmod(ro, 0o700);
+      }
+    });
+
+    it('writes through a symlink: the link stays a link and its target gets the text', async () => {
+      const target = path.join(dir, 'dotfiles-settings.json');
+      const link = path.join(dir, 'settings.json');
+      writeFileSync(target, '{}\n');
+      symlinkSync(target, link);
+      await applyChanges([change(link, '{}\n', '{"a":1}\n')], store);
+      assert.ok((await fs.lstat(link)).isSymbolicLink());
+      assert.equal(readFileSync(target, 'utf8'), '{"a":1}\n');
+    });
+
+    it('a writer killed at random moments leaves the old or the new file, never a torn one (20 kills)', async function () {
+      this.timeout(30_000);
+      const [file, a, b] = tornVersions(path.join(dir, 'auth.json'));
+      writeFileSync(file, a);
+      for (let round = 0; round < 20; round++) {
+        const child = fork(__filename, [], { env: { ...process.env, TOKAIFY_TORN_WRITER: JSON.stringify(file) }, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+        // Kill only once it is busy writing (node's start-up takes longer than a write).
+        await new Promise((resolve) => child.once('message', resolve));
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 15)));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+        const text = readFileSync(file, 'utf8');
+        assert.ok(text === a || text === b, `round ${round}: ${text.length} characters, neither version`);
+      }
+    });
+  });
+}
