@@ -19,6 +19,11 @@ export const Commands = {
   filterTokens: 'tokaify.filterTokens',
   clearTokenFilter: 'tokaify.clearTokenFilter',
   sortTokens: 'tokaify.sortTokens',
+  configureCodex: 'tokaify.configureCodex',
+  configureClaudeCode: 'tokaify.configureClaudeCode',
+  configureOpenCode: 'tokaify.configureOpenCode',
+  configureAgents: 'tokaify.configureAgents',
+  restoreAgentConfig: 'tokaify.restoreAgentConfig',
 } as const;
 
 export const ContextKeys = {

@@ -4,6 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { AccountStore } from '../core/accounts';
+import { AgentCommands } from './agents/agentCommands';
+import { AgentUsageStore } from './agents/agentUsage';
+import { PreviewDocuments } from './agents/preview';
 import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys } from './commandIds';
 import { openConsole, signOut, switchGateway } from './commands/accountCommands';
@@ -24,6 +27,8 @@ export interface TokaifyApi {
   statusBar: StatusBar;
   log: Log;
   globalState: vscode.Memento;
+  agents: AgentCommands;
+  usage: AgentUsageStore;
 }
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi {
@@ -32,10 +37,13 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const http = new HttpService(log, version);
   const accounts = new AccountStore(context.globalState, context.secrets);
   const gateways = new Gateways(accounts, http);
-  const tree = new TokenTreeProvider(accounts, gateways, log);
+  const usage = new AgentUsageStore(context.globalState);
+  const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
   const statusBar = new StatusBar(accounts);
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
+  const preview = new PreviewDocuments();
+  const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();
@@ -43,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const isArgs = (value: unknown): value is AddGatewayArgs => !!value && typeof value === 'object' && !('kind' in value);
   const register = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
   context.subscriptions.push(
-    log, http, tree, treeView, statusBar,
+    log, http, tree, treeView, statusBar, preview,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -66,10 +74,15 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
     register(Commands.filterTokens, (arg?: unknown) => tokens.filter(arg)),
     register(Commands.clearTokenFilter, (arg?: unknown) => tokens.clearFilter(arg)),
     register(Commands.sortTokens, (arg?: unknown) => tokens.sort(arg)),
+    register(Commands.configureCodex, (arg?: unknown) => agents.configure(['codex'], arg)),
+    register(Commands.configureClaudeCode, (arg?: unknown) => agents.configure(['claude-code'], arg)),
+    register(Commands.configureOpenCode, (arg?: unknown) => agents.configure(['opencode'], arg)),
+    register(Commands.configureAgents, (arg?: unknown) => agents.configure(undefined, arg)),
+    register(Commands.restoreAgentConfig, (arg?: unknown) => agents.restore(arg)),
   );
   scheduleAutoSignIn(accounts, log);
   log.info(`Tokaify ${version} activated.`);
-  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState };
+  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage };
 }
 
 export function deactivate(): void {

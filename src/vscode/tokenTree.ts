@@ -5,6 +5,8 @@ import { errorMessage, isGatewayError } from '../core/errors';
 import { formatQuota } from '../core/quota';
 import { describeToken, tokenTooltip } from '../core/tokenFormat';
 import type { Token, TokenStatus } from '../core/tokenModel';
+import { AGENT_LABELS } from '../core/agents/types';
+import type { AgentUsageStore } from './agents/agentUsage';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
@@ -36,11 +38,17 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     private readonly accounts: AccountStore,
     private readonly gateways: Gateways,
     private readonly log: Log,
+    private readonly usage?: AgentUsageStore,
   ) {
     this.subscriptions = [
       accounts.onDidChange(() => this.refresh()),
       gateways.onDidChangeTokens((id) => this.changed.fire(this.accountNodes.get(id))),
     ];
+  }
+
+  /** Redraws the rows from what is loaded (e.g. after an agent was configured), without a request. */
+  refreshRows(): void {
+    this.changed.fire(undefined);
   }
 
   /** Re-reads everything from the gateways. */
@@ -128,7 +136,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         command: { command: Commands.clearTokenFilter, title: 'Clear filter', arguments: [meta.id] } });
     }
     for (const token of state.tokens) {
-      rows.push({ kind: 'token', meta, token, description: describeToken(token, display), tooltip: tokenTooltip(token, display) });
+      const users = this.usage?.agentsUsing(meta.id, token.id).map((agent) => AGENT_LABELS[agent]) ?? [];
+      const usedBy = users.length ? ` · used by ${users.join(', ')}` : '';
+      rows.push({ kind: 'token', meta, token, description: describeToken(token, display) + usedBy, tooltip: tokenTooltip(token, display) + (usedBy ? `\n\nUsed by ${users.join(', ')}.` : '') });
     }
     if (state.loaded && !state.tokens.length && !state.error) {
       rows.push({ kind: 'info', id: `${meta.id}:empty`, icon: 'add', label: state.keyword ? 'No token matches the filter' : 'No tokens yet: create one',

@@ -127,7 +127,7 @@ export async function startCodeServer({ install = ensureInstall(), flags = [], e
     }
     if (!process.env.KEEP_TEMP) fs.rmSync(root, { recursive: true, force: true });
   }
-  return { base, port, folder, userDataDir, extensionsDir, logFile, url: `${base}/?folder=${encodeURIComponent(folder)}`, stop };
+  return { base, port, folder, home, userDataDir, extensionsDir, logFile, url: `${base}/?folder=${encodeURIComponent(folder)}`, stop };
 }
 
 /** Chromium through playwright, as the recipe found works: fresh persistent profile, headless, no background traffic. */

@@ -12,7 +12,8 @@ import { runTokenForm } from './tokenForm';
 
 /** A token named by tree row(s), by `{ accountId, tokenId }` (scripted use), by the tree selection, or picked. */
 export type TokenRef = { accountId: string; tokenId: number };
-type Target = { meta: AccountMeta; token: Token };
+export type TokenTarget = { meta: AccountMeta; token: Token };
+type Target = TokenTarget;
 
 export interface TokenCommandDeps {
   accounts: AccountStore;
@@ -116,7 +117,7 @@ export class TokenCommands {
   async copyKey(arg?: unknown): Promise<boolean> {
     const [target] = await this.targets(arg, false);
     if (!target) return false;
-    const key = await this.fullKey(target);
+    const key = await this.keyFor(target);
     if (!key) return false;
     await vscode.env.clipboard.writeText(`sk-${key}`);
     void vscode.window.showInformationMessage(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
@@ -127,7 +128,7 @@ export class TokenCommands {
   async copyConnectionString(arg?: unknown): Promise<boolean> {
     const [target] = await this.targets(arg, false);
     if (!target) return false;
-    const key = await this.fullKey(target);
+    const key = await this.keyFor(target);
     if (!key) return false;
     const status: GatewayStatus | undefined = await this.deps.gateways.status(target.meta);
     const url = status?.server_address?.trim() || target.meta.baseUrl;
@@ -183,9 +184,13 @@ export class TokenCommands {
     if (picked) list.setSort(picked.value);
   }
 
-  // ---- helpers
+  /** The token a command acts on: a tree row, a `{ accountId, tokenId }`, the selection, or a pick. */
+  async target(arg?: unknown): Promise<TokenTarget | undefined> {
+    return (await this.targets(arg, false))[0];
+  }
 
-  private async fullKey({ meta, token }: Target): Promise<string | undefined> {
+  /** The full key without `sk-`: from SecretStorage, the list (unmasked gateways) or the reveal route. */
+  async keyFor({ meta, token }: Target): Promise<string | undefined> {
     const stored = await this.deps.accounts.accountSecret(meta.id, keySecretName(token.id));
     if (stored) return stored;
     // one-api and new-api before 2026-03 list full keys; nothing to reveal.
@@ -203,6 +208,8 @@ export class TokenCommands {
       return undefined;
     }
   }
+
+  // ---- helpers
 
   private async formContext(meta: AccountMeta) {
     const console = await this.deps.gateways.console(meta);

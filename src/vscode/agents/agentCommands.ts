@@ -1,0 +1,362 @@
+/**
+ * "Configure Codex / Claude Code / OpenCode / Agents…" and "Restore Agent Config…": pick the token and
+ * model, plan the file changes in src/core/agents, show them as diffs (keys masked), write them only
+ * after Apply, then offer a test request in the tool's own shape.
+ */
+import os from 'node:os';
+import * as vscode from 'vscode';
+import type { AccountMeta, AccountStore } from '../../core/accounts';
+import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
+import { defaultBackupDir, type HostEnvironment } from '../../core/agents/paths';
+import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
+import { probeAgent, type ProbeResult } from '../../core/agents/probe';
+import { AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents/types';
+import { errorMessage, isGatewayError } from '../../core/errors';
+import { RelayClient } from '../../core/relayClient';
+import type { Token } from '../../core/tokenModel';
+import type { TokenCommands } from '../commands/tokenCommands';
+import type { Gateways } from '../gateways';
+import type { HttpService } from '../httpFactory';
+import type { Log } from '../log';
+import type { AgentUsageStore } from './agentUsage';
+import type { PreviewDocuments } from './preview';
+
+/** Scripted use (tests, other extensions): everything the prompts would ask. */
+export interface ConfigureArgs {
+  accountId?: string;
+  tokenId?: number;
+  model?: string;
+  codex?: ConfigureRequest['codex'];
+  claude?: ConfigureRequest['claude'];
+  opencode?: ConfigureRequest['opencode'];
+  /** false: no diff preview and no confirmation. */
+  confirm?: boolean;
+}
+
+export type ConfigureOutcome =
+  | { ok: true; written: string[]; backupIds: string[] }
+  | { ok: false; cancelled?: boolean; error?: string };
+
+export interface Source {
+  meta: AccountMeta;
+  token?: Token;
+  /** With `sk-`. */
+  key: string;
+  name: string;
+}
+
+export interface AgentCommandDeps {
+  accounts: AccountStore;
+  gateways: Gateways;
+  http: HttpService;
+  log: Log;
+  tokens: TokenCommands;
+  usage: AgentUsageStore;
+  preview: PreviewDocuments;
+  refreshTree: () => void;
+}
+
+type Item<T> = vscode.QuickPickItem & { value: T };
+const ALL_AGENTS: AgentId[] = ['codex', 'claude-code', 'opencode'];
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+export class AgentCommands {
+  constructor(private readonly deps: AgentCommandDeps) {}
+
+  host(): HostEnvironment {
+    return { env: process.env, home: os.homedir(), platform: process.platform };
+  }
+
+  backupStore(): BackupStore {
+    return { dir: defaultBackupDir(this.host()), keep: 10 };
+  }
+
+  /** `agents` undefined: ask which (Configure Agents…). `arg`: a token row, ConfigureArgs, or nothing. */
+  async configure(agents: AgentId[] | undefined, arg?: unknown): Promise<ConfigureOutcome> {
+    const scripted: ConfigureArgs = isObject(arg) && !('kind' in arg) ? (arg as ConfigureArgs) : {};
+    try {
+      const chosen = agents ?? (await this.pickAgents());
+      if (!chosen?.length) return { ok: false, cancelled: true };
+      const source = await this.source(arg, scripted);
+      if (!source) return { ok: false, cancelled: true };
+      const model = scripted.model ?? (await this.pickModel(source, chosen));
+      if (!model) return { ok: false, cancelled: true };
+      const request = await this.options(chosen, source, model, scripted);
+      if (!request) return { ok: false, cancelled: true };
+      return await this.planAndWrite(chosen, source, request, scripted.confirm !== false);
+    } catch (error) {
+      return this.fail('Could not configure the agents', error);
+    }
+  }
+
+  private async planAndWrite(agents: AgentId[], source: Source, request: ConfigureRequest, confirm: boolean): Promise<ConfigureOutcome> {
+    const plans: AgentPlan[] = [];
+    for (const agent of agents) plans.push(await planAgent(agent, request, this.host()));
+    const changes = plans.flatMap((p) => p.changes);
+    const pending = changes.filter((c) => c.before !== c.after);
+    const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
+    if (!pending.length) {
+      void vscode.window.showInformationMessage(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
+      return { ok: true, written: [], backupIds: [] };
+    }
+    if (confirm) {
+      const notes = plans.flatMap((p) => p.notes);
+      const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply');
+      if (!approved) return { ok: false, cancelled: true };
+    }
+    const backupIds: string[] = [];
+    for (const plan of plans) {
+      const backup = await applyChanges(plan.changes, this.backupStore());
+      if (backup) backupIds.push(backup.id);
+      await this.deps.usage.record({
+        agent: plan.agent, accountId: source.meta.id, tokenId: source.token?.id, tokenName: source.name, model: request.model,
+        files: plan.changes.map((c) => c.path), at: Date.now(),
+      });
+    }
+    const written = pending.map((c) => c.path);
+    this.deps.log.info(`Configured ${what} for "${source.name}" with ${request.model}: ${written.join(', ')}`);
+    this.deps.refreshTree();
+    void this.offerTest(agents, source, request);
+    return { ok: true, written, backupIds };
+  }
+
+  private async offerTest(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<void> {
+    const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
+    const choice = await vscode.window.showInformationMessage(
+      `Configured ${what} for "${source.name}" with ${request.model}. Restart ${agents.length > 1 ? 'them' : 'it'} to pick it up.`, 'Test It');
+    if (choice === 'Test It') await this.test(agents, source, request);
+  }
+
+  /**
+   * One request per agent in its own shape. Results are shown as notifications (not awaited, so a
+   * caller is never held by an open notification); the context_management 400 offers its fix.
+   */
+  async test(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<ProbeResult[]> {
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing the agents\u2019 setup…' }, () =>
+      Promise.all(agents.map((agent) => probeAgent(this.deps.http.client, source.meta.baseUrl, source.key, agent, request.model, {
+        claudeKeyVariable: request.claude?.keyVariable, claudeBetasDisabled: request.claude?.disableExperimentalBetas,
+      }))));
+    for (const result of results) {
+      const label = AGENT_LABELS[result.agent];
+      if (result.ok) {
+        void vscode.window.showInformationMessage(`${label} works: ${result.model} answered through ${source.meta.baseUrl} in ${result.ms} ms.`);
+        continue;
+      }
+      this.deps.log.error(`${label} test failed: ${result.message}`);
+      const fix = result.contextManagementRejected ? 'Disable Experimental Betas' : undefined;
+      void vscode.window.showErrorMessage(`${label}: ${result.message}`, ...(fix ? [fix] : []), 'Show Log').then(async (choice) => {
+        if (choice === 'Show Log') this.deps.log.show();
+        if (fix && choice === fix) {
+          await this.planAndWrite(['claude-code'], source, { ...request, claude: { ...request.claude, disableExperimentalBetas: true } }, true);
+        }
+      });
+    }
+    return results;
+  }
+
+  async restore(arg?: unknown): Promise<ConfigureOutcome> {
+    const scripted = isObject(arg) ? (arg as { backupId?: string; confirm?: boolean }) : {};
+    try {
+      const store = this.backupStore();
+      const records = await listBackups(store);
+      if (!records.length) {
+        void vscode.window.showInformationMessage('There are no agent config backups yet: one is made before every change Tokaify writes.');
+        return { ok: false, cancelled: true };
+      }
+      const record = scripted.backupId
+        ? records.find((r) => r.id === scripted.backupId)
+        : (await vscode.window.showQuickPick(records.map((r) => ({
+          label: `${AGENT_LABELS[r.agent]} · ${new Date(r.created).toLocaleString()}`,
+          description: r.reason === 'restore' ? 'taken before a restore' : 'taken before Configure',
+          detail: r.files.map((f) => `${f.label}${f.copy ? '' : ' (did not exist: restoring removes it)'}`).join(' · '),
+          value: r,
+        })), { title: 'Restore Agent Config', placeHolder: 'Which backup? The files go back to how they were before that change.' }))?.value;
+      if (!record) return { ok: false, cancelled: true };
+      const changes = await restoreChanges(store, record);
+      const pending = changes.filter((c) => c.before !== c.after);
+      if (!pending.length) {
+        void vscode.window.showInformationMessage('The files already match that backup.');
+        return { ok: true, written: [], backupIds: [] };
+      }
+      if (scripted.confirm !== false && !(await this.confirm(pending, `Restore ${AGENT_LABELS[record.agent]}'s files from ${new Date(record.created).toLocaleString()}?`, [], 'Restore'))) {
+        return { ok: false, cancelled: true };
+      }
+      const backup = await applyChanges(changes, store);
+      void vscode.window.showInformationMessage(`Restored ${pending.map((c) => c.label).join(', ')}. The state before the restore is backed up too.`);
+      return { ok: true, written: pending.map((c) => c.path), backupIds: backup ? [backup.id] : [] };
+    } catch (error) {
+      return this.fail('Could not restore the agent config', error);
+    }
+  }
+
+  // ---- steps
+
+  private async pickAgents(): Promise<AgentId[] | undefined> {
+    const items: Item<AgentId>[] = ALL_AGENTS.map((agent) => ({ label: AGENT_LABELS[agent], value: agent, picked: true }));
+    const picked = await vscode.window.showQuickPick(items, { title: 'Configure Agents', placeHolder: 'Which agents should use the gateway?', canPickMany: true });
+    return picked?.map((p) => p.value);
+  }
+
+  private async source(arg: unknown, scripted: ConfigureArgs): Promise<Source | undefined> {
+    const fromToken = async (target: { meta: AccountMeta; token: Token } | undefined): Promise<Source | undefined> => {
+      if (!target) return undefined;
+      const bare = await this.deps.tokens.keyFor(target);
+      return bare ? { meta: target.meta, token: target.token, key: withPrefix(bare), name: target.token.name } : undefined;
+    };
+    if (isObject(arg) && arg.kind === 'token') return fromToken(await this.deps.tokens.target(arg));
+    if (scripted.accountId && scripted.tokenId !== undefined) return fromToken(await this.deps.tokens.target({ accountId: scripted.accountId, tokenId: scripted.tokenId }));
+    const meta = scripted.accountId ? this.deps.accounts.get(scripted.accountId) : this.deps.accounts.active();
+    if (!meta) {
+      void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
+      return undefined;
+    }
+    if (meta.authKind === 'key') {
+      const credential = await this.deps.accounts.credential(meta.id);
+      if (credential?.kind !== 'key') throw new Error('The key of this account is missing from SecretStorage: add the gateway again.');
+      return { meta, key: withPrefix(credential.apiKey), name: `API key …${meta.keyTail ?? ''}` };
+    }
+    return fromToken(await this.pickToken(meta));
+  }
+
+  private async pickToken(meta: AccountMeta): Promise<{ meta: AccountMeta; token: Token } | undefined> {
+    const list = this.deps.gateways.tokens(meta);
+    await list.ensureLoaded();
+    const usable = [...list.state.tokens].sort((a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'));
+    const items: Item<Token | 'create'>[] = [
+      ...usable.map((token) => ({ label: token.name || '(unnamed)', description: token.status === 'enabled' ? undefined : token.status, value: token })),
+      { label: '$(add) Create a new token…', value: 'create' as const },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Configure: token', placeHolder: 'Which token should the agents use?' });
+    if (!picked) return undefined;
+    if (picked.value !== 'create') return { meta, token: picked.value };
+    const created = await this.deps.tokens.create(meta.id);
+    return created ? { meta, token: created } : undefined;
+  }
+
+  private async pickModel(source: Source, agents: AgentId[]): Promise<string | undefined> {
+    let models: string[] = [];
+    try {
+      models = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the models this key may use…' },
+        () => new RelayClient(this.deps.http.client, source.meta.baseUrl, source.key).listModels());
+    } catch (error) {
+      if (isGatewayError(error, 'unauthorized') || isGatewayError(error, 'forbidden')) throw error; // the agents would fail the same way
+      this.deps.log.warn(`Could not list models: ${errorMessage(error)}`);
+    }
+    const limits = source.token?.modelLimits ?? [];
+    if (limits.length) models = models.length ? models.filter((m) => limits.includes(m)) : [...limits];
+    const recent = this.deps.usage.recentModels().filter((m) => models.includes(m));
+    const claudeFirst = agents.length === 1 && agents[0] === 'claude-code';
+    const rest = models.filter((m) => !recent.includes(m)).sort((a, b) => (claudeFirst ? Number(b.startsWith('claude')) - Number(a.startsWith('claude')) : 0));
+    const items: Item<string>[] = [
+      ...recent.map((m) => ({ label: m, description: 'recently used', value: m })),
+      ...rest.map((m) => ({ label: m, value: m })),
+    ];
+    return new Promise((resolve) => {
+      const qp = vscode.window.createQuickPick<Item<string>>();
+      qp.title = 'Configure: model';
+      qp.placeholder = models.length ? 'Pick a model, or type any model id' : 'Type a model id (the gateway did not list models)';
+      qp.items = items;
+      qp.ignoreFocusOut = true;
+      qp.onDidChangeValue((value) => {
+        const typed = value.trim();
+        qp.items = typed && !items.some((i) => i.value === typed) ? [{ label: typed, description: 'use this id', value: typed }, ...items] : items;
+      });
+      qp.onDidAccept(() => {
+        resolve(qp.selectedItems[0]?.value ?? (qp.value.trim() || undefined));
+        qp.dispose();
+      });
+      qp.onDidHide(() => {
+        resolve(undefined);
+        qp.dispose();
+      });
+      qp.show();
+    });
+  }
+
+  /** Each tool's choices, with a one-line explanation; scripted values skip the prompts. */
+  private async options(agents: AgentId[], source: Source, model: string, scripted: ConfigureArgs): Promise<ConfigureRequest | undefined> {
+    const request: ConfigureRequest = { gatewayRoot: source.meta.baseUrl, key: source.key, model, codex: scripted.codex, claude: scripted.claude, opencode: scripted.opencode };
+    // A scripted call names the model; what it leaves out takes the defaults rather than a prompt.
+    if (scripted.model !== undefined) return request;
+    if (agents.includes('codex') && !scripted.codex) {
+      const effort = await pick<ConfigureRequest['codex'] & object>('Codex: reasoning effort', 'How hard the model thinks before answering (model_reasoning_effort)', [
+        { label: 'high', description: 'recommended', value: { reasoningEffort: 'high' } },
+        { label: 'xhigh', description: 'slowest, most thorough (recent Codex only)', value: { reasoningEffort: 'xhigh' } },
+        { label: 'medium', value: { reasoningEffort: 'medium' } },
+        { label: 'low', value: { reasoningEffort: 'low' } },
+        { label: 'Leave unset', description: 'Codex\u2019s own default', value: {} },
+      ]);
+      if (!effort) return undefined;
+      const review = await pick<string | undefined>('Codex: review model', 'The model /review uses (review_model)', [
+        { label: `Same as the main model`, description: model, value: model },
+        { label: 'Leave unset', description: 'Codex uses the session model', value: undefined },
+      ]);
+      if (review === null) return undefined;
+      request.codex = { ...effort, reviewModel: review };
+      const { chatgptLogin } = await chooseCodexCredential(this.host());
+      if (chatgptLogin) {
+        const credential = await pick<'auth-json' | 'config-token'>('Codex: your ChatGPT login', 'auth.json holds a ChatGPT login. Where should the key go?', [
+          { label: 'Keep the ChatGPT login', description: 'the key goes into the tokaify provider in config.toml (mode 0600)', value: 'config-token' },
+          { label: 'Switch auth.json to API-key mode', description: 'as the gateway\u2019s guide does; the login tokens stay in the file, unused', value: 'auth-json' },
+        ]);
+        if (!credential) return undefined;
+        request.codex.credential = credential;
+      }
+    }
+    if (agents.includes('claude-code') && !scripted.claude) {
+      const keyVariable = await pick<'ANTHROPIC_AUTH_TOKEN' | 'ANTHROPIC_API_KEY'>('Claude Code: how to send the key', 'Which variable holds the key in settings.json', [
+        { label: 'ANTHROPIC_AUTH_TOKEN', description: 'recommended: sent as Authorization: Bearer, no approval prompt', value: 'ANTHROPIC_AUTH_TOKEN' },
+        { label: 'ANTHROPIC_API_KEY', description: 'sent as X-Api-Key; Claude Code asks once to approve the key', value: 'ANTHROPIC_API_KEY' },
+      ]);
+      if (!keyVariable) return undefined;
+      const toggles = await vscode.window.showQuickPick([
+        { label: 'Add the model to /model', description: 'ANTHROPIC_CUSTOM_MODEL_OPTION', value: 'custom', picked: true },
+        { label: 'Disable experimental betas', description: 'CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: fixes "context_management: Extra inputs are not permitted"', value: 'betas', picked: false },
+      ], { title: 'Claude Code: options', placeHolder: 'Tick what to turn on', canPickMany: true, ignoreFocusOut: true });
+      if (!toggles) return undefined;
+      request.claude = { keyVariable, customModelOption: toggles.some((t) => t.value === 'custom'), disableExperimentalBetas: toggles.some((t) => t.value === 'betas') };
+    }
+    if (agents.includes('opencode') && !scripted.opencode) {
+      const setDefaultModel = await pick<boolean>('OpenCode: default model', `Provider id "tokaify" (OpenCode needs lowercase ids)`, [
+        { label: `Make tokaify/${model} the default model`, value: true },
+        { label: 'Only add the provider', description: 'pick it in OpenCode with /models', value: false },
+      ]);
+      if (setDefaultModel === null) return undefined;
+      request.opencode = { setDefaultModel: setDefaultModel ?? true };
+    }
+    return request;
+  }
+
+  private async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string): Promise<boolean> {
+    await this.deps.preview.closeAll();
+    await this.deps.preview.show(changes, (c) => `${c.label}: current \u2194 proposed (keys masked)`);
+    const files = changes.map((c) => `\u2022 ${c.path}${c.before === undefined ? ' (new)' : c.after === undefined ? ' (removed)' : ''}${c.secret && c.after !== undefined ? ', mode 0600' : ''}`);
+    const detail = [...files, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
+    const choice = await vscode.window.showInformationMessage(question, { modal: true, detail }, action);
+    await this.deps.preview.closeAll();
+    return choice === action;
+  }
+
+  private fail(what: string, error: unknown): ConfigureOutcome {
+    const message = `${what}: ${errorMessage(error)}`;
+    this.deps.log.error(message);
+    if (error instanceof ConfigSyntaxError) {
+      void vscode.window.showErrorMessage(message, 'Open File').then(async (choice) => {
+        if (choice !== 'Open File') return;
+        const position = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));
+        await vscode.window.showTextDocument(vscode.Uri.file(error.file), { selection: new vscode.Range(position, position) });
+      });
+    } else {
+      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice === 'Show Log' && this.deps.log.show());
+    }
+    return { ok: false, error: message };
+  }
+}
+
+const withPrefix = (key: string) => (key.startsWith('sk-') ? key : `sk-${key}`);
+
+/** A single-choice prompt; resolves null when dismissed (undefined can be a chosen value). */
+async function pick<T>(title: string, placeHolder: string, items: Item<T>[]): Promise<T | null> {
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
+  return picked ? picked.value : null;
+}

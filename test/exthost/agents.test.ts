@@ -1,0 +1,160 @@
+// The Configure commands inside a real extension host, writing into a temporary home: the agents'
+// env overrides (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_*) point every file there, exactly as the tools
+// would resolve them. The key comes from the gateway simulator through the token tree's reveal.
+import assert from 'node:assert/strict';
+import { promises as fs, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
+import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
+import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
+import type { TokaifyApi } from '../../src/vscode/extension';
+import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
+import { activateExtension, signOutAll } from './helpers';
+
+const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
+const ENV_KEYS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'OPENCODE_CONFIG'] as const;
+
+describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: string;
+  const saved: Partial<Record<(typeof ENV_KEYS)[number], string | undefined>> = {};
+  const file = (...parts: string[]) => path.join(home, ...parts);
+  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+  const mode = (p: string) => statSync(p).mode & 0o777;
+
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'new-api' });
+    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    assert.ok(outcome.ok);
+    accountId = outcome.accountId;
+    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-agents-'));
+    for (const key of ENV_KEYS) saved[key] = process.env[key];
+    Object.assign(process.env, {
+      CODEX_HOME: file('codex'), CLAUDE_CONFIG_DIR: file('claude'), XDG_CONFIG_HOME: file('config'), XDG_DATA_HOME: file('data'), XDG_STATE_HOME: file('state'),
+    });
+    delete process.env.OPENCODE_CONFIG;
+    await fs.mkdir(file('codex'));
+  });
+  after(async () => {
+    for (const key of ENV_KEYS) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    await signOutAll(api);
+    await gw.close();
+    await fs.rm(home, { recursive: true, force: true });
+  });
+
+  const configure = (command: string, extra: Record<string, unknown> = {}) =>
+    run<ConfigureOutcome>(command, { accountId, tokenId: demoToken().id, confirm: false, ...extra });
+
+  it('Codex: merges into an existing config.toml, keeps every comment and table, writes auth.json 0600', async () => {
+    const original = [
+      '# my Codex settings',
+      'model = "o3" # was the default',
+      '',
+      '[mcp_servers.docs]',
+      'command = "npx"',
+      'args = ["-y", "docs-mcp"]',
+      '',
+      '[mcp_servers.docs.env]',
+      'TOKEN_FILE = "~/.docs-token"',
+      '',
+    ].join('\n');
+    writeFileSync(file('codex', 'config.toml'), original);
+    const outcome = await configure('tokaify.configureCodex', { model: 'gpt-5.4', codex: { reasoningEffort: 'high' } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const text = readFileSync(file('codex', 'config.toml'), 'utf8');
+    const parsed = getStaticTOMLValue(parseTOML(text)) as { model_provider?: string; model?: string; model_reasoning_effort?: string; model_providers: Record<string, unknown>; mcp_servers: unknown };
+    assert.equal(parsed.model_provider, 'tokaify');
+    assert.equal(parsed.model, 'gpt-5.4');
+    assert.equal(parsed.model_reasoning_effort, 'high');
+    assert.deepEqual(parsed.model_providers.tokaify, { name: 'Tokaify', base_url: `${gw.url}/v1`, wire_api: 'responses', requires_openai_auth: true });
+    assert.deepEqual(parsed.mcp_servers, { docs: { command: 'npx', args: ['-y', 'docs-mcp'], env: { TOKEN_FILE: '~/.docs-token' } } });
+    for (const line of ['# my Codex settings', '[mcp_servers.docs.env]']) assert.ok(text.includes(line), `lost: ${line}`);
+    assert.ok(text.indexOf('model_provider') < text.indexOf('[mcp_servers.docs]'), 'root keys stay above the first table');
+    const auth = JSON.parse(readFileSync(file('codex', 'auth.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(auth.OPENAI_API_KEY, `sk-${demoToken().key}`);
+    assert.equal(mode(file('codex', 'auth.json')), 0o600);
+  });
+
+  it('the tree says which agent uses the token', async () => {
+    await api.gateways.tokens(api.accounts.get(accountId)!).refresh();
+    const account = (await api.tree.getChildren())[0]!;
+    const rows = (await api.tree.getChildren(account)).map((n) => api.tree.getTreeItem(n));
+    const demo = rows.find((r) => r.label === 'demo');
+    assert.match(String(demo?.description), /used by Codex CLI/);
+  });
+
+  it('a second run with the same choices changes nothing', async () => {
+    const before = readFileSync(file('codex', 'config.toml'), 'utf8');
+    const outcome = await configure('tokaify.configureCodex', { model: 'gpt-5.4', codex: { reasoningEffort: 'high' } });
+    assert.deepEqual(outcome, { ok: true, written: [], backupIds: [] });
+    assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), before);
+  });
+
+  it('Claude Code: only env keys change in settings.json; hooks and other env vars stay; mode 0600', async () => {
+    const original = `${JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] }, env: { HTTPS_PROXY: 'http://proxy:3128' }, statusLine: { type: 'command', command: 'ccline' } }, null, 4)}\n`;
+    await fs.mkdir(file('claude'), { recursive: true });
+    writeFileSync(file('claude', 'settings.json'), original);
+    const outcome = await configure('tokaify.configureClaudeCode', { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN', disableExperimentalBetas: true } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const text = readFileSync(file('claude', 'settings.json'), 'utf8');
+    const settings = JSON.parse(text) as { env: Record<string, string>; hooks: unknown; statusLine: unknown };
+    assert.equal(settings.env.ANTHROPIC_BASE_URL, gw.url, 'the root, without /v1');
+    assert.equal(settings.env.ANTHROPIC_AUTH_TOKEN, `sk-${demoToken().key}`);
+    assert.equal(settings.env.ANTHROPIC_MODEL, 'claude-sonnet-4-5');
+    assert.equal(settings.env.CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS, '1');
+    assert.equal(settings.env.HTTPS_PROXY, 'http://proxy:3128');
+    assert.deepEqual(settings.hooks, JSON.parse(original).hooks);
+    assert.ok(text.startsWith('{\n    "hooks"'), 'the 4-space indentation and key order are kept');
+    assert.equal(mode(file('claude', 'settings.json')), 0o600);
+  });
+
+  it('OpenCode: provider "tokaify" with the /v1 base, the default model, the key in auth.json only', async () => {
+    const outcome = await configure('tokaify.configureOpenCode', { model: 'gpt-4o' });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const config = JSON.parse(readFileSync(file('config', 'opencode', 'opencode.json'), 'utf8')) as { $schema: string; model: string; provider: Record<string, { options: Record<string, unknown> }> };
+    assert.equal(config.$schema, 'https://opencode.ai/config.json');
+    assert.equal(config.model, 'tokaify/gpt-4o');
+    assert.equal(config.provider.tokaify?.options.baseURL, `${gw.url}/v1`);
+    assert.equal(config.provider.tokaify?.options.apiKey, undefined);
+    const auth = JSON.parse(readFileSync(file('data', 'opencode', 'auth.json'), 'utf8')) as Record<string, { type: string; key: string }>;
+    assert.deepEqual(auth.tokaify, { type: 'api', key: `sk-${demoToken().key}` });
+    assert.equal(mode(file('data', 'opencode', 'auth.json')), 0o600);
+  });
+
+  it('a malformed config.toml is refused with path:line:column and left as it was', async () => {
+    const broken = 'model = "a"\nmodel = "b"\n';
+    writeFileSync(file('codex', 'config.toml'), broken);
+    const outcome = await configure('tokaify.configureCodex', { model: 'gpt-5.4', codex: {} });
+    assert.equal(outcome.ok, false);
+    assert.match(!outcome.ok ? outcome.error ?? '' : '', new RegExp(`${file('codex', 'config.toml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+`));
+    assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), broken);
+  });
+
+  it('Restore Agent Config puts back the bytes from before a change', async () => {
+    const original = '# hand-written\r\nmodel = "o3"\r\n';
+    writeFileSync(file('codex', 'config.toml'), original);
+    const outcome = await configure('tokaify.configureCodex', { model: 'gpt-4o', codex: {} });
+    assert.ok(outcome.ok && outcome.backupIds.length === 1, JSON.stringify(outcome));
+    assert.notEqual(readFileSync(file('codex', 'config.toml'), 'utf8'), original);
+    const restored = await run<ConfigureOutcome>('tokaify.restoreAgentConfig', { backupId: outcome.backupIds[0], confirm: false });
+    assert.ok(restored.ok, JSON.stringify(restored));
+    assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), original);
+  });
+
+  it('no key reaches the log, settings or globalState', async () => {
+    const key = demoToken().key;
+    assert.ok(!api.log.recentLines().join('\n').includes(key));
+    const state = JSON.stringify(api.globalState.keys().map((k) => api.globalState.get(k)));
+    assert.ok(!state.includes(key));
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('tokaify')).includes(key));
+  });
+});

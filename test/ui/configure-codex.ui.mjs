@@ -1,0 +1,69 @@
+// Configure Codex from the command palette as a user would: token, model, options, the diff preview,
+// Apply; then the files in code-server's HOME are checked (what Codex would read) with their modes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pickItem, runCommand, waitForQuickInput } from '../host/codeserver.mjs';
+import { addGatewayWithAccessToken, consoleApi, treeRow } from './flows.mjs';
+
+export default async function configureCodex({ page, server, gatewayUrl, check, shot }) {
+  const codexDir = path.join(server.home, '.codex');
+  // An existing config with a comment and an MCP server: both must survive.
+  fs.mkdirSync(codexDir, { recursive: true });
+  fs.writeFileSync(path.join(codexDir, 'config.toml'), '# my settings\n[mcp_servers.docs]\ncommand = "npx"\n');
+
+  const signedIn = await check('signed in', async () => {
+    await addGatewayWithAccessToken(page, gatewayUrl);
+    await treeRow(page, 'demo').waitFor();
+  });
+  if (!signedIn) return;
+
+  const previewed = await check('Configure Codex: token, model, effort, review model, then a diff preview of config.toml and auth.json', async () => {
+    await runCommand(page, 'Tokaify: Configure Codex');
+    await waitForQuickInput(page, 'Which token', { items: ['demo', 'Create a new token'] });
+    await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: /^demo$/ }) }).first().click();
+    await waitForQuickInput(page, 'Pick a model', { items: ['gpt-5.4'] });
+    await pickItem(page, 'gpt-5.4');
+    await waitForQuickInput(page, 'How hard the model thinks', { items: ['high', 'xhigh'] });
+    await pickItem(page, 'recommended');
+    await waitForQuickInput(page, 'review_model', { items: ['Same as the main model'] });
+    await pickItem(page, 'Same as the main model');
+    await page.locator('.tab', { hasText: 'Codex config.toml' }).first().waitFor();
+    await page.locator('.tab', { hasText: 'Codex auth.json' }).first().waitFor();
+    await page.locator('.monaco-dialog-box', { hasText: 'Write the Codex CLI config' }).waitFor();
+    await shot('1-diff-and-confirm');
+  });
+  if (!previewed) return;
+
+  await check('the preview masks the key', async () => {
+    const { items } = await consoleApi(gatewayUrl, 'GET', '/api/token/search?keyword=demo');
+    const demo = items.find((t) => t.name === 'demo');
+    const { key } = await consoleApi(gatewayUrl, 'POST', `/api/token/${demo.id}/key`);
+    const editorsText = await page.locator('.editor-group-container').allInnerTexts();
+    if (editorsText.join('\n').includes(key)) throw new Error('the full key is visible in the diff editor');
+  });
+
+  await check('Apply writes both files: comment and MCP server kept, auth.json mode 0600', async () => {
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Apply' }).first().click();
+    await page.locator('.notification-toast', { hasText: 'Configured Codex CLI for "demo" with gpt-5.4' }).first().waitFor();
+    const config = fs.readFileSync(path.join(codexDir, 'config.toml'), 'utf8');
+    for (const want of ['# my settings', '[mcp_servers.docs]', 'model_provider = "tokaify"', 'model = "gpt-5.4"', 'review_model = "gpt-5.4"',
+      'model_reasoning_effort = "high"', '[model_providers.tokaify]', `base_url = "${gatewayUrl}/v1"`, 'wire_api = "responses"']) {
+      if (!config.includes(want)) throw new Error(`config.toml lacks ${want}:\n${config}`);
+    }
+    const auth = JSON.parse(fs.readFileSync(path.join(codexDir, 'auth.json'), 'utf8'));
+    if (!/^sk-demo/.test(auth.OPENAI_API_KEY ?? '')) throw new Error('auth.json holds no demo key');
+    const mode = fs.statSync(path.join(codexDir, 'auth.json')).mode & 0o777;
+    if (mode !== 0o600) throw new Error(`auth.json mode ${mode.toString(8)}`);
+    await shot('2-configured');
+  });
+
+  await check('"Test It" sends a Codex-shaped request and reports success', async () => {
+    await page.locator('.notification-toast .monaco-button', { hasText: 'Test It' }).first().click();
+    await page.locator('.notification-toast', { hasText: 'Codex CLI works: gpt-5.4 answered' }).first().waitFor();
+  });
+
+  await check('the tree says the token is used by Codex', async () => {
+    await treeRow(page, 'demo').locator('.label-description', { hasText: 'used by Codex CLI' }).waitFor();
+    await shot('3-used-by');
+  });
+}
