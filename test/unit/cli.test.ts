@@ -1,7 +1,7 @@
 // The companion CLI (dist/cli.js) as a script would run it: a temporary HOME, the key in the environment.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -75,5 +75,28 @@ describe('tokaify CLI: write <agent>', () => {
     assert.equal(cli(['write', 'codex', ...base, '--key', KEY]).code, 2);
     assert.equal(cli(['write', 'codex', ...base], { TOKAIFY_API_KEY: '' }).code, 2);
     assert.equal(cli(['write', 'vim', ...base]).code, 2);
+  });
+
+  it('a read-only folder: exit 1 with a plain reason, the file unchanged', () => {
+    // Root ignores folder permissions, so as root the CLI runs as "nobody" (setpriv, util-linux).
+    const root = process.getuid?.() === 0;
+    const cliCopy = path.join(home, 'cli.js'); // the bundle is self-contained; nobody may not read the repo
+    copyFileSync(CLI, cliCopy);
+    const codex = path.join(home, '.codex');
+    mkdirSync(codex);
+    writeFileSync(path.join(codex, 'config.toml'), 'model = "o3"\n');
+    if (root) {
+      for (const p of [home, codex, cliCopy, path.join(codex, 'config.toml')]) chownSync(p, 65534, 65534);
+    }
+    chmodSync(codex, 0o500);
+    const command = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath] : [process.execPath];
+    const result = spawnSync(command[0]!, [...command.slice(1), cliCopy, 'write', 'codex', ...base, '--yes'], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, TOKAIFY_API_KEY: KEY }, encoding: 'utf8', input: '',
+    });
+    chmodSync(codex, 0o700);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /Could not write .*\.codex.*permission denied \(is the folder read-only\?\)/);
+    assert.equal(readFileSync(path.join(codex, 'config.toml'), 'utf8'), 'model = "o3"\n');
+    assert.deepEqual(readdirSync(codex).sort(), ['config.toml'], 'no temp file left behind');
   });
 });
