@@ -150,6 +150,17 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), original);
   });
 
+  it('Configure Agents… writes all three at once, one backup per agent', async () => {
+    await fs.rm(file('codex', 'config.toml'), { force: true });
+    const outcome = await configure('tokaify.configureAgents', { agents: ['codex', 'claude-code', 'opencode'], model: 'gpt-4o-mini' });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.backupIds.length, 3);
+    assert.match(readFileSync(file('codex', 'config.toml'), 'utf8'), /model = "gpt-4o-mini"/);
+    assert.equal((JSON.parse(readFileSync(file('claude', 'settings.json'), 'utf8')) as { env: Record<string, string> }).env.ANTHROPIC_MODEL, 'gpt-4o-mini');
+    assert.match(readFileSync(file('config', 'opencode', 'opencode.json'), 'utf8'), /"model": "tokaify\/gpt-4o-mini"/);
+    assert.deepEqual(api.usage.all().map((u) => u.agent).sort(), ['claude-code', 'codex', 'opencode']);
+  });
+
   it('no key reaches the log, settings or globalState', async () => {
     const key = demoToken().key;
     assert.ok(!api.log.recentLines().join('\n').includes(key));

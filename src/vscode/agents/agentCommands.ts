@@ -5,7 +5,8 @@
  */
 import os from 'node:os';
 import * as vscode from 'vscode';
-import type { AccountMeta, AccountStore } from '../../core/accounts';
+import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
+import { hostLabel } from '../../core/baseUrl';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
@@ -23,6 +24,8 @@ import type { PreviewDocuments } from './preview';
 
 /** Scripted use (tests, other extensions): everything the prompts would ask. */
 export interface ConfigureArgs {
+  /** For Configure Agents…: which ones (otherwise asked). */
+  agents?: AgentId[];
   accountId?: string;
   tokenId?: number;
   model?: string;
@@ -75,7 +78,7 @@ export class AgentCommands {
   async configure(agents: AgentId[] | undefined, arg?: unknown): Promise<ConfigureOutcome> {
     const scripted: ConfigureArgs = isObject(arg) && !('kind' in arg) ? (arg as ConfigureArgs) : {};
     try {
-      const chosen = agents ?? (await this.pickAgents());
+      const chosen = agents ?? scripted.agents ?? (await this.pickAgents());
       if (!chosen?.length) return { ok: false, cancelled: true };
       const source = await this.source(arg, scripted);
       if (!source) return { ok: false, cancelled: true };
@@ -205,9 +208,9 @@ export class AgentCommands {
     };
     if (isObject(arg) && arg.kind === 'token') return fromToken(await this.deps.tokens.target(arg));
     if (scripted.accountId && scripted.tokenId !== undefined) return fromToken(await this.deps.tokens.target({ accountId: scripted.accountId, tokenId: scripted.tokenId }));
-    const meta = scripted.accountId ? this.deps.accounts.get(scripted.accountId) : this.deps.accounts.active();
+    const meta = scripted.accountId ? this.deps.accounts.get(scripted.accountId) : await this.pickAccount();
     if (!meta) {
-      void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
+      if (!this.deps.accounts.list().length) void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
       return undefined;
     }
     if (meta.authKind === 'key') {
@@ -216,6 +219,16 @@ export class AgentCommands {
       return { meta, key: withPrefix(credential.apiKey), name: `API key …${meta.keyTail ?? ''}` };
     }
     return fromToken(await this.pickToken(meta));
+  }
+
+  /** The active account, or a choice when there are several (active first). */
+  private async pickAccount(): Promise<AccountMeta | undefined> {
+    const all = this.deps.accounts.list();
+    const active = this.deps.accounts.active();
+    if (all.length <= 1) return active;
+    const items = [...all].sort((a, b) => Number(b.id === active?.id) - Number(a.id === active?.id))
+      .map((meta) => ({ label: accountLabel(meta), description: `${hostLabel(meta.baseUrl)}${meta.id === active?.id ? ' · active' : ''}`, value: meta }));
+    return (await vscode.window.showQuickPick(items, { title: 'Configure: gateway account', placeHolder: 'Which account\u2019s token should the agents use?' }))?.value;
   }
 
   private async pickToken(meta: AccountMeta): Promise<{ meta: AccountMeta; token: Token } | undefined> {
