@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import {
   CLAUDE_SETTINGS_SCHEMA,
@@ -9,12 +7,10 @@ import {
   type ClaudeCodeOptions,
   type ClaudeKeyVariable,
 } from '../../src/core/agents/claudeCode';
-import { detectFormat } from '../../src/core/agents/textFormat';
 import { ConfigShapeError, ConfigSyntaxError } from '../../src/core/agents/types';
+import { assertFormatKept, assertOrderKept, assertOtherLinesKept, fileLayout, fixtureReader, isObject, laidOut, toCrlfBom, type Json } from './jsonFixtures';
 
-// The compiled test runs from dist/test/unit/.
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/claude-code');
-const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = fixtureReader('claude-code');
 
 const KEY = 'sk-test' + 'x'.repeat(40);
 const ROOT = 'https://api.tokaify.com';
@@ -22,12 +18,6 @@ const AUTH_TOKEN: ClaudeCodeOptions = { baseUrl: ROOT, key: KEY, keyVariable: 'A
 const API_KEY: ClaudeCodeOptions = { ...AUTH_TOKEN, keyVariable: 'ANTHROPIC_API_KEY' };
 const ALL: ClaudeCodeOptions = { ...AUTH_TOKEN, customModelOption: true, disableExperimentalBetas: true };
 const KEY_VARIABLES: ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'];
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parse(text: string): Json {
   const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -52,42 +42,7 @@ function expected(before: Json, options: ClaudeCodeOptions): Json {
   return doc;
 }
 
-/** Keys of `before` keep their relative order in `after` (new ones may follow; removed ones are skipped). */
-function assertOrderKept(before: Json, after: Json, removed: readonly string[] = []): void {
-  const kept = Object.keys(before).filter((key) => !removed.includes(key));
-  assert.deepEqual(
-    Object.keys(after).filter((key) => kept.includes(key)),
-    kept,
-  );
-}
-
-function assertFormatKept(before: string, after: string): void {
-  const a = detectFormat(before);
-  const b = detectFormat(after);
-  assert.equal(b.bom, a.bom, 'BOM');
-  if (before.includes('\n')) {
-    assert.equal(b.eol, a.eol, 'line endings');
-    if (a.eol === '\r\n') assert.ok(!/(?<!\r)\n/.test(after), 'no bare LF in a CRLF file');
-    else assert.ok(!after.includes('\r\n'), 'no CRLF in an LF file');
-    assert.equal(b.finalNewline, a.finalNewline, 'final newline');
-  }
-  if (/^[ \t]+\S/m.test(before)) assert.equal(JSON.stringify(b.indent), JSON.stringify(a.indent), 'indentation');
-}
-
 const OWNED_LINE = /"(ANTHROPIC_BASE_URL|ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_MODEL|ANTHROPIC_CUSTOM_MODEL_OPTION|CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS)"/;
-
-/** Every line of the original that holds none of our keys is still in the output (a comma may be added). */
-function assertOtherLinesKept(before: string, after: string): void {
-  const strip = (line: string): string => line.replace(/^\uFEFF/, '').replace(/\r$/, '').replace(/,$/, '');
-  const out = new Map<string, number>();
-  for (const line of after.split('\n').map(strip)) out.set(line, (out.get(line) ?? 0) + 1);
-  for (const line of before.split('\n').map(strip)) {
-    if (OWNED_LINE.test(line)) continue;
-    const left = out.get(line) ?? 0;
-    assert.ok(left > 0, `line lost or changed: ${JSON.stringify(line)}`);
-    out.set(line, left - 1);
-  }
-}
 
 /** Everything a plan must satisfy for a file it accepts. */
 function checkPlan(before: string | undefined, options: ClaudeCodeOptions): string {
@@ -112,10 +67,6 @@ function checkPlan(before: string | undefined, options: ClaudeCodeOptions): stri
   return after;
 }
 
-function toCrlfBom(text: string): string {
-  return '\uFEFF' + text.replace(/^\uFEFF/, '').replace(/\r?\n/g, '\r\n');
-}
-
 describe('Claude Code settings planner', () => {
   const accepted: Array<[file: string, options: ClaudeCodeOptions, note: string]> = [
     ['user-settings-full.json', ALL, 'hooks, permissions, statusLine, enabledPlugins, _comment, other env vars'],
@@ -137,7 +88,7 @@ describe('Claude Code settings planner', () => {
     it(`merges into ${file} (${note})`, () => {
       const before = fixture(file);
       const after = checkPlan(before, options);
-      if (before.trim() !== '' && file !== 'compact-one-line.json') assertOtherLinesKept(before, after);
+      if (before.trim() !== '' && file !== 'compact-one-line.json') assertOtherLinesKept(before, after, OWNED_LINE);
     });
   }
 
@@ -147,7 +98,7 @@ describe('Claude Code settings planner', () => {
       const before = toCrlfBom(fixture(file));
       const after = checkPlan(before, options);
       assert.ok(after.startsWith('\uFEFF'));
-      if (file !== 'compact-one-line.json') assertOtherLinesKept(before, after);
+      if (file !== 'compact-one-line.json') assertOtherLinesKept(before, after, OWNED_LINE);
     });
   }
 
@@ -299,19 +250,12 @@ describe('Claude Code settings planner', () => {
       customModelOption: fc.boolean(),
       disableExperimentalBetas: fc.boolean(),
     });
-    const layout = fc.record({
-      indent: fc.constantFrom<string | number>(1, 2, 3, 4, 8, '\t'),
-      crlf: fc.boolean(),
-      bom: fc.boolean(),
-      finalNewline: fc.boolean(),
-    });
+    const layout = fc.record({ indent: fc.constantFrom<string | number>(1, 2, 3, 4, 8, '\t'), ...fileLayout });
 
     it('random settings, random indentation: only our env variables change, plans are stable (300 runs)', () => {
       fc.assert(
         fc.property(settings, options, layout, (doc, opts, style) => {
-          let text = JSON.stringify(doc, null, style.indent) + (style.finalNewline ? '\n' : '');
-          if (style.crlf) text = text.replace(/\n/g, '\r\n');
-          if (style.bom) text = '\uFEFF' + text;
+          const text = laidOut(JSON.stringify(doc, null, style.indent), style);
           const after = planClaudeSettings(text, opts);
           const parsed = parse(after);
           assert.deepEqual(parsed, expected(doc, opts));

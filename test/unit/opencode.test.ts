@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { createScanner, parse as parseJsonc, stripComments, SyntaxKind, type ParseError } from 'jsonc-parser';
 import {
@@ -11,22 +9,14 @@ import {
   readOpencodeConfig,
   type OpenCodeOptions,
 } from '../../src/core/agents/opencode';
-import { detectFormat } from '../../src/core/agents/textFormat';
 import { ConfigShapeError, ConfigSyntaxError } from '../../src/core/agents/types';
+import { assertFormatKept as assertFormatKeptIn, assertOrderKept, assertOtherLinesKept, fileLayout, fixtureReader, isObject, laidOut, toCrlfBom, type Json } from './jsonFixtures';
 
-// The compiled test runs from dist/test/unit/.
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/opencode');
-const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = fixtureReader('opencode');
 
 const KEY = 'sk-test' + 'x'.repeat(40);
 const BASE = 'https://api.tokaify.com/v1';
 const DEFAULTS: OpenCodeOptions = { baseUrl: BASE, model: 'gpt-5.4' };
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parse(text: string): Json {
   const errors: ParseError[] = [];
@@ -70,40 +60,9 @@ function expected(before: Json, options: OpenCodeOptions): Json {
   return doc;
 }
 
-function assertOrderKept(before: unknown, after: unknown, removed: readonly string[] = []): void {
-  if (!isObject(before) || !isObject(after)) return;
-  const kept = Object.keys(before).filter((key) => !removed.includes(key));
-  assert.deepEqual(
-    Object.keys(after).filter((key) => kept.includes(key)),
-    kept,
-  );
-}
-
+/** Format kept; indentation measured without comments (a comment's own lines are not indentation). */
 function assertFormatKept(before: string, after: string): void {
-  const a = detectFormat(before);
-  const b = detectFormat(after);
-  assert.equal(b.bom, a.bom, 'BOM');
-  if (before.includes('\n')) {
-    assert.equal(b.eol, a.eol, 'line endings');
-    if (a.eol === '\r\n') assert.ok(!/(?<!\r)\n/.test(after), 'no bare LF in a CRLF file');
-    else assert.ok(!after.includes('\r\n'), 'no CRLF in an LF file');
-    assert.equal(b.finalNewline, a.finalNewline, 'final newline');
-  }
-  // Measured without comments: the continuation lines of a block comment are not indentation.
-  const code = (text: string): string => stripComments(text.replace(/^\uFEFF/, ''), ' ');
-  if (/^[ \t]+\S/m.test(code(before))) assert.equal(JSON.stringify(detectFormat(code(after)).indent), JSON.stringify(detectFormat(code(before)).indent), 'indentation');
-}
-
-/** Lines of the original that are gone from the output must be about something we own. */
-function assertOtherLinesKept(before: string, after: string, owned: RegExp): void {
-  const strip = (line: string): string => line.replace(/^\uFEFF/, '').replace(/\r$/, '').replace(/,$/, '');
-  const out = new Map<string, number>();
-  for (const line of after.split('\n').map(strip)) out.set(line, (out.get(line) ?? 0) + 1);
-  for (const line of before.split('\n').map(strip)) {
-    const left = out.get(line) ?? 0;
-    if (left > 0) out.set(line, left - 1);
-    else assert.match(line, owned, `line lost or changed: ${JSON.stringify(line)}`);
-  }
+  assertFormatKeptIn(before, after, (text) => stripComments(text.replace(/^\uFEFF/, ''), ' '));
 }
 
 function checkPlan(before: string | undefined, options: OpenCodeOptions): string {
@@ -137,10 +96,6 @@ function checkPlan(before: string | undefined, options: OpenCodeOptions): string
 
 function hasValue(text: string): boolean {
   return parseJsonc(text.replace(/^\uFEFF/, ''), [], { allowTrailingComma: true }) !== undefined;
-}
-
-function toCrlfBom(text: string): string {
-  return '\uFEFF' + text.replace(/^\uFEFF/, '').replace(/\r?\n/g, '\r\n');
 }
 
 const OWNED = /"(baseURL|apiKey|npm|name|model|\$schema|enabled_providers|disabled_providers)"|tokaify|^\s*[}\]]*$|^\{\}$/;
@@ -348,20 +303,12 @@ describe('OpenCode config planner', () => {
       },
       { requiredKeys: ['baseUrl', 'model'], noNullPrototype: true },
     );
-    const style = fc.record({
-      indent: fc.constantFrom('  ', '    ', '\t', ' ', '   '),
-      seed: fc.integer(),
-      crlf: fc.boolean(),
-      bom: fc.boolean(),
-      finalNewline: fc.boolean(),
-    });
+    const style = fc.record({ indent: fc.constantFrom('  ', '    ', '\t', ' ', '   '), seed: fc.integer(), ...fileLayout });
 
     it('random JSONC with random comments, trailing commas and indentation: only owned keys change, comments stay, plans are stable (300 runs)', () => {
       fc.assert(
         fc.property(config, options, style, (doc, opts, layout) => {
-          let text = printJsonc(doc, layout.indent, layout.seed) + (layout.finalNewline ? '\n' : '');
-          if (layout.crlf) text = text.replace(/\n/g, '\r\n');
-          if (layout.bom) text = '\uFEFF' + text;
+          const text = laidOut(printJsonc(doc, layout.indent, layout.seed), layout);
           assert.deepEqual(parse(text), doc, 'the generator prints what it means');
           const after = planOpencodeConfig(text, opts);
           const parsed = parse(after);

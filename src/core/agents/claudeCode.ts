@@ -7,9 +7,10 @@
  * Edits go through jsonc-parser's `modify()` so everything we do not own keeps its bytes: other keys,
  * key order, indentation, line endings and a byte-order mark.
  */
-import { applyEdits, modify, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { detectFormat, normalizeText, restoreFormat, type TextFormat } from './textFormat';
-import { ConfigShapeError, ConfigSyntaxError } from './types';
+import { applyEdits, modify, type Node } from 'jsonc-parser';
+import { describeNode, explainParseError, formattingOptions, isRecord, parsePlanned, parseStrict, uniqueChild, type StrictJsonRules } from './jsonText';
+import { detectFormat, normalizeText, restoreFormat } from './textFormat';
+import { ConfigShapeError } from './types';
 
 export type ClaudeKeyVariable = 'ANTHROPIC_AUTH_TOKEN' | 'ANTHROPIC_API_KEY';
 
@@ -38,6 +39,15 @@ export const CLAUDE_SETTINGS_SCHEMA = 'https://json.schemastore.org/claude-code-
 
 const KEY_VARIABLES: readonly ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'];
 
+/** Claude Code reads settings.json as strict JSON; a trailing comma is pointed at the comma itself. */
+const SETTINGS_JSON: StrictJsonRules = {
+  explain: explainParseError({
+    comments: 'comments are not allowed (Claude Code discards a settings file that has one)',
+    trailingComma: 'trailing comma (Claude Code discards a settings file that has one)',
+  }),
+  pinpointInvalidJson: true,
+};
+
 /** Plans the new text of Claude Code's settings.json. `current` undefined means the file does not exist. */
 export function planClaudeSettings(current: string | undefined, options: ClaudeCodeOptions, file = 'settings.json'): string {
   const wanted = ownedEnv(options);
@@ -49,7 +59,7 @@ export function planClaudeSettings(current: string | undefined, options: ClaudeC
     const fresh = { $schema: CLAUDE_SETTINGS_SCHEMA, env: Object.fromEntries(wanted) };
     text = JSON.stringify(fresh, null, format.indent) + '\n';
   } else {
-    const root = parseStrict(text, file);
+    const root = parseStrict(text, file, SETTINGS_JSON);
     const env = envNode(root, file);
     const editOptions = { formattingOptions: formattingOptions(format) };
     if (!env) {
@@ -57,12 +67,12 @@ export function planClaudeSettings(current: string | undefined, options: ClaudeC
     } else {
       // One change at a time on fresh text: the edits of `modify` are computed against the text they get.
       for (const [name, value] of wanted) {
-        const existing = propertyValue(parseStrict(text, file), ['env', name], file);
+        const existing = propertyValue(parseStrict(text, file, SETTINGS_JSON), ['env', name], file);
         if (existing?.type === 'string' && existing.value === value) continue;
         text = applyEdits(text, modify(text, ['env', name], value, editOptions));
       }
       for (const name of remove) {
-        if (!propertyValue(parseStrict(text, file), ['env', name], file)) continue;
+        if (!propertyValue(parseStrict(text, file, SETTINGS_JSON), ['env', name], file)) continue;
         text = applyEdits(text, modify(text, ['env', name], undefined, editOptions));
       }
     }
@@ -77,7 +87,7 @@ export function readClaudeSettings(text: string, file = 'settings.json'): Claude
   const body = normalizeText(text);
   const summary: ClaudeSettingsSummary = { keyVariables: [], disableExperimentalBetas: false };
   if (body.trim() === '') return summary;
-  const env = envNode(parseStrict(body, file), file);
+  const env = envNode(parseStrict(body, file, SETTINGS_JSON), file);
   if (!env) return summary;
   const read = (name: string): string | undefined => {
     const node = propertyValue(env, [name], file);
@@ -111,9 +121,9 @@ function ownedEnv(options: ClaudeCodeOptions): Array<[string, string]> {
 
 /** The `env` object node, undefined when absent; refuses a top level or an `env` that is not an object. */
 function envNode(root: Node, file: string): Node | undefined {
-  if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describe(root)}, not an object`);
+  if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
   const env = propertyValue(root, ['env'], file);
-  if (env && env.type !== 'object') throw new ConfigShapeError(file, `"env" is ${describe(env)}, not an object`);
+  if (env && env.type !== 'object') throw new ConfigShapeError(file, `"env" is ${describeNode(env)}, not an object`);
   return env;
 }
 
@@ -123,125 +133,14 @@ function envNode(root: Node, file: string): Node | undefined {
  */
 function propertyValue(from: Node, path: readonly string[], file: string): Node | undefined {
   let node: Node | undefined = from;
-  const seen: string[] = [];
-  for (const key of path) {
-    if (!node || node.type !== 'object') return undefined;
-    const matches: Node[] = (node.children ?? []).filter((property) => property.children?.[0]?.value === key);
-    seen.push(key);
-    if (matches.length > 1) throw new ConfigShapeError(file, `"${seen.join('.')}" appears ${matches.length} times`);
-    node = matches[0]?.children?.[1];
-  }
+  for (let i = 0; i < path.length && node; i++) node = uniqueChild(node, path[i]!, file, path.slice(0, i + 1).join('.'));
   return node;
-}
-
-function describe(node: Node): string {
-  return node.type === 'array' ? 'an array' : node.type === 'object' ? 'an object' : `a ${node.type}`;
-}
-
-/** Parses strict JSON (no comments, no trailing commas) into a tree, or throws ConfigSyntaxError. */
-function parseStrict(text: string, file: string): Node {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (first) {
-    const trailing = trailingCommaBefore(text, first.offset);
-    if (trailing !== undefined) throw syntaxError(file, text, trailing, 'trailing comma (Claude Code discards a settings file that has one)');
-    throw syntaxError(file, text, first.offset, describeParseError(printParseErrorCode(first.error)));
-  }
-  // Belt and braces: what jsonc-parser accepts, JSON.parse must accept too. Its message may quote the
-  // file (a key), so only the position is taken from it.
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw syntaxError(file, text, jsonParseErrorOffset(text, error), 'invalid JSON');
-  }
-  if (!root) throw syntaxError(file, text, 0, 'no JSON value');
-  return root;
-}
-
-/** When the error sits on a `}` or `]` that follows a comma (whitespace between), the comma's offset. */
-function trailingCommaBefore(text: string, offset: number): number | undefined {
-  if (text[offset] !== '}' && text[offset] !== ']') return undefined;
-  let i = offset - 1;
-  while (i >= 0 && /\s/.test(text[i]!)) i--;
-  return text[i] === ',' ? i : undefined;
-}
-
-function describeParseError(code: string): string {
-  switch (code) {
-    case 'InvalidCommentToken':
-      return 'comments are not allowed (Claude Code discards a settings file that has one)';
-    case 'PropertyNameExpected':
-      return 'expected a property name in double quotes';
-    case 'ValueExpected':
-      return 'expected a value';
-    case 'ColonExpected':
-      return 'expected a colon';
-    case 'CommaExpected':
-      return 'expected a comma';
-    case 'CloseBraceExpected':
-      return 'expected "}"';
-    case 'CloseBracketExpected':
-      return 'expected "]"';
-    case 'EndOfFileExpected':
-      return 'unexpected text after the end of the JSON value';
-    case 'UnexpectedEndOfComment':
-      return 'unterminated comment';
-    case 'UnexpectedEndOfString':
-      return 'unterminated string';
-    case 'UnexpectedEndOfNumber':
-    case 'InvalidNumberFormat':
-      return 'invalid number';
-    case 'InvalidUnicode':
-      return 'invalid unicode escape';
-    case 'InvalidEscapeCharacter':
-      return 'invalid escape character';
-    case 'InvalidCharacter':
-      return 'invalid character in a string';
-    default:
-      return 'invalid JSON';
-  }
-}
-
-function jsonParseErrorOffset(text: string, error: unknown): number {
-  const message = error instanceof Error ? error.message : '';
-  const position = /at position (\d+)/.exec(message);
-  if (position) return Number(position[1]);
-  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
-  if (lineColumn) {
-    const lines = text.split('\n');
-    const line = Math.min(Number(lineColumn[1]), lines.length);
-    return lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + Number(lineColumn[2]) - 1;
-  }
-  return 0;
-}
-
-function syntaxError(file: string, text: string, offset: number, reason: string): ConfigSyntaxError {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const lastBreak = before.lastIndexOf('\n');
-  const line = before.split('\n').length;
-  return new ConfigSyntaxError(file, line, before.length - lastBreak, reason);
-}
-
-function formattingOptions(format: TextFormat): { insertSpaces: boolean; tabSize: number; eol: string } {
-  const tabs = format.indent === '\t';
-  // Planners edit `\n` text; restoreFormat puts the file's line endings back.
-  return { insertSpaces: !tabs, tabSize: tabs ? 4 : format.indent.length, eol: '\n' };
 }
 
 /** A failed check here is our bug, not the user's file: never hand such text to the writer. */
 function verify(text: string, wanted: Array<[string, string]>, removed: readonly string[]): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('Claude Code settings planner produced invalid JSON (bug); nothing was written');
-  }
+  const parsed = parsePlanned(text, 'Claude Code settings');
   const env = isRecord(parsed) ? parsed['env'] : undefined;
   const ok = isRecord(env) && wanted.every(([name, value]) => env[name] === value) && removed.every((name) => !(name in env));
   if (!ok) throw new Error('Claude Code settings planner did not produce the expected env block (bug); nothing was written');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

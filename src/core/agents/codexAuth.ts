@@ -4,9 +4,15 @@
  * everything else (`tokens`, `last_refresh`, `agent_identity`, …) so a later switch back to the
  * ChatGPT account stays possible. serde_json reads it: strict JSON in, strict JSON out.
  */
-import { applyEdits, modify, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { applyEdits, modify, printParseErrorCode } from 'jsonc-parser';
+import { describeNode, formattingOptions, isRecord, parsePlanned, parseStrict, trailingCommaBefore, uniqueChild, type StrictJsonRules } from './jsonText';
 import { detectFormat, normalizeText, restoreFormat } from './textFormat';
-import { ConfigShapeError, ConfigSyntaxError } from './types';
+import { ConfigShapeError } from './types';
+
+/** serde_json reads auth.json: strict JSON, and errors worded for it (reported where the parser stopped). */
+const AUTH_JSON: StrictJsonRules = {
+  explain: (text, error) => ({ offset: error.offset, reason: describeAuthParseError(printParseErrorCode(error.error), text, error.offset) }),
+};
 
 /**
  * How Codex will authenticate with this file:
@@ -61,38 +67,28 @@ export function planCodexAuth(current: string | undefined, key: string, file = '
   if (text.trim() === '') {
     text = JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: key }, null, format.indent) + '\n';
   } else {
-    const tabs = format.indent === '\t';
-    const formattingOptions = { insertSpaces: !tabs, tabSize: tabs ? 4 : format.indent.length, eol: '\n' };
     // Codex's own field order: auth_mode, OPENAI_API_KEY, tokens, last_refresh, …
     const wanted: Array<[string, string]> = [
       ['auth_mode', 'apikey'],
       ['OPENAI_API_KEY', key],
     ];
     for (const [name, value] of wanted) {
-      const root = parseStrict(text, file);
-      if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${root.type === 'array' ? 'an array' : `a ${root.type}`}, not an object`);
-      const properties = root.children ?? [];
-      const matches = properties.filter((property) => property.children?.[0]?.value === name);
-      if (matches.length > 1) throw new ConfigShapeError(file, `"${name}" appears ${matches.length} times`);
-      const existing = matches[0]?.children?.[1];
+      const root = parseStrict(text, file, AUTH_JSON);
+      if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
+      const existing = uniqueChild(root, name, file);
       if (existing?.type === 'string' && existing.value === value) continue;
-      const modeIndex = properties.findIndex((property) => property.children?.[0]?.value === 'auth_mode');
+      const modeIndex = (root.children ?? []).findIndex((property) => property.children?.[0]?.value === 'auth_mode');
       text = applyEdits(
         text,
         modify(text, [name], value, {
-          formattingOptions,
+          formattingOptions: formattingOptions(format),
           getInsertionIndex: () => (name === 'auth_mode' ? 0 : modeIndex + 1),
         }),
       );
     }
   }
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('Codex auth planner produced invalid JSON (bug); nothing was written');
-  }
+  const parsed = parsePlanned(text, 'Codex auth');
   if (!isRecord(parsed) || parsed['auth_mode'] !== 'apikey' || parsed['OPENAI_API_KEY'] !== key) {
     throw new Error('Codex auth planner did not produce the expected fields (bug); nothing was written');
   }
@@ -103,40 +99,13 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-function parseStrict(text: string, file: string): Node {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  let offset: number | undefined;
-  let reason = 'invalid JSON';
-  if (first) {
-    offset = first.offset;
-    reason = describe(printParseErrorCode(first.error), text, first.offset);
-  } else {
-    try {
-      JSON.parse(text);
-    } catch {
-      offset = 0; // JSON.parse's message may quote the file (a key): only say it is invalid
-    }
-    if (!root) offset = 0;
-  }
-  if (offset !== undefined) {
-    const before = text.slice(0, offset);
-    throw new ConfigSyntaxError(file, before.split('\n').length, before.length - before.lastIndexOf('\n'), reason);
-  }
-  return root!;
-}
-
-function describe(code: string, text: string, offset: number): string {
-  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && /,\s*$/.test(text.slice(0, offset)) && /^[}\]]/.test(text.slice(offset))) {
+/** Codex's own words for a parse error code (not jsonText's `describeParseError`); a trailing comma is reported at the bracket after it. */
+function describeAuthParseError(code: string, text: string, offset: number): string {
+  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && trailingCommaBefore(text, offset) !== undefined) {
     return 'trailing comma (Codex reads auth.json as strict JSON)';
   }
   if (code === 'InvalidCommentToken') return 'comments are not allowed (Codex reads auth.json as strict JSON)';
   if (code === 'UnexpectedEndOfString') return 'unterminated string';
   if (code === 'CloseBraceExpected' || code === 'CloseBracketExpected') return 'unexpected end: a bracket is not closed';
   return `invalid JSON (${code})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,20 +10,21 @@
  *    comments between the previous sibling and the removed one).
  * OpenCode's auth.json is strict JSON written by OpenCode itself; only our entry is replaced.
  */
+import { applyEdits, createScanner, modify, parseTree, printParseErrorCode, stripComments, SyntaxKind, type Edit, type Node, type ParseError } from 'jsonc-parser';
 import {
-  applyEdits,
-  createScanner,
-  modify,
-  parseTree,
-  printParseErrorCode,
-  stripComments,
-  SyntaxKind,
-  type Edit,
-  type Node,
-  type ParseError,
-} from 'jsonc-parser';
-import { detectFormat, normalizeText, restoreFormat, type TextFormat } from './textFormat';
-import { ConfigShapeError, ConfigSyntaxError } from './types';
+  describeNode,
+  describeParseError,
+  explainParseError,
+  formattingOptions,
+  isRecord,
+  parsePlanned,
+  parseStrict,
+  syntaxError,
+  uniqueChild,
+  type StrictJsonRules,
+} from './jsonText';
+import { detectFormat, normalizeText, restoreFormat } from './textFormat';
+import { ConfigShapeError } from './types';
 
 export interface OpenCodeOptions {
   /** Provider id: lowercase letters, digits and hyphens (what `opencode auth login` accepts). Default `tokaify`. */
@@ -47,6 +48,8 @@ export const OPENCODE_PROVIDER_NPM = '@ai-sdk/openai-compatible';
 export const DEFAULT_OPENCODE_PROVIDER_ID = 'tokaify';
 const DEFAULT_PROVIDER_NAME = 'Tokaify';
 const PROVIDER_ID_PATTERN = /^[0-9a-z-]+$/;
+/** OpenCode's auth.json is strict JSON (OpenCode writes it itself). */
+const AUTH_JSON: StrictJsonRules = { explain: explainParseError() };
 
 /** Plans the new text of `opencode.json` / `opencode.jsonc`. `current` undefined means the file does not exist. */
 export function planOpencodeConfig(current: string | undefined, options: OpenCodeOptions, file = 'opencode.json'): string {
@@ -70,13 +73,13 @@ export function planOpencodeConfig(current: string | undefined, options: OpenCod
   if (body.trim() === '') {
     text = JSON.stringify(fresh(), null, format.indent) + '\n';
   } else {
-    // Block comments (` * text` lines) must not decide the indentation.
+    // Comment lines must not decide the indentation (a `// note` indented by one space, say).
     const doc = new JsoncDocument(body, file, detectFormat(stripComments(body, ' ')).indent);
     if (!doc.root) {
       // Only comments: keep them above a new object.
       text = body.replace(/\s*$/, '\n') + JSON.stringify(fresh(), null, doc.indentUnit) + '\n';
     } else {
-      if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describe(doc.root)}, not an object`);
+      if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(doc.root)}, not an object`);
       planProvider(doc, id, name, options, defaultModel);
       text = doc.text;
     }
@@ -97,21 +100,16 @@ export function planOpencodeAuth(current: string | undefined, providerIdValue: s
   if (text.trim() === '') {
     text = JSON.stringify({ [id]: entry }, null, format.indent) + '\n';
   } else {
-    const root = parseStrict(text, file);
-    if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describe(root)}, not an object`);
-    const existing = child(root, id, file, id);
+    const root = parseStrict(text, file, AUTH_JSON);
+    if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
+    const existing = uniqueChild(root, id, file);
     const same = existing?.type === 'object' && JSON.stringify(nodeValue(existing)) === JSON.stringify(entry);
     if (!same) {
       text = applyEdits(text, modify(text, [id], entry, { formattingOptions: formattingOptions(format) }));
     }
   }
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('OpenCode auth planner produced invalid JSON (bug); nothing was written');
-  }
+  const parsed = parsePlanned(text, 'OpenCode auth');
   const written = isRecord(parsed) ? parsed[id] : undefined;
   if (!isRecord(written) || written['type'] !== 'api' || written['key'] !== key) {
     throw new Error('OpenCode auth planner did not produce the expected entry (bug); nothing was written');
@@ -126,7 +124,7 @@ export function readOpencodeConfig(text: string, file = 'opencode.json'): Openco
   if (body.trim() === '') return summary;
   const doc = new JsoncDocument(body, file, '  ');
   if (!doc.root) return summary;
-  if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describe(doc.root)}, not an object`);
+  if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(doc.root)}, not an object`);
   const value = nodeValue(doc.root);
   if (!isRecord(value)) return summary;
   if (typeof value['model'] === 'string') summary.model = value['model'];
@@ -169,12 +167,12 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
   if (!providers) {
     doc.insertProperty(doc.rootObject(), 'provider', { [id]: newProvider(name, options) });
   } else {
-    if (providers.type !== 'object') throw new ConfigShapeError(file, `"provider" is ${describe(providers)}, not an object`);
+    if (providers.type !== 'object') throw new ConfigShapeError(file, `"provider" is ${describeNode(providers)}, not an object`);
     const ours = doc.child(providers, id, `provider.${id}`);
     if (!ours) {
       doc.insertProperty(providers, id, newProvider(name, options));
     } else {
-      if (ours.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}" is ${describe(ours)}, not an object`);
+      if (ours.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}" is ${describeNode(ours)}, not an object`);
       const path = ['provider', id];
       doc.setString(path, 'npm', OPENCODE_PROVIDER_NPM);
       doc.setString(path, 'name', name);
@@ -183,7 +181,7 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
       if (!providerOptions) {
         doc.insertProperty(doc.at(path), 'options', { baseURL: options.baseUrl });
       } else {
-        if (providerOptions.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.options" is ${describe(providerOptions)}, not an object`);
+        if (providerOptions.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.options" is ${describeNode(providerOptions)}, not an object`);
         doc.setString([...path, 'options'], 'baseURL', options.baseUrl);
         // A key here would win over auth.json, and it is usually a stale one.
         const apiKey = doc.child(doc.at([...path, 'options']), 'apiKey', `provider.${id}.options.apiKey`);
@@ -194,7 +192,7 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
       if (!models) {
         doc.insertProperty(doc.at(path), 'models', { [options.model]: { name: options.model } });
       } else {
-        if (models.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.models" is ${describe(models)}, not an object`);
+        if (models.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.models" is ${describeNode(models)}, not an object`);
         if (!doc.child(models, options.model, `provider.${id}.models.${options.model}`)) {
           doc.insertProperty(models, options.model, { name: options.model });
         }
@@ -253,7 +251,7 @@ class JsoncDocument {
 
   /** The value node of `key` in `object`; a key written twice is refused (readers keep the last, edits would hit the first). */
   child(object: Node, key: string, label = key): Node | undefined {
-    return child(object, key, this.file, label);
+    return uniqueChild(object, key, this.file, label);
   }
 
   /** Sets `key` of the object at `path` to a string, inserting it when missing; nothing when it already has that value. */
@@ -263,8 +261,7 @@ class JsoncDocument {
     if (!existing) {
       this.insertProperty(object, key, value);
     } else if (existing.type !== 'string' || existing.value !== value) {
-      const tabs = this.indentUnit === '\t';
-      this.apply(modify(this.text, [...path, key], value, { formattingOptions: { insertSpaces: !tabs, tabSize: tabs ? 4 : this.indentUnit.length, eol: '\n' } }));
+      this.apply(modify(this.text, [...path, key], value, { formattingOptions: formattingOptions({ indent: this.indentUnit }) }));
     }
   }
 
@@ -472,29 +469,6 @@ function parseJsonc(text: string, file: string, ours = false): Node | undefined 
   return root;
 }
 
-/** Strict JSON (OpenCode's auth.json): no comments, no trailing commas. */
-function parseStrict(text: string, file: string): Node {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  const first = errors[0];
-  if (first) throw syntaxError(file, text, first.offset, describeParseError(printParseErrorCode(first.error)));
-  try {
-    JSON.parse(text);
-  } catch {
-    // JSON.parse's message may quote the file (a key): report only that it is invalid.
-    throw syntaxError(file, text, 0, 'invalid JSON');
-  }
-  if (!root) throw syntaxError(file, text, 0, 'no JSON value');
-  return root;
-}
-
-function child(object: Node, key: string, file: string, label: string): Node | undefined {
-  if (object.type !== 'object') return undefined;
-  const matches = (object.children ?? []).filter((property) => property.children?.[0]?.value === key);
-  if (matches.length > 1) throw new ConfigShapeError(file, `"${label}" appears ${matches.length} times`);
-  return matches[0]?.children?.[1];
-}
-
 /** A node's value, built with own properties only (a `__proto__` key stays a plain key). */
 function nodeValue(node: Node): unknown {
   switch (node.type) {
@@ -537,56 +511,6 @@ function verifyConfig(text: string, file: string, id: string, name: string, opti
     Object.prototype.hasOwnProperty.call(models, options.model) &&
     (defaultModel === undefined || value['model'] === defaultModel);
   if (!ok) throw new Error('OpenCode config planner did not produce the expected provider (bug); nothing was written');
-}
-
-function describe(node: Node): string {
-  return node.type === 'array' ? 'an array' : node.type === 'object' ? 'an object' : `a ${node.type}`;
-}
-
-function describeParseError(code: string): string {
-  switch (code) {
-    case 'InvalidCommentToken':
-      return 'comments are not allowed in this file';
-    case 'PropertyNameExpected':
-      return 'expected a property name in double quotes';
-    case 'ValueExpected':
-      return 'expected a value';
-    case 'ColonExpected':
-      return 'expected a colon';
-    case 'CommaExpected':
-      return 'expected a comma';
-    case 'CloseBraceExpected':
-      return 'expected "}"';
-    case 'CloseBracketExpected':
-      return 'expected "]"';
-    case 'EndOfFileExpected':
-      return 'unexpected text after the end of the JSON value';
-    case 'UnexpectedEndOfComment':
-      return 'unterminated comment';
-    case 'UnexpectedEndOfString':
-      return 'unterminated string';
-    case 'UnexpectedEndOfNumber':
-    case 'InvalidNumberFormat':
-      return 'invalid number';
-    case 'InvalidUnicode':
-      return 'invalid unicode escape';
-    case 'InvalidEscapeCharacter':
-      return 'invalid escape character';
-    case 'InvalidCharacter':
-      return 'invalid character in a string';
-    default:
-      return 'invalid JSON';
-  }
-}
-
-function syntaxError(file: string, text: string, offset: number, reason: string): ConfigSyntaxError {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  return new ConfigSyntaxError(file, before.split('\n').length, before.length - before.lastIndexOf('\n'), reason);
-}
-
-function formattingOptions(format: TextFormat): { insertSpaces: boolean; tabSize: number; eol: string } {
-  const tabs = format.indent === '\t';
-  return { insertSpaces: !tabs, tabSize: tabs ? 4 : format.indent.length, eol: '\n' };
 }
 
 function spansLines(text: string, node: Node): boolean {
@@ -667,8 +591,4 @@ function compact(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(compact).join(', ')}]`;
   if (isRecord(value)) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${compact(v)}`).join(', ')}}`;
   return JSON.stringify(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

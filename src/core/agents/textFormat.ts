@@ -39,7 +39,7 @@ export function restoreFormat(text: string, format: TextFormat): string {
 
 function detectIndent(text: string): string {
   const counts = new Map<string, number>();
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of linesOutsideBlockComments(text)) {
     const match = /^([ \t]+)\S/.exec(line);
     if (!match) continue;
     const lead = match[1]!;
@@ -51,4 +51,44 @@ function detectIndent(text: string): string {
   // The smallest space run that indents something is the unit (deeper lines are multiples of it).
   const spaces = [...counts.keys()].filter((u) => u !== '\t').map((u) => u.length);
   return ' '.repeat(Math.min(...spaces));
+}
+
+/**
+ * The lines that do not start inside a block comment: the ` * text` lines of a JSONC block comment
+ * continue it, they are not indentation (a one-space unit would otherwise win as the smallest).
+ */
+function linesOutsideBlockComments(text: string): string[] {
+  const lines: string[] = [];
+  let inComment = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (!inComment) lines.push(line);
+    inComment = endsInBlockComment(line, inComment);
+  }
+  return lines;
+}
+
+/** Whether a block comment is still open at the end of `line`; `"strings"` and `//` comments are skipped over. */
+function endsInBlockComment(line: string, startsInComment: boolean): boolean {
+  let inComment = startsInComment;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const pair = line.slice(i, i + 2);
+    if (inComment) {
+      if (pair === '*/') {
+        inComment = false;
+        i++;
+      }
+    } else if (inString) {
+      if (line[i] === '\\') i++;
+      else if (line[i] === '"') inString = false;
+    } else if (pair === '//') {
+      return false;
+    } else if (pair === '/*') {
+      inComment = true;
+      i++;
+    } else if (line[i] === '"') {
+      inString = true;
+    }
+  }
+  return inComment;
 }
