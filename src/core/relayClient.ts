@@ -30,7 +30,10 @@ export function relayError(status: number, json: unknown, url: string): GatewayE
   const parsed = relayErrorSchema.safeParse(json);
   const serverMessage = parsed.success ? parsed.data.error.message : undefined;
   const said = serverMessage ? ` The gateway said: "${explainServerMessage(serverMessage)}".` : '';
-  const detail = { status, url, serverMessage };
+  // The body's error code (insufficient_user_quota, access_denied…) or else its type (TokModel's authentication_error has a numeric code).
+  const body = parsed.success ? parsed.data.error : undefined;
+  const code = typeof body?.code === 'string' && body.code !== '' ? body.code : body?.type ?? undefined;
+  const detail = { status, url, serverMessage, code };
   if (status === 401) return new GatewayError('unauthorized', `The API key was not accepted (401).${said}`, detail);
   if (status === 403) return new GatewayError('forbidden', `The API key is not allowed to do this (403).${said}`, detail);
   if (status === 429) return new GatewayError('rateLimited', `The gateway is rate-limiting this key (429).${said}`, detail);

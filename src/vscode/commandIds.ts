@@ -24,6 +24,10 @@ export const Commands = {
   configureOpenCode: 'tokaify.configureOpenCode',
   configureAgents: 'tokaify.configureAgents',
   restoreAgentConfig: 'tokaify.restoreAgentConfig',
+  verify: 'tokaify.verify',
+  refreshStatus: 'tokaify.refreshStatus',
+  openFileAt: 'tokaify.openFileAt',
+  openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
 } as const;
 
 export const ContextKeys = {

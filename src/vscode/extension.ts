@@ -17,6 +17,7 @@ import { HttpService } from './httpFactory';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
+import { openFileAt, Verifier } from './verify';
 
 /** What activate() returns: used by the extension-host tests to observe state, never to change it behind the UI's back. */
 export interface TokaifyApi {
@@ -29,6 +30,7 @@ export interface TokaifyApi {
   globalState: vscode.Memento;
   agents: AgentCommands;
   usage: AgentUsageStore;
+  verifier: Verifier;
 }
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi {
@@ -40,10 +42,11 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const usage = new AgentUsageStore(context.globalState);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
-  const statusBar = new StatusBar(accounts);
+  const statusBar = new StatusBar(accounts, gateways, http, log);
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
+  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, agents, afterVerify: () => void statusBar.refreshNow() });
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();
@@ -51,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const isArgs = (value: unknown): value is AddGatewayArgs => !!value && typeof value === 'object' && !('kind' in value);
   const register = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
   context.subscriptions.push(
-    log, http, tree, treeView, statusBar, preview,
+    log, http, tree, treeView, statusBar, preview, verifier,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -79,10 +82,15 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
     register(Commands.configureOpenCode, (arg?: unknown) => agents.configure(['opencode'], arg)),
     register(Commands.configureAgents, (arg?: unknown) => agents.configure(undefined, arg)),
     register(Commands.restoreAgentConfig, (arg?: unknown) => agents.restore(arg)),
+    register(Commands.refreshStatus, () => statusBar.refreshNow()),
+    register(Commands.verify, (arg?: unknown) => verifier.verify(arg)),
+    register(Commands.openFileAt, (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column)),
+    register(Commands.openTerminalEnvSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env')),
   );
   scheduleAutoSignIn(accounts, log);
+  statusBar.start();
   log.info(`Tokaify ${version} activated.`);
-  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage };
+  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier };
 }
 
 export function deactivate(): void {

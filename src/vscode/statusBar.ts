@@ -1,43 +1,139 @@
 import * as vscode from 'vscode';
-import type { AccountStore } from '../core/accounts';
+import { accountLabel, type AccountStore } from '../core/accounts';
+import { accountBalance, keyBalance } from '../core/balance';
 import { hostLabel } from '../core/baseUrl';
+import { errorMessage, GatewayError } from '../core/errors';
+import { quotaDisplayOf } from '../core/quota';
+import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
+import { statusView, type StatusState } from '../core/statusView';
 import { Commands } from './commandIds';
+import type { Gateways } from './gateways';
+import type { HttpService } from './httpFactory';
+import type { Log } from './log';
+
+/** The commands the tooltip links to; nothing else runs from it. */
+const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus, Commands.addGateway];
+const FIRST_REFRESH_DELAY_MS = 1500;
+
+export const refreshMinutes = (): number => Math.max(1, vscode.workspace.getConfiguration('tokaify').get<number>('statusRefreshMinutes', 5));
 
 /**
- * Placeholder status-bar item: which gateway account is active. Balance and connectivity come with
- * the status-bar feature; until then a click switches gateway (or adds one).
+ * Balance and connectivity of the active account. The first request goes out after startup (never
+ * during activation), then RefreshScheduler decides: every N minutes while focused, backoff on errors,
+ * silence after an auth failure until the user acts. A click runs Verify.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
+  private readonly scheduler: RefreshScheduler;
+  private state: StatusState = { display: quotaDisplayOf(undefined), checking: false };
+  private accountId?: string;
 
-  constructor(private readonly accounts: AccountStore) {
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly gateways: Gateways,
+    private readonly http: HttpService,
+    private readonly log: Log,
+  ) {
     this.item.name = 'Tokaify';
-    this.subscription = accounts.onDidChange(() => this.render());
+    this.scheduler = new RefreshScheduler(() => this.refresh(), { intervalMs: refreshMinutes() * 60_000 });
+    this.subscriptions = [
+      accounts.onDidChange(() => this.accountChanged()),
+      vscode.window.onDidChangeWindowState((state) => this.scheduler.setFocused(state.focused)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tokaify.statusRefreshMinutes')) this.scheduler.setIntervalMs(refreshMinutes() * 60_000);
+      }),
+    ];
+    this.accountId = accounts.active()?.id;
     this.render();
     this.item.show();
+  }
+
+  /** Begins refreshing, after a short delay so activation stays free of network work. */
+  start(): void {
+    this.scheduler.setFocused(vscode.window.state.focused);
+    this.scheduler.start(FIRST_REFRESH_DELAY_MS);
+  }
+
+  /** Refresh now (click, Refresh link, after sign-in); also lifts the pause after an auth failure. */
+  refreshNow(): Promise<void> {
+    return this.scheduler.refreshNow();
   }
 
   get text(): string {
     return this.item.text;
   }
 
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
+  }
+
+  get requestsStarted(): number {
+    return this.scheduler.attempts;
+  }
+
+  private accountChanged(): void {
+    const active = this.accounts.active();
+    if (active?.id === this.accountId) return;
+    this.accountId = active?.id;
+    this.state = { display: quotaDisplayOf(undefined), checking: false };
+    this.render();
+    if (active) void this.refreshNow();
+  }
+
+  private async refresh(): Promise<RefreshOutcome> {
+    const meta = this.accounts.active();
+    if (!meta) {
+      this.render();
+      return 'ok';
+    }
+    this.state = { ...this.state, checking: true };
+    this.render();
+    try {
+      const display = await this.gateways.quotaDisplay(meta);
+      let snapshot;
+      if (meta.authKind === 'key') {
+        const credential = await this.accounts.credential(meta.id);
+        if (credential?.kind !== 'key') throw new GatewayError('unauthorized', 'The key of this account is missing: add the gateway again.');
+        snapshot = await keyBalance(this.http.client, meta.baseUrl, credential.apiKey, meta.flavor, display.quotaPerUnit);
+      } else {
+        snapshot = await accountBalance(await this.gateways.console(meta));
+      }
+      if (this.accounts.active()?.id !== meta.id) return 'ok'; // switched meanwhile; that refresh is on its way
+      this.state = { ...this.state, display, last: snapshot, error: undefined, checking: false };
+      return 'ok';
+    } catch (error) {
+      const kind = error instanceof GatewayError ? error.kind : 'unknown';
+      this.log.warn(`Status of ${accountLabel(meta)}: ${errorMessage(error)}`);
+      this.state = { ...this.state, error: { kind, message: errorMessage(error), at: Date.now() }, checking: false };
+      return kind === 'unauthorized' || kind === 'forbidden' ? 'auth' : 'error';
+    } finally {
+      this.render();
+    }
+  }
+
   private render(): void {
     const active = this.accounts.active();
-    if (!active) {
-      this.item.text = '$(plug) Tokaify: Sign in';
-      this.item.tooltip = 'Tokaify: no gateway connected. Click to add one.';
-      this.item.command = Commands.addGateway;
-      return;
-    }
-    const who = active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`;
-    this.item.text = `$(key) Tokaify: ${who}`;
-    this.item.tooltip = `Tokaify: ${who} @ ${hostLabel(active.baseUrl)}. Click to switch gateway.`;
-    this.item.command = Commands.switchGateway;
+    const view = statusView({
+      ...this.state,
+      account: active && {
+        label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : accountLabel(active), host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
+      },
+    });
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    tooltip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
+    this.item.tooltip = tooltip;
+    this.item.command = active ? Commands.verify : Commands.addGateway;
+    this.item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Tokaify: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}. Click to verify the setup.` };
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.scheduler.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

@@ -44,7 +44,9 @@ describe('Add Gateway and sign-in (against the simulator)', () => {
     assert.equal(tree[0]!.label, 'Demo User');
     assert.match(tree[0]!.description, new RegExp(`127\\.0\\.0\\.1:${gw.port} · active`));
     assert.equal(tree[0]!.children[0]!.label, 'Balance $10.00');
-    assert.match(api.statusBar.text, /Tokaify: Demo User/);
+    await api.statusBar.refreshNow();
+    assert.match(api.statusBar.text, /Tokaify: \$10\.00$/);
+    assert.match(api.statusBar.tooltip, /Demo User @ 127\.0\.0\.1/);
   });
 
   it('fixes a pasted /v1/v1 and stores the gateway root', async () => {

@@ -1,5 +1,5 @@
 // The whole Add Gateway flow as a user clicks through it, against the gateway simulator:
-// Custom URL → access token + user ID → notification, tree row and status bar show "Demo User".
+// Custom URL → access token + user ID → notification, the tree row shows "Demo User", the status bar the balance.
 import { addGatewayWithAccessToken } from './flows.mjs';
 
 export default async function addGateway({ page, gatewayUrl, check, shot }) {
@@ -13,8 +13,8 @@ export default async function addGateway({ page, gatewayUrl, check, shot }) {
   await check('the Token Management tree shows "Demo User"', async () => {
     await page.locator('.pane-body .monaco-list-row', { hasText: 'Demo User' }).first().waitFor();
   });
-  await check('the status bar shows "Demo User"', async () => {
-    await page.locator('.statusbar-item', { hasText: 'Demo User' }).first().waitFor();
+  await check('the status bar shows the balance, "Tokaify: $10.00"', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Tokaify: $10.00' }).first().waitFor();
     await shot('4-tree-and-status-bar');
   });
 }

@@ -1,0 +1,88 @@
+/**
+ * The status-bar item as a pure function of what we know: the active account, the last good balance,
+ * the last error. Text is short (icon + balance + a word when something is wrong); the Markdown
+ * tooltip carries the details and the links.
+ */
+import type { BalanceSnapshot } from './balance';
+import type { GatewayErrorKind } from './errors';
+import { formatQuota, type QuotaDisplay } from './quota';
+
+export const SLOW_MS = 1500;
+
+export type Connectivity = 'ok' | 'slow' | 'offline' | 'authFailed' | 'outOfCredit' | 'error' | 'checking';
+
+export interface StatusState {
+  account?: { label: string; host: string; keyOnly: boolean };
+  display: QuotaDisplay;
+  last?: BalanceSnapshot;
+  /** The most recent refresh failed (the last good balance, if any, is then stale). */
+  error?: { kind: GatewayErrorKind | 'unknown'; message: string; at: number };
+  checking: boolean;
+}
+
+export interface StatusView {
+  text: string;
+  /** Markdown; command links are trusted by the status bar. */
+  tooltip: string;
+  severity: 'normal' | 'warning' | 'error';
+  connectivity?: Connectivity;
+}
+
+export const STATUS_LINKS = {
+  verify: 'command:tokaify.verify',
+  switchGateway: 'command:tokaify.switchGateway',
+  openConsole: 'command:tokaify.openConsole',
+  refresh: 'command:tokaify.refreshStatus',
+  addGateway: 'command:tokaify.addGateway',
+} as const;
+
+export function connectivityOf(state: StatusState): Connectivity {
+  if (state.error) {
+    if (state.error.kind === 'network' || state.error.kind === 'timeout') return 'offline';
+    if (state.error.kind === 'unauthorized' || state.error.kind === 'forbidden') return 'authFailed';
+    return 'error';
+  }
+  if (!state.last) return 'checking';
+  if (!state.last.unlimited && state.last.remaining <= 0) return 'outOfCredit';
+  return state.last.latencyMs > SLOW_MS ? 'slow' : 'ok';
+}
+
+const ICON: Record<Connectivity, string> = {
+  ok: '$(pass)', slow: '$(watch)', offline: '$(debug-disconnect)', authFailed: '$(error)', outOfCredit: '$(alert)', error: '$(warning)', checking: '$(sync~spin)',
+};
+const WORD: Record<Connectivity, string> = {
+  ok: '', slow: 'slow', offline: 'offline', authFailed: 'sign-in failed', outOfCredit: 'no credit', error: 'gateway error', checking: '',
+};
+
+function time(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+export function statusView(state: StatusState): StatusView {
+  if (!state.account) {
+    return {
+      text: '$(plug) Tokaify: Sign in',
+      tooltip: `**Tokaify**: no gateway connected.\n\n[Add Gateway](${STATUS_LINKS.addGateway})`,
+      severity: 'normal',
+    };
+  }
+  const connectivity = state.checking && !state.last && !state.error ? 'checking' : connectivityOf(state);
+  const balance = state.last ? (state.last.unlimited ? 'unlimited' : formatQuota(state.last.remaining, state.display)) : undefined;
+  const stale = state.error && state.last ? ' (stale)' : '';
+  const word = WORD[connectivity];
+  const parts = [balance ? `${balance}${stale}` : '', word].filter(Boolean).join(' · ');
+  const text = `${ICON[connectivity]} Tokaify${parts ? `: ${parts}` : ''}`;
+
+  const lines = [`**Tokaify** · ${state.account.label} @ ${state.account.host}`, ''];
+  if (state.last) {
+    const whose = state.last.source === 'key' ? 'Key quota' : 'Balance';
+    lines.push(`${whose}: **${balance}**${stale} · used ${formatQuota(state.last.used, state.display)}`, '');
+    lines.push(`Last good check: ${time(state.last.at)} UTC, ${state.last.latencyMs} ms${state.last.latencyMs > SLOW_MS ? ' (slow)' : ''}`, '');
+  }
+  if (state.error) lines.push(`$(warning) ${state.error.message} (${time(state.error.at)} UTC)`, '');
+  if (connectivity === 'authFailed') lines.push('Not checking again until you sign in again or click Refresh.', '');
+  if (connectivity === 'outOfCredit') lines.push('Requests will fail until the account is topped up.', '');
+  lines.push(`[Verify](${STATUS_LINKS.verify}) · [Switch Gateway](${STATUS_LINKS.switchGateway}) · [Open Console](${STATUS_LINKS.openConsole}) · [Refresh](${STATUS_LINKS.refresh})`);
+  const severity = connectivity === 'authFailed' || connectivity === 'outOfCredit' ? 'error' : connectivity === 'offline' || connectivity === 'error' || connectivity === 'slow' ? 'warning' : 'normal';
+  return { text, tooltip: lines.join('\n'), severity, connectivity };
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import type { BalanceSnapshot } from '../../src/core/balance';
+import { quotaDisplayOf } from '../../src/core/quota';
+import { statusView, type StatusState } from '../../src/core/statusView';
+
+const snapshot = (over: Partial<BalanceSnapshot> = {}): BalanceSnapshot =>
+  ({ remaining: 4_750_000, used: 500_000, unlimited: false, source: 'account', latencyMs: 120, at: Date.UTC(2026, 10, 25, 9, 30), ...over });
+const base: StatusState = { account: { label: 'Demo User', host: 'api.tokaify.com', keyOnly: false }, display: quotaDisplayOf(undefined), checking: false };
+const at = Date.UTC(2026, 10, 25, 9, 35);
+
+describe('statusView: the status-bar text and tooltip for each state', () => {
+  const cases: [string, StatusState, RegExp, StatusState extends never ? never : 'normal' | 'warning' | 'error'][] = [
+    ['signed out', { display: base.display, checking: false }, /^\$\(plug\) Tokaify: Sign in$/, 'normal'],
+    ['first check running', { ...base, checking: true }, /^\$\(sync~spin\) Tokaify$/, 'normal'],
+    ['ok', { ...base, last: snapshot() }, /^\$\(pass\) Tokaify: \$9\.50$/, 'normal'],
+    ['slow (over 1.5 s)', { ...base, last: snapshot({ latencyMs: 2300 }) }, /^\$\(watch\) Tokaify: \$9\.50 · slow$/, 'warning'],
+    ['offline keeps the last balance, marked stale', { ...base, last: snapshot(), error: { kind: 'network', message: 'Cannot reach api.tokaify.com', at } }, /^\$\(debug-disconnect\) Tokaify: \$9\.50 \(stale\) · offline$/, 'warning'],
+    ['auth failed', { ...base, error: { kind: 'unauthorized', message: 'The access token was not accepted', at } }, /^\$\(error\) Tokaify: sign-in failed$/, 'error'],
+    ['out of credit', { ...base, last: snapshot({ remaining: 0 }) }, /^\$\(alert\) Tokaify: \$0\.00 · no credit$/, 'error'],
+    ['gateway error', { ...base, error: { kind: 'server', message: 'HTTP 502', at } }, /^\$\(warning\) Tokaify: gateway error$/, 'warning'],
+    ['unlimited key', { ...base, last: snapshot({ unlimited: true, source: 'key', remaining: 0 }) }, /^\$\(pass\) Tokaify: unlimited$/, 'normal'],
+  ];
+  for (const [name, state, text, severity] of cases) {
+    it(name, () => {
+      const view = statusView(state);
+      assert.match(view.text, text);
+      assert.equal(view.severity, severity);
+    });
+  }
+
+  it('shows the balance in the gateway\'s unit (CNY here)', () => {
+    const display = quotaDisplayOf({ quota_display_type: 'CNY', quota_per_unit: 500_000, usd_exchange_rate: 7.3 } as never);
+    assert.match(statusView({ ...base, display, last: snapshot() }).text, /¥69\.35/);
+  });
+
+  it('the tooltip names the account, balance, used, last check with latency, and links Verify, Switch, Console, Refresh', () => {
+    const tooltip = statusView({ ...base, last: snapshot(), error: { kind: 'timeout', message: 'api.tokaify.com did not answer within 15 s.', at } }).tooltip;
+    assert.match(tooltip, /Demo User @ api\.tokaify\.com/);
+    assert.match(tooltip, /Balance: \*\*\$9\.50\*\* \(stale\) · used \$1\.00/);
+    assert.match(tooltip, /Last good check: 09:30:00 UTC, 120 ms/);
+    assert.match(tooltip, /did not answer within 15 s/);
+    for (const link of ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus']) assert.ok(tooltip.includes(link), link);
+  });
+});
