@@ -1,0 +1,209 @@
+/**
+ * Gathers the facts Verify's rules judge: three requests to the gateway (status, models with the
+ * key, one probe per configured agent in its own shape), the agents' files, and what in the
+ * environment or the workspace overrides them. No judgement here: rules.ts does that.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { readClaudeSettings } from '../agents/claudeCode';
+import { readCodexConfig } from '../agents/codex';
+import { codexAuthMode } from '../agents/codexAuth';
+import { readText } from '../agents/fileWriter';
+import { readOpencodeConfig } from '../agents/opencode';
+import { claudeCodeLocations, codexLocations, openCodeLocations, type HostEnvironment } from '../agents/paths';
+import { probeAgent } from '../agents/probe';
+import { ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
+import { errorMessage, GatewayError } from '../errors';
+import type { HttpClient } from '../http';
+import { maskKey } from '../redact';
+import { RelayClient } from '../relayClient';
+import type { AgentFacts, EnvironmentFacts, Facts, ParseProblem, ProjectOverride, RequestFacts, TokenFacts } from './types';
+
+export interface CollectInput {
+  http: HttpClient;
+  accountId: string;
+  accountKind: Facts['accountKind'];
+  gatewayRoot: string;
+  /** The key under test, with `sk-`. */
+  key: string;
+  token?: TokenFacts;
+  user?: Facts['user'];
+  /** Agents Tokaify configured, with the model it wrote. */
+  configured: { agent: AgentId; model: string }[];
+  host: HostEnvironment;
+  terminalEnv: Record<string, string>;
+  workspaceFolders: string[];
+  /** Send one request per configured agent in its own shape (costs a few tokens). */
+  probe?: boolean;
+  providerId?: string;
+}
+
+/** Environment variables that change where an agent looks or what it sends. */
+export const WATCHED_ENV = [
+  'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL',
+  'CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'OPENCODE_CONFIG', 'OPENCODE_CONFIG_CONTENT',
+] as const;
+
+export async function collectFacts(input: CollectInput): Promise<Facts> {
+  const [gateway, relay] = await Promise.all([checkGateway(input), checkRelay(input)]);
+  const agents = await Promise.all((['codex', 'claude-code', 'opencode'] as const).map((agent) => agentFacts(agent, input)));
+  // Codex may read its key from a variable named by env_key: whether it is set matters too.
+  const codex = agents.find((a) => a.agent === 'codex')?.codex?.config;
+  const envKey = codex?.modelProvider ? codex.providers[codex.modelProvider]?.envKey : undefined;
+  return {
+    accountId: input.accountId, tokenId: input.token?.id, gatewayRoot: input.gatewayRoot, accountKind: input.accountKind, keyLabel: maskKey(input.key),
+    gateway, relay, token: input.token, user: input.user, agents, environment: await environmentFacts(input, envKey ? [envKey] : []),
+  };
+}
+
+function failure(error: unknown, started: number): RequestFacts {
+  if (error instanceof GatewayError) {
+    return {
+      ok: false, status: error.detail.status, errorKind: error.kind, code: error.detail.code, serverMessage: error.detail.serverMessage,
+      message: error.message, latencyMs: Date.now() - started,
+    };
+  }
+  return { ok: false, message: errorMessage(error), latencyMs: Date.now() - started };
+}
+
+async function checkGateway(input: CollectInput): Promise<Facts['gateway']> {
+  const started = Date.now();
+  try {
+    const response = await input.http.send({ method: 'GET', url: `${input.gatewayRoot}/api/status` });
+    const latencyMs = Date.now() - started;
+    let isGateway = false;
+    try {
+      const body = JSON.parse(response.text) as { success?: unknown; data?: { quota_per_unit?: unknown } };
+      isGateway = typeof body.success === 'boolean' && typeof body.data === 'object' && body.data !== null;
+    } catch {
+      isGateway = false;
+    }
+    if (response.status >= 500) return { ok: false, status: response.status, errorKind: 'server', message: `HTTP ${response.status}`, latencyMs, isGateway };
+    return { ok: response.status === 200, status: response.status, latencyMs, isGateway };
+  } catch (error) {
+    return { ...failure(error, started), isGateway: false };
+  }
+}
+
+async function checkRelay(input: CollectInput): Promise<Facts['relay']> {
+  const started = Date.now();
+  try {
+    const models = await new RelayClient(input.http, input.gatewayRoot, input.key).listModels();
+    return { ok: true, status: 200, models, latencyMs: Date.now() - started };
+  } catch (error) {
+    return failure(error, started);
+  }
+}
+
+function parseProblem(error: unknown): ParseProblem | undefined {
+  if (error instanceof ConfigSyntaxError) return { path: error.file, line: error.line, column: error.column, reason: error.reason };
+  if (error instanceof ConfigShapeError) return { path: error.file, line: 1, column: 1, reason: error.reason };
+  return undefined;
+}
+
+/** Runs a reader; a parse problem is recorded instead of thrown. */
+function read<T>(problems: ParseProblem[], reader: () => T): T | undefined {
+  try {
+    return reader();
+  } catch (error) {
+    const problem = parseProblem(error);
+    if (!problem) throw error;
+    problems.push(problem);
+    return undefined;
+  }
+}
+
+function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function agentFacts(agent: AgentId, input: CollectInput): Promise<AgentFacts> {
+  const problems: ParseProblem[] = [];
+  const ours = input.configured.find((c) => c.agent === agent);
+  const mentions = (text: string | undefined) => !!text && text.includes(input.gatewayRoot);
+  const facts: AgentFacts = { agent, configured: !!ours, expectedModel: ours?.model, files: [], parseProblems: problems };
+  const note = async (label: string, file: string) => {
+    const text = await readText(file);
+    facts.files.push({ label, path: file, exists: text !== undefined });
+    return text;
+  };
+  let model = ours?.model;
+  if (agent === 'codex') {
+    const files = codexLocations(input.host, 'auth-json').files;
+    const configText = await note(files.config!.label, files.config!.path);
+    const authText = await note(files.auth!.label, files.auth!.path);
+    const config = configText === undefined ? undefined : read(problems, () => readCodexConfig(configText, files.config!.path));
+    const auth = jsonObject(authText);
+    facts.configured ||= mentions(configText);
+    facts.codex = {
+      config, authMode: codexAuthMode(authText), authHasKey: typeof auth?.OPENAI_API_KEY === 'string' && auth.OPENAI_API_KEY !== '',
+      authKeyMatches: auth?.OPENAI_API_KEY === input.key, bearerKeyMatches: !!configText && configText.includes(`"${input.key}"`),
+    };
+    model ??= config?.model;
+  } else if (agent === 'claude-code') {
+    const file = claudeCodeLocations(input.host).files.settings!;
+    const text = await note(file.label, file.path);
+    const summary = text === undefined ? undefined : read(problems, () => readClaudeSettings(text, file.path));
+    const env = jsonObject(text)?.env as Record<string, unknown> | undefined;
+    facts.configured ||= mentions(text);
+    if (summary) {
+      const variable = summary.keyVariables[0];
+      facts.claude = { ...summary, keyMatches: !!variable && env?.[variable] === input.key };
+    }
+    model ??= summary?.model;
+  } else {
+    const files = openCodeLocations(input.host, existsSync).files;
+    const configText = await note(files.config!.label, files.config!.path);
+    const authText = await note(files.auth!.label, files.auth!.path);
+    const config = configText === undefined ? undefined : read(problems, () => readOpencodeConfig(configText, files.config!.path));
+    const providerId = input.providerId ?? 'tokaify';
+    const entry = jsonObject(authText)?.[providerId] as { key?: unknown } | undefined;
+    facts.configured ||= mentions(configText);
+    facts.opencode = { config, providerId, authHasKey: typeof entry?.key === 'string' && entry.key !== '', authKeyMatches: entry?.key === input.key };
+    model ??= config?.model?.startsWith(`${providerId}/`) ? config.model.slice(providerId.length + 1) : undefined;
+  }
+  if (facts.configured && model && input.probe !== false && !problems.length) {
+    const result = await probeAgent(input.http, input.gatewayRoot, input.key, agent, model, {
+      claudeKeyVariable: facts.claude?.keyVariables[0], claudeBetasDisabled: facts.claude?.disableExperimentalBetas,
+    });
+    facts.probe = result.ok
+      ? { ok: true, status: 200, latencyMs: result.ms, contextManagementRejected: false }
+      : {
+        ok: false, status: result.error.detail.status, errorKind: result.error.kind, code: result.error.detail.code, serverMessage: result.error.detail.serverMessage,
+        message: result.message, contextManagementRejected: result.contextManagementRejected,
+      };
+  }
+  return facts;
+}
+
+async function environmentFacts(input: CollectInput, extraNames: string[]): Promise<EnvironmentFacts> {
+  const names = [...WATCHED_ENV, ...extraNames];
+  const pick = (env: Readonly<Record<string, string | undefined>>) =>
+    Object.fromEntries(names.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]!]));
+  const projectOverrides: ProjectOverride[] = [];
+  for (const folder of input.workspaceFolders) {
+    for (const name of ['.claude/settings.json', '.claude/settings.local.json']) {
+      const env = jsonObject(await readText(path.join(folder, name)))?.env as Record<string, unknown> | undefined;
+      const keys = Object.keys(env ?? {}).filter((k) => k.startsWith('ANTHROPIC_')).map((k) => `env.${k}`);
+      if (keys.length) projectOverrides.push({ agent: 'claude-code', path: path.join(folder, name), keys });
+    }
+    const codexText = await readText(path.join(folder, '.codex', 'config.toml'));
+    if (codexText !== undefined) {
+      const keys = ['model', 'model_provider', 'model_providers', 'openai_base_url'].filter((k) => new RegExp(`^\\s*(\\[\\s*)?${k}\\b`, 'm').test(codexText));
+      if (keys.length) projectOverrides.push({ agent: 'codex', path: path.join(folder, '.codex', 'config.toml'), keys });
+    }
+    for (const name of ['opencode.json', 'opencode.jsonc']) {
+      const text = await readText(path.join(folder, name));
+      if (text === undefined) continue;
+      const keys = ['provider', 'model', 'enabled_providers', 'disabled_providers'].filter((k) => text.includes(`"${k}"`));
+      if (keys.length) projectOverrides.push({ agent: 'opencode', path: path.join(folder, name), keys });
+    }
+  }
+  return { processEnv: pick(input.host.env), terminalEnv: pick(input.terminalEnv), projectOverrides };
+}

@@ -1,0 +1,147 @@
+/**
+ * "Tokaify: Verify Setup" (and a click on the status bar): collects the facts for the active account
+ * and the key its agents use, runs the diagnosis rules, and shows the findings in a report with
+ * one-click fixes.
+ */
+import * as vscode from 'vscode';
+import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
+import { hostLabel } from '../core/baseUrl';
+import { collectFacts } from '../core/diagnosis/collect';
+import { renderReport, REPORT_COMMANDS } from '../core/diagnosis/report';
+import { diagnose } from '../core/diagnosis/rules';
+import type { Finding, TokenFacts } from '../core/diagnosis/types';
+import { errorMessage } from '../core/errors';
+import { formatQuota } from '../core/quota';
+import { maskKey } from '../core/redact';
+import type { Token } from '../core/tokenModel';
+import type { AgentCommands } from './agents/agentCommands';
+import type { AgentUsageStore } from './agents/agentUsage';
+import type { TokenCommands } from './commands/tokenCommands';
+import type { Gateways } from './gateways';
+import type { HttpService } from './httpFactory';
+import type { Log } from './log';
+
+export interface VerifyArgs {
+  accountId?: string;
+  tokenId?: number;
+  /** false: no request in each agent's shape. */
+  probe?: boolean;
+  /** false: return the findings without opening the report (tests, scripts). */
+  show?: boolean;
+}
+
+export interface VerifyDeps {
+  accounts: AccountStore;
+  gateways: Gateways;
+  http: HttpService;
+  log: Log;
+  tokens: TokenCommands;
+  usage: AgentUsageStore;
+  agents: AgentCommands;
+  afterVerify: () => void;
+}
+
+const TERMINAL_ENV_KEY: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'osx', win32: 'windows' };
+
+export class Verifier implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  /** The last report's HTML, for tests and for re-showing. */
+  lastHtml = '';
+
+  constructor(private readonly deps: VerifyDeps) {}
+
+  async verify(arg?: unknown): Promise<Finding[] | undefined> {
+    const args: VerifyArgs = typeof arg === 'object' && arg !== null ? (arg as VerifyArgs) : {};
+    const meta = args.accountId ? this.deps.accounts.get(args.accountId) : this.deps.accounts.active();
+    if (!meta) {
+      const choice = await vscode.window.showInformationMessage('Tokaify: no gateway connected yet.', 'Add Gateway');
+      if (choice) await vscode.commands.executeCommand('tokaify.addGateway');
+      return undefined;
+    }
+    try {
+      const subject = await this.subject(meta, args.tokenId);
+      if (!subject) return undefined;
+      const findings = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Verifying ${accountLabel(meta)} @ ${hostLabel(meta.baseUrl)}…` },
+        () => this.run(meta, subject, args.probe !== false),
+      );
+      this.deps.afterVerify();
+      const subtitle = `${accountLabel(meta)} @ ${meta.baseUrl} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
+      if (args.show !== false) this.show(findings, subtitle);
+      else this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: '' });
+      const problems = findings.filter((f) => f.severity === 'error').length;
+      this.deps.log.info(`Verify ${accountLabel(meta)}: ${findings.map((f) => `${f.severity}:${f.id}`).join(', ')}`);
+      if (args.show !== false && problems === 0) void vscode.window.showInformationMessage(findings[0]?.title ?? 'Everything checked is fine.');
+      return findings;
+    } catch (error) {
+      const message = `Verify failed: ${errorMessage(error)}`;
+      this.deps.log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  }
+
+  /** The key to verify: the account's own (key-only), the token the agents use, or one the user picks. */
+  private async subject(meta: AccountMeta, tokenId?: number): Promise<{ key: string; token?: Token } | undefined> {
+    if (meta.authKind === 'key') {
+      const credential = await this.deps.accounts.credential(meta.id);
+      return credential?.kind === 'key' ? { key: credential.apiKey } : undefined;
+    }
+    const used = this.deps.usage.all().filter((u) => u.accountId === meta.id && u.tokenId !== undefined).sort((a, b) => b.at - a.at);
+    const id = tokenId ?? used[0]?.tokenId;
+    const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined);
+    if (!target) return undefined;
+    const bare = await this.deps.tokens.keyFor(target);
+    return bare ? { key: bare.startsWith('sk-') ? bare : `sk-${bare}`, token: target.token } : undefined;
+  }
+
+  private async run(meta: AccountMeta, subject: { key: string; token?: Token }, probe: boolean): Promise<Finding[]> {
+    let token: TokenFacts | undefined;
+    let user: { quota: number; formatted: string } | undefined;
+    if (meta.authKind !== 'key') {
+      const [fresh, self, display] = await Promise.all([
+        subject.token ? (await this.deps.gateways.tokenApi(meta)).get(subject.token.id).catch(() => subject.token) : Promise.resolve(undefined),
+        this.deps.gateways.console(meta).then((c) => c.self()).catch(() => undefined),
+        this.deps.gateways.quotaDisplay(meta),
+      ]);
+      if (fresh) {
+        token = { id: fresh.id, name: fresh.name, status: fresh.status, unlimited: fresh.unlimited, remainQuota: fresh.remainQuota,
+          modelLimits: fresh.modelLimits, allowIps: fresh.allowIps, group: fresh.group, expiredTime: fresh.expiredTime };
+      }
+      if (self) user = { quota: self.quota, formatted: formatQuota(self.quota, display) };
+    }
+    const configured = this.deps.usage.all().filter((u) => u.accountId === meta.id && (subject.token === undefined || u.tokenId === subject.token.id))
+      .map((u) => ({ agent: u.agent, model: u.model }));
+    const platformKey = TERMINAL_ENV_KEY[process.platform] ?? 'linux';
+    const terminalEnv = vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(platformKey) ?? {};
+    const facts = await collectFacts({
+      http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, token, user,
+      configured, host: this.deps.agents.host(), probe,
+      terminalEnv: Object.fromEntries(Object.entries(terminalEnv).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    });
+    return diagnose(facts);
+  }
+
+  private show(findings: Finding[], subtitle: string): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('tokaify.verify', 'Tokaify: Verify Setup', vscode.ViewColumn.Active, {
+        enableScripts: false, enableCommandUris: [...REPORT_COMMANDS], enableFindWidget: true,
+      });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+    }
+    this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: this.panel.webview.cspSource });
+    this.panel.webview.html = this.lastHtml;
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+export async function openFileAt(file: unknown, line: unknown, column: unknown): Promise<void> {
+  if (typeof file !== 'string') return;
+  const position = new vscode.Position(Math.max(0, Number(line ?? 1) - 1), Math.max(0, Number(column ?? 1) - 1));
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
+}

@@ -1,0 +1,214 @@
+// Verify Setup against real faults: each one set up in the simulator, the agents' files or the
+// environment, then Verify must name it (by finding id) with its fix.
+import assert from 'node:assert/strict';
+import { promises as fs, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { Finding } from '../../src/core/diagnosis/types';
+import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
+import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
+import type { TokaifyApi } from '../../src/vscode/extension';
+import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
+import { activateExtension, signOutAll } from './helpers';
+
+const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
+const ENV_KEYS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'OPENCODE_CONFIG', 'OPENAI_BASE_URL'] as const;
+
+describe('Verify Setup names each failure with its fix', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: string;
+  let tokenId: number;
+  const saved: Partial<Record<string, string | undefined>> = {};
+  const file = (...parts: string[]) => path.join(home, ...parts);
+  const token = () => gw.state.tokens.find((t) => t.id === tokenId)!;
+  const verify = async () => (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
+  const ids = (findings: Finding[]) => findings.map((f) => `${f.severity}:${f.id}`);
+  const find = async (id: string) => {
+    const findings = await verify();
+    const hit = findings.find((f) => f.id === id);
+    assert.ok(hit, `expected ${id}, got ${ids(findings).join(', ')}`);
+    return hit;
+  };
+
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'new-api' });
+    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    assert.ok(outcome.ok);
+    accountId = outcome.accountId;
+    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-verify-'));
+    for (const key of ENV_KEYS) saved[key] = process.env[key];
+    Object.assign(process.env, { CODEX_HOME: file('codex'), CLAUDE_CONFIG_DIR: file('claude'), XDG_CONFIG_HOME: file('config'), XDG_DATA_HOME: file('data'), XDG_STATE_HOME: file('state') });
+    delete process.env.OPENCODE_CONFIG;
+    delete process.env.OPENAI_BASE_URL;
+    await fs.mkdir(file('codex'));
+    // A token of its own, configured for all three agents, as a user would have it.
+    const created = await run<{ id: number }>('tokaify.createToken', { accountId, input: { name: 'verify-me' } });
+    tokenId = created.id;
+    const configured = await run<ConfigureOutcome>('tokaify.configureAgents', {
+      agents: ['codex', 'claude-code', 'opencode'], accountId, tokenId, model: 'claude-sonnet-4-5', confirm: false,
+    });
+    assert.ok(configured.ok, JSON.stringify(configured));
+  });
+  after(async () => {
+    for (const key of ENV_KEYS) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    await signOutAll(api);
+    await gw.close();
+    await fs.rm(home, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    gw.resetFaults();
+    gw.state.users[0]!.quota = 5_000_000;
+    Object.assign(token(), { status: 1, allow_ips: '' });
+  });
+
+  it('a healthy setup: one OK finding, and the report says so', async () => {
+    const findings = await verify();
+    assert.deepEqual(ids(findings), ['ok:ok'], JSON.stringify(findings, null, 1));
+    assert.match(findings[0]!.title, /Codex CLI, Claude Code and OpenCode OK/);
+    assert.match(api.verifier.lastHtml, /everything checked is fine/);
+  });
+
+  it('seed 002: Claude Code\'s context_management 400 → the one-click fix turns the betas off', async () => {
+    gw.faults.contextManagementRejected = true;
+    const finding = await find('claude.context-management');
+    assert.equal(finding.severity, 'error');
+    assert.equal(finding.fix?.command, 'tokaify.configureClaudeCode');
+    assert.deepEqual(finding.fix?.args, [{ accountId, tokenId, claude: { disableExperimentalBetas: true } }]);
+    assert.match(api.verifier.lastHtml, /href="command:tokaify\.configureClaudeCode\?/);
+  });
+
+  it('seed 003: a disabled token → Enable Token', async () => {
+    token().status = 2;
+    const finding = await find('relay.token-disabled');
+    assert.deepEqual([finding.fix?.command, finding.fix?.args], ['tokaify.enableToken', [{ accountId, tokenId }]]);
+  });
+
+  it('seed 004: no credit left (403 on the agents\' requests) → Open Console', async () => {
+    gw.state.users[0]!.quota = 0;
+    const finding = await find('relay.no-credit');
+    assert.equal(finding.fix?.command, 'tokaify.openConsole');
+  });
+
+  it('the IP allowlist excludes this machine', async () => {
+    token().allow_ips = '203.0.113.7';
+    assert.equal((await find('relay.ip-denied')).fix?.command, 'tokaify.editToken');
+  });
+
+  it('the gateway cannot be reached: the cause is told apart (connection refused)', async () => {
+    const gone = await startGateway({ flavor: 'new-api' });
+    await gone.close();
+    const meta = api.accounts.get(accountId)!;
+    const original = meta.baseUrl;
+    await api.accounts.save({ ...meta, baseUrl: gone.url }, (await api.accounts.credential(accountId))!);
+    try {
+      const findings = await (run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false }));
+      assert.ok(findings?.some((f) => f.id === 'gateway.refused'), ids(findings ?? []).join(', '));
+    } finally {
+      await api.accounts.save({ ...meta, baseUrl: original }, (await api.accounts.credential(accountId))!);
+    }
+  });
+
+  it('seed 001: Codex base_url without /v1', async () => {
+    const configPath = file('codex', 'config.toml');
+    const original = readFileSync(configPath, 'utf8');
+    writeFileSync(configPath, original.replace(`base_url = "${gw.url}/v1"`, `base_url = "${gw.url}"`));
+    try {
+      const finding = await find('codex.base-url');
+      assert.equal(finding.fix?.command, 'tokaify.configureCodex');
+    } finally {
+      writeFileSync(configPath, original);
+    }
+  });
+
+  it('Claude Code base URL ending in /v1, and both key variables set', async () => {
+    const settingsPath = file('claude', 'settings.json');
+    const original = readFileSync(settingsPath, 'utf8');
+    const settings = JSON.parse(original) as { env: Record<string, string> };
+    settings.env.ANTHROPIC_BASE_URL = `${gw.url}/v1`;
+    settings.env.ANTHROPIC_API_KEY = settings.env.ANTHROPIC_AUTH_TOKEN!;
+    writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
+    try {
+      const findings = await verify();
+      for (const id of ['claude.base-url', 'claude.both-keys']) assert.ok(findings.some((f) => f.id === id), `${id} in ${ids(findings).join(', ')}`);
+    } finally {
+      writeFileSync(settingsPath, original);
+    }
+  });
+
+  it('seed 000: an OpenCode provider id with capitals', async () => {
+    const configPath = file('config', 'opencode', 'opencode.json');
+    const original = readFileSync(configPath, 'utf8');
+    writeFileSync(configPath, original.replace('"tokaify": {', '"Tokaify": {').replace('"tokaify/', '"Tokaify/'));
+    try {
+      await find('opencode.provider-id');
+    } finally {
+      writeFileSync(configPath, original);
+    }
+  });
+
+  it('a malformed settings.json is named with line:column and an Open File fix', async () => {
+    const settingsPath = file('claude', 'settings.json');
+    const original = readFileSync(settingsPath, 'utf8');
+    writeFileSync(settingsPath, original.replace('{', '{\n  // my note'));
+    try {
+      const finding = await find('claude.parse');
+      assert.equal(finding.fix?.command, 'tokaify.openFileAt');
+      assert.deepEqual(finding.fix?.args, [settingsPath, 2, 3]);
+    } finally {
+      writeFileSync(settingsPath, original);
+    }
+  });
+
+  it('an OPENAI_BASE_URL in the environment that would override what was written', async () => {
+    process.env.OPENAI_BASE_URL = 'https://api.openai.com/v1';
+    try {
+      await find('env.openai-base-url');
+    } finally {
+      delete process.env.OPENAI_BASE_URL;
+    }
+  });
+
+  it('a project .claude/settings.json in the workspace that overrides the user settings', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the test workspace has a folder');
+    await fs.mkdir(path.join(folder, '.claude'), { recursive: true });
+    writeFileSync(path.join(folder, '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' } }));
+    try {
+      const finding = await find('project.override');
+      assert.equal(finding.fix?.command, 'tokaify.openFileAt');
+    } finally {
+      await fs.rm(path.join(folder, '.claude'), { recursive: true, force: true });
+    }
+  });
+
+  it('a revoked key: 401 named, no key in the report or the log', async () => {
+    const key = token().key;
+    token().key = 'revoked' + 'r'.repeat(41); // the gateway no longer knows the key the agents hold
+    try {
+      const findings = await verify();
+      assert.ok(findings.some((f) => f.id === 'relay.key-invalid' || f.id.startsWith('relay.token')), ids(findings).join(', '));
+      assert.ok(!api.verifier.lastHtml.includes(key) && !api.log.recentLines().join('\n').includes(key));
+    } finally {
+      token().key = key;
+    }
+  });
+
+  it('clicking the status bar runs Verify and opens the report', async () => {
+    const item = api.statusBar;
+    assert.ok(item.text.startsWith('$('), item.text);
+    const findings = await run<Finding[] | undefined>('tokaify.verify');
+    assert.ok(findings?.length, 'Verify ran for the active account and the token its agents use');
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Tokaify: Verify Setup');
+    for (let i = 0; i < 50 && !tabs().length; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(tabs().length, 1, 'the report is open');
+    await vscode.window.tabGroups.close(tabs());
+  });
+});
