@@ -111,21 +111,25 @@ function contextOf(req: IncomingMessage, url: URL): Ctx {
   };
 }
 
-/** Faults first (they stand for the network or the server falling over), then the route; returns the status. */
+/** The fault switches stand for the network or the server falling over, so they act before the route. */
+async function withFaults(sim: Sim, ctx: Ctx, next: () => Promise<Reply>): Promise<Reply> {
+  const { faults } = sim;
+  if (faults.latencyMs) await sleep(faults.latencyMs);
+  if (faults.serverErrors && faults.serverErrors > 0) {
+    faults.serverErrors -= 1;
+    return { status: 500, body: { success: false, message: 'internal server error (simulated)' } };
+  }
+  if (faults.rateLimit && ctx.path.startsWith('/api/')) return { status: 429 };
+  return next();
+}
+
+/** Answers one request; returns the status for the request log. */
 async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const ctx = contextOf(req, url);
   const { faults } = sim;
-  if (faults.latencyMs) await sleep(faults.latencyMs);
-  let reply: Reply;
-  if (faults.serverErrors && faults.serverErrors > 0) {
-    faults.serverErrors -= 1;
-    reply = { status: 500, body: { success: false, message: 'internal server error (simulated)' } };
-  } else if (faults.rateLimit && ctx.path.startsWith('/api/')) {
-    reply = { status: 429 };
-  } else {
-    reply = await route(routes, ctx, url.search);
-  }
+  // Control requests are never subject to the faults they set.
+  const reply = (await control(sim, ctx)) ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
@@ -140,6 +144,32 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
   const text = faults.malformedJson ? json.slice(0, Math.max(1, Math.floor(json.length / 2))) : json;
   res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text);
   return reply.status;
+}
+
+/**
+ * Test control for a simulator running in another process (UI tests): `POST /__simulator/faults` sets
+ * the fault switches (replacing them), `POST /__simulator/patch` changes a user or a token by name.
+ * The simulator only ever listens on loopback.
+ */
+async function control(sim: Sim, ctx: Ctx): Promise<Reply | undefined> {
+  if (!ctx.path.startsWith('/__simulator/') || ctx.method !== 'POST') return undefined;
+  const body = await ctx.body();
+  if (typeof body !== 'object' || body === null) return { status: 400, body: { error: 'a JSON object is required' } };
+  if (ctx.path === '/__simulator/faults') {
+    for (const key of Object.keys(sim.faults) as (keyof Faults)[]) delete sim.faults[key];
+    Object.assign(sim.faults, body);
+    return { status: 200, body: { faults: sim.faults } };
+  }
+  if (ctx.path === '/__simulator/patch') {
+    const { user, token } = body as { user?: { id: number } & Record<string, unknown>; token?: { name: string } & Record<string, unknown> };
+    const u = user && sim.state.user(user.id);
+    const t = token && sim.state.tokens.find((x) => x.name === token.name);
+    if ((user && !u) || (token && !t)) return { status: 404, body: { error: 'no such user or token' } };
+    if (u) Object.assign(u, user);
+    if (t) Object.assign(t, token);
+    return { status: 200, body: { ok: true } };
+  }
+  return { status: 404, body: { error: 'unknown control route' } };
 }
 
 async function route(routes: Route[], ctx: Ctx, search: string): Promise<Reply> {

@@ -118,7 +118,8 @@ export class StatusBar implements vscode.Disposable {
     const view = statusView({
       ...this.state,
       account: active && {
-        label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : accountLabel(active), host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
+        label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
+        host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
       },
     });
     this.item.text = view.text;

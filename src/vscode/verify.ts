@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
-import { hostLabel } from '../core/baseUrl';
 import { collectFacts } from '../core/diagnosis/collect';
 import { renderReport, REPORT_COMMANDS } from '../core/diagnosis/report';
 import { diagnose } from '../core/diagnosis/rules';
@@ -62,11 +61,11 @@ export class Verifier implements vscode.Disposable {
       const subject = await this.subject(meta, args.tokenId);
       if (!subject) return undefined;
       const findings = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Verifying ${accountLabel(meta)} @ ${hostLabel(meta.baseUrl)}…` },
+        { location: vscode.ProgressLocation.Notification, title: `Verifying ${accountLabel(meta)}…` },
         () => this.run(meta, subject, args.probe !== false),
       );
       this.deps.afterVerify();
-      const subtitle = `${accountLabel(meta)} @ ${meta.baseUrl} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
+      const subtitle = `${accountLabel(meta)} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
       if (args.show !== false) this.show(findings, subtitle);
       else this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: '' });
       const problems = findings.filter((f) => f.severity === 'error').length;

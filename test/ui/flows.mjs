@@ -36,3 +36,21 @@ export async function consoleApi(gatewayUrl, method, path) {
   if (!body.success) throw new Error(`${method} ${path}: ${body.message}`);
   return body.data;
 }
+
+/** Sets the simulator's fault switches (replacing them) or patches a user/token, from another process. */
+export async function simulatorControl(gatewayUrl, what, body) {
+  const response = await fetch(`${gatewayUrl}/__simulator/${what}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`simulator control ${what}: HTTP ${response.status}`);
+}
+
+/** The frame of an open webview whose page has this heading (webviews are nested iframes). */
+export async function webviewFrame(page, heading, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('h1', { hasText: heading }).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview with the heading "${heading}"`);
+    await page.waitForTimeout(200);
+  }
+}

@@ -745,3 +745,26 @@ describe('simulator: CLI', () => {
     assert.match(err, /usage:/);
   });
 });
+
+describe('simulator control routes (for tests in another process)', () => {
+  let gw: RunningGateway;
+  before(async () => {
+    gw = await startGateway({ flavor: 'new-api' });
+  });
+  after(() => gw.close());
+  const post = (path: string, body: unknown) => fetch(`${gw.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+
+  it('POST /__simulator/faults replaces the fault switches, and is not itself subject to them', async () => {
+    assert.equal((await post('/__simulator/faults', { serverErrors: 1, contextManagementRejected: true })).status, 200);
+    assert.deepEqual({ ...gw.faults }, { serverErrors: 1, contextManagementRejected: true });
+    assert.equal((await post('/__simulator/faults', {})).status, 200, 'not answered with the pending 500');
+    assert.deepEqual({ ...gw.faults }, {});
+  });
+
+  it('POST /__simulator/patch changes a user or a token by name; unknown ones are 404', async () => {
+    assert.equal((await post('/__simulator/patch', { user: { id: 1, quota: 0 }, token: { name: 'demo', status: 2 } })).status, 200);
+    assert.equal(gw.state.user(1)!.quota, 0);
+    assert.equal(gw.state.tokens.find((t) => t.name === 'demo')!.status, 2);
+    assert.equal((await post('/__simulator/patch', { token: { name: 'nope' } })).status, 404);
+  });
+});
