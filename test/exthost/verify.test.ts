@@ -66,8 +66,18 @@ describe('Verify Setup names each failure with its fix', () => {
   beforeEach(() => {
     gw.resetFaults();
     gw.state.users[0]!.quota = 5_000_000;
-    Object.assign(token(), { status: 1, allow_ips: '' });
+    Object.assign(token(), { status: 1, allow_ips: '', expired_time: -1, remain_quota: 0, unlimited_quota: true, model_limits_enabled: false, model_limits: '', group: '' });
   });
+  /** Edits an agent file for one test and puts it back afterwards. */
+  const withFile = async (file: string, edit: (text: string) => string, body: () => Promise<void>) => {
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, edit(original));
+    try {
+      await body();
+    } finally {
+      writeFileSync(file, original);
+    }
+  };
 
   it('a healthy setup: one OK finding, and the report says so', async () => {
     const findings = await verify();
@@ -95,6 +105,43 @@ describe('Verify Setup names each failure with its fix', () => {
     gw.state.users[0]!.quota = 0;
     const finding = await find('relay.no-credit');
     assert.equal(finding.fix?.command, 'tokaify.openConsole');
+  });
+
+  it('seed 003: an expired token → Edit Token (new expiry)', async () => {
+    Object.assign(token(), { status: 3, expired_time: Math.floor(Date.now() / 1000) - 3600 });
+    assert.equal((await find('relay.token-expired')).fix?.command, 'tokaify.editToken');
+  });
+
+  it('seed 003: a token whose own quota is used up → Edit Token (raise the cap)', async () => {
+    Object.assign(token(), { unlimited_quota: false, remain_quota: 0 });
+    assert.equal((await find('relay.token-exhausted')).fix?.command, 'tokaify.editToken');
+  });
+
+  it('seeds 000-003: the configured model is not allowed for the token', async () => {
+    Object.assign(token(), { model_limits_enabled: true, model_limits: 'gpt-4o-mini' });
+    const findings = await verify();
+    assert.ok(findings.some((f) => f.id === 'model.not-allowed' && f.severity === 'error'), ids(findings).join(', '));
+  });
+
+  it('a token group the gateway removed', async () => {
+    token().group = 'retired';
+    await find('relay.group');
+  });
+
+  it('seed 000: OpenCode baseURL without /v1, and with /v1/v1', async () => {
+    const configPath = file('config', 'opencode', 'opencode.json');
+    await withFile(configPath, (t) => t.replace(`"baseURL": "${gw.url}/v1"`, `"baseURL": "${gw.url}"`), () => find('opencode.base-url').then(() => undefined));
+    await withFile(configPath, (t) => t.replace(`"baseURL": "${gw.url}/v1"`, `"baseURL": "${gw.url}/v1/v1"`), () => find('opencode.base-url').then(() => undefined));
+  });
+
+  it('seed 000: OpenCode\'s model names one the provider does not define', async () => {
+    await withFile(file('config', 'opencode', 'opencode.json'), (t) => t.replace('"model": "tokaify/claude-sonnet-4-5"', '"model": "tokaify/claude-sonet-4-5"'),
+      () => find('opencode.model').then(() => undefined));
+  });
+
+  it('seed 002: Claude Code holding an old key (not the full or current sk- secret)', async () => {
+    await withFile(file('claude', 'settings.json'), (t) => t.replace(/"ANTHROPIC_AUTH_TOKEN": "sk-[^"]+"/, '"ANTHROPIC_AUTH_TOKEN": "sk-demo-old-key"'),
+      () => find('claude.key-mismatch').then(() => undefined));
   });
 
   it('the IP allowlist excludes this machine', async () => {
@@ -210,5 +257,59 @@ describe('Verify Setup names each failure with its fix', () => {
     for (let i = 0; i < 50 && !tabs().length; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(tabs().length, 1, 'the report is open');
     await vscode.window.tabGroups.close(tabs());
+  });
+});
+
+describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: string;
+  let tokenId: number;
+  const saved = process.env.CODEX_HOME;
+  const ids = (findings: Finding[]) => findings.map((f) => f.id);
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'new-api', relayErrorStyle: 'tokmodel' });
+    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    assert.ok(outcome.ok);
+    accountId = outcome.accountId;
+    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-verify-tm-'));
+    process.env.CODEX_HOME = home;
+    tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
+    assert.ok((await run<ConfigureOutcome>('tokaify.configureCodex', { accountId, tokenId, model: 'gpt-5.4', confirm: false })).ok);
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.CODEX_HOME;
+    else process.env.CODEX_HOME = saved;
+    await signOutAll(api);
+    await gw.close();
+    await fs.rm(home, { recursive: true, force: true });
+  });
+  const verify = async () => (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
+
+  it('403 authorization_error "Insufficient credits" → no credit, Open Console', async () => {
+    gw.state.users[0]!.quota = 0;
+    try {
+      const findings = await verify();
+      const finding = findings.find((f) => f.id === 'relay.no-credit');
+      assert.ok(finding, ids(findings).join(', '));
+      assert.equal(finding.fix?.command, 'tokaify.openConsole');
+    } finally {
+      gw.state.users[0]!.quota = 5_000_000;
+    }
+  });
+
+  it('401 authentication_error "Invalid or missing API key." → the key is not accepted', async () => {
+    const t = gw.state.tokens.find((x) => x.id === tokenId)!;
+    const key = t.key;
+    t.key = 'revoked' + 'r'.repeat(41);
+    try {
+      const findings = await verify();
+      assert.ok(findings.some((f) => f.id === 'relay.key-invalid'), ids(findings).join(', '));
+    } finally {
+      t.key = key;
+    }
   });
 });
