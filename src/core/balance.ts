@@ -3,7 +3,7 @@
  * for key-only accounts the key's own usage (`/api/usage/token/`, new-api) or, where that route does
  * not exist (one-api), the OpenAI-style billing routes.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { isGatewayError } from './errors';
 import type { HttpClient } from './http';
 import type { ConsoleClient } from './consoleClient';

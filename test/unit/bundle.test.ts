@@ -47,4 +47,9 @@ describe('the built extension bundle', () => {
   it('keeps the vscode module external rather than bundling a copy', () => {
     assert.match(readFileSync(bundlePath, 'utf8'), /require\(["']vscode["']\)/);
   });
+
+  it('carries zod/mini only, not classic zod and its 40 locale tables (a `{ z }` import pulled in 400 KB once)', () => {
+    const text = readFileSync(bundlePath, 'utf8');
+    assert.ok(!text.includes('"Zeichen"'), 'the German locale of zod is in the bundle: import zod as `import * as z from \'zod/mini\'`');
+  });
 });
