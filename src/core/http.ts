@@ -52,6 +52,7 @@ const NETWORK_MESSAGES: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for a different host name',
   EPROTO: 'the TLS handshake failed (is it really https?)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak TLS on that port (is the address http:// rather than https://?)',
 };
 
 export class HttpClient {

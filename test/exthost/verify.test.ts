@@ -149,17 +149,36 @@ describe('Verify Setup names each failure with its fix', () => {
     assert.equal((await find('relay.ip-denied')).fix?.command, 'tokaify.editToken');
   });
 
-  it('the gateway cannot be reached: the cause is told apart (connection refused)', async () => {
+  /** Points the account at another address for one test. */
+  const withBaseUrl = async (baseUrl: string, body: () => Promise<void>) => {
+    const meta = api.accounts.get(accountId)!;
+    const credential = (await api.accounts.credential(accountId))!;
+    await api.accounts.save({ ...meta, baseUrl }, credential);
+    try {
+      await body();
+    } finally {
+      await api.accounts.save(meta, credential);
+    }
+  };
+  const expectGatewayFinding = async (id: string) => {
+    const findings = await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false });
+    assert.ok(findings?.some((f) => f.id === id), `${id} in ${ids(findings ?? []).join(', ')}`);
+  };
+
+  it('the gateway cannot be reached, and the causes are told apart: refused, DNS, TLS, timeout', async () => {
     const gone = await startGateway({ flavor: 'new-api' });
     await gone.close();
-    const meta = api.accounts.get(accountId)!;
-    const original = meta.baseUrl;
-    await api.accounts.save({ ...meta, baseUrl: gone.url }, (await api.accounts.credential(accountId))!);
+    await withBaseUrl(gone.url, () => expectGatewayFinding('gateway.refused'));
+    await withBaseUrl('http://tokaify-verify.invalid', () => expectGatewayFinding('gateway.dns'));
+    await withBaseUrl(gw.url.replace('http:', 'https:'), () => expectGatewayFinding('gateway.tls')); // TLS spoken to a plain-HTTP port
+    const config = vscode.workspace.getConfiguration('tokaify');
+    await config.update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
+    gw.faults.latencyMs = 1500;
     try {
-      const findings = await (run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false }));
-      assert.ok(findings?.some((f) => f.id === 'gateway.refused'), ids(findings ?? []).join(', '));
+      await expectGatewayFinding('gateway.timeout');
     } finally {
-      await api.accounts.save({ ...meta, baseUrl: original }, (await api.accounts.credential(accountId))!);
+      gw.faults.latencyMs = 0;
+      await config.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

@@ -136,6 +136,7 @@ const CASES: Case[] = [
   { name: 'TLS: expired certificate', change: (f) => unreachable(f, 'CERT_HAS_EXPIRED'), expect: 'gateway.tls', severity: 'error', absent: ['gateway.unreachable'] },
   { name: 'TLS: self-signed certificate', change: (f) => unreachable(f, 'DEPTH_ZERO_SELF_SIGNED_CERT'), expect: 'gateway.tls', severity: 'error' },
   { name: 'TLS: certificate for another host', change: (f) => unreachable(f, 'ERR_TLS_CERT_ALTNAME_INVALID'), expect: 'gateway.tls', severity: 'error' },
+  { name: 'TLS spoken to a plain-HTTP port (https:// for an http:// gateway)', change: (f) => unreachable(f, 'ERR_SSL_WRONG_VERSION_NUMBER'), expect: 'gateway.tls', severity: 'error' },
   { name: 'timeout', change: (f) => unreachable(f, 'TIMEOUT', 'timeout'), expect: 'gateway.timeout', severity: 'error', absent: ['gateway.unreachable'] },
   { name: 'host unreachable', change: (f) => unreachable(f, 'EHOSTUNREACH'), expect: 'gateway.unreachable', severity: 'error' },
   {
