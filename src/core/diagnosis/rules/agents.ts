@@ -1,0 +1,90 @@
+/** Judges what every agent shares: files that do not parse, a configuration that is gone, a test request that failed unexplained. */
+import { AGENT_LABELS, type AgentId } from '../../agents/types';
+import type { AgentFacts, Facts, Finding } from '../types';
+import { agentOf, configureFix, make, missingFiles, openFileFix, PREFIX, PROBE_REQUEST, type Rule } from './common';
+import { modelProblem } from './models';
+import { describe, networkFailure, probeSource, refusal, serverFailure } from './requests';
+
+const PARSE_DETAIL: Record<AgentId, (path: string) => string> = {
+  codex: (path) =>
+    /auth\.json$/i.test(path)
+      ? 'Codex reads auth.json as strict JSON; when it does not parse, Codex reports "not logged in" and sends no key. Fix the file or configure Codex again.'
+      : 'Codex refuses to start when config.toml is not valid TOML (a duplicate key or table, an unclosed string…). Fix the line shown, then start Codex again.',
+  'claude-code': () =>
+    'Claude Code reads settings.json as strict JSON: a comment or a trailing comma makes it discard the whole file, so none of the gateway settings (base URL, key, model) apply. Remove the comment or comma at the line shown.',
+  opencode: (path) =>
+    /auth\.json$/i.test(path)
+      ? 'OpenCode\'s auth.json is strict JSON written by OpenCode itself; when it does not parse, the stored keys are ignored.'
+      : 'OpenCode stops with a configuration error when its config does not parse. Fix the line shown.',
+};
+
+const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+
+/** One rule per agent, id `<prefix>.<suffix>`, checked only when that agent is reported on. */
+function perAgent(suffix: string, check: (f: Facts, a: AgentFacts, id: string, label: string) => Finding | Finding[] | undefined): readonly Rule[] {
+  return AGENTS.map((agent): Rule => {
+    const id = `${PREFIX[agent]}.${suffix}`;
+    return {
+      id,
+      check(f) {
+        const a = agentOf(f, agent);
+        return a ? check(f, a, id, AGENT_LABELS[agent]) : undefined;
+      },
+    };
+  });
+}
+
+export const PARSE_RULES: readonly Rule[] = perAgent('parse', (_f, a, id, label) =>
+  a.parseProblems.map((p) =>
+    make(
+      id,
+      'error',
+      `${label} cannot read ${p.path.split(/[\\/]/).pop() ?? p.path}: ${p.reason}`,
+      PARSE_DETAIL[a.agent](p.path),
+      [`${p.path}:${p.line}:${p.column}: ${p.reason}`],
+      openFileFix(p.path, p.line, p.column),
+    ),
+  ),
+);
+
+export const CONFIG_MISSING_RULES: readonly Rule[] = perAgent('config-missing', (f, a, id, label) => {
+  if (!a.configured) return undefined;
+  const configProblems = a.parseProblems.filter((p) => !/auth\.json$/i.test(p.path));
+  if (configProblems.length) return undefined;
+  const missing = a.agent === 'codex' ? !a.codex?.config : a.agent === 'claude-code' ? !a.claude : !a.opencode?.config;
+  if (!missing) return undefined;
+  return make(
+    id,
+    'error',
+    `${label}'s configuration is gone`,
+    `Tokaify configured ${label}, but its settings file is missing now (deleted, or the tool's folder moved). Configure ${label} again.`,
+    missingFiles(a),
+    configureFix(f, a.agent, `Configure ${label} again`),
+  );
+});
+
+export const PROBE_RULES: readonly Rule[] = perAgent('probe-failed', (f, a, id, label) => {
+  const source = probeSource(a);
+  if (!source || source.req.ok || probeExplained(f, a)) return undefined;
+  const notFound = source.req.status === 404;
+  return make(
+    id,
+    'error',
+    `A test request in ${label}'s shape failed${source.req.status !== undefined ? ` (HTTP ${source.req.status})` : ''}`,
+    notFound
+      ? `The gateway has no ${PROBE_REQUEST[a.agent].slice(5)} route, so ${label} cannot work through it (one-api has no /v1/messages; older gateways have no /v1/responses). Use a gateway that serves this API, or another tool.`
+      : `The key and the model list are fine, but the request ${label} sends was refused: ${source.req.message ?? 'see the gateway\'s message below'}`,
+    describe(source),
+  );
+});
+
+/** A failed test request that another finding already explains. */
+function probeExplained(f: Facts, a: AgentFacts): boolean {
+  const probe = a.probe;
+  if (!probe) return true;
+  if (probe.contextManagementRejected) return true;
+  if (refusal(probe) !== undefined) return true;
+  if (probe.status === undefined && networkFailure(f)) return true;
+  if (probe.status !== undefined && probe.status >= 500 && serverFailure(f)) return true;
+  return modelProblem(f, a) !== undefined;
+}

@@ -1,0 +1,225 @@
+/** Shared by every rule: the Rule shape, make(), glosses and masks, fix builders, URL checks and agent/file lookups. */
+import type { AgentId } from '../../agents/types';
+import type { CodexProviderSummary } from '../../agents/codex';
+import { normalizeBaseUrl } from '../../baseUrl';
+import { maskKey } from '../../redact';
+import { explainServerMessage } from '../../serverMessages';
+import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
+
+export interface Rule {
+  id: string;
+  check(f: Facts): Finding | Finding[] | undefined;
+}
+
+/** Finding ids use a short prefix per agent: `codex.*`, `claude.*`, `opencode.*`. */
+export const PREFIX: Record<AgentId, string> = { codex: 'codex', 'claude-code': 'claude', opencode: 'opencode' };
+
+export const CONFIGURE: Record<AgentId, string> = {
+  codex: FIX_COMMANDS.configureCodex,
+  'claude-code': FIX_COMMANDS.configureClaudeCode,
+  opencode: FIX_COMMANDS.configureOpenCode,
+};
+
+/** The request each agent's test sends (agents/probe.ts). */
+export const PROBE_REQUEST: Record<AgentId, string> = {
+  codex: 'POST /v1/responses',
+  'claude-code': 'POST /v1/messages',
+  opencode: 'POST /v1/chat/completions',
+};
+
+/** Glosses for relay messages that serverMessages.ts does not cover (console-api.md §6.2, §6.3). */
+const EXTRA_GLOSSES: [RegExp, string][] = [
+  [/未提供令牌/, 'no API key was sent'],
+  [/分组 .* 已被弃用/, 'this key\'s group has been removed'],
+  [/该令牌只能在指定网段使用/, 'this key may only be used from its allowed network range'],
+  [/无法解析客户端 IP 地址/, 'the gateway could not read your IP address'],
+  [/预扣费额度失败/, 'the account balance is too low for this request'],
+  [/订阅额度不足/, 'the subscription quota is used up or not set up'],
+  [/普通用户不支持指定渠道/, 'only administrators may pick a channel'],
+];
+
+export function gloss(message: string): string {
+  const explained = explainServerMessage(message);
+  if (explained !== message) return explained;
+  const extra = EXTRA_GLOSSES.find(([pattern]) => pattern.test(message))?.[1];
+  return extra ? `${message} (${extra})` : message;
+}
+
+export function make(id: string, severity: Severity, title: string, detail: string, evidence: string[], fix?: Fix): Finding {
+  return fix ? { id, severity, title, detail, evidence, fix } : { id, severity, title, detail, evidence };
+}
+
+function tokenIdOf(f: Facts): number | undefined {
+  return f.tokenId ?? f.token?.id;
+}
+
+export function configureFix(f: Facts, agent: AgentId, label: string, extra: Record<string, unknown> = {}): Fix {
+  const arg: Record<string, unknown> = { accountId: f.accountId };
+  const tokenId = tokenIdOf(f);
+  if (tokenId !== undefined) arg.tokenId = tokenId;
+  return { label, command: CONFIGURE[agent], args: [{ ...arg, ...extra }] };
+}
+
+/** The console commands that act on one token. */
+export type TokenFixCommand = 'enableToken' | 'editToken';
+
+/** A fix on the console token when we know which one it is, else the web console. */
+export function tokenFix(f: Facts, command: TokenFixCommand, label: string): Fix {
+  const tokenId = tokenIdOf(f);
+  if (tokenId !== undefined && f.accountKind !== 'key') return { label, command: FIX_COMMANDS[command], args: [{ accountId: f.accountId, tokenId }] };
+  return consoleFix(f, 'Open the gateway console');
+}
+
+export function consoleFix(f: Facts, label: string): Fix {
+  return { label, command: FIX_COMMANDS.openConsole, args: [f.accountId] };
+}
+
+export function openFileFix(path: string, line = 1, column = 1): Fix {
+  return { label: 'Open the file', command: FIX_COMMANDS.openFileAt, args: [path, line, column] };
+}
+
+/** A secret from the environment, shown enough to recognise (never enough to use). */
+export function maskSecret(value: string): string {
+  if (value.startsWith('sk-')) return maskKey(value);
+  return value.length > 12 ? `${value.slice(0, 4)}…${value.slice(-4)}` : '…';
+}
+
+/** Whether an environment value is the key being verified (compared through its mask, as that is all Facts holds). */
+export function isOurKey(f: Facts, value: string): boolean {
+  return maskKey(value.trim()) === f.keyLabel;
+}
+
+export function list(items: readonly string[], max = 8): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+export function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+/** The gateway an address belongs to: normalised root (no /v1, no console path), lower case. */
+function gatewayOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const result = normalizeBaseUrl(url);
+  return result.ok ? result.value.baseUrl.toLowerCase() : undefined;
+}
+
+export function isThisGateway(f: Facts, url: string | undefined): boolean {
+  const mine = gatewayOf(f.gatewayRoot);
+  return mine !== undefined && gatewayOf(url) === mine;
+}
+
+/** How many `/v1` segments the address ends with. */
+export function v1Count(url: string): number {
+  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const match = /(\/v1)+$/i.exec(path);
+  return match ? match[0].length / 3 : 0;
+}
+
+export function openAiBaseOf(f: Facts): string {
+  return `${f.gatewayRoot}/v1`;
+}
+
+/** An OpenAI-style base URL on this gateway must end in exactly one /v1, as the tool appends its route to it. */
+export function v1BaseUrlFinding(
+  f: Facts,
+  id: string,
+  agent: AgentId,
+  shape: { tool: string; field: string; route: string },
+  url: string,
+  evidence: string[],
+): Finding | undefined {
+  if (!isThisGateway(f, url)) return undefined;
+  const count = v1Count(url);
+  if (count === 1) return undefined;
+  const { tool, field, route } = shape;
+  return make(
+    id,
+    'error',
+    count === 0 ? `${tool}'s ${field} is missing /v1` : `${tool}'s ${field} ends in /v1/v1`,
+    count === 0
+      ? `${tool} appends ${route} to ${field}, so requests go to ${url.replace(/\/+$/, '')}${route}, which the gateway does not serve (404). Use ${openAiBaseOf(f)}.`
+      : `${tool} appends ${route} to ${field}, so requests go to …/v1/v1${route} (404). Use ${openAiBaseOf(f)}.`,
+    evidence,
+    configureFix(f, agent, `Configure ${tool} again`),
+  );
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agents and their files
+
+/** Agents to report on: configured by Tokaify, or with files that point at this gateway. */
+export function reportedAgents(f: Facts): AgentFacts[] {
+  return f.agents.filter((a) => a.configured || (a.files.some((file) => file.exists) && mentionsGateway(f, a)));
+}
+
+function mentionsGateway(f: Facts, a: AgentFacts): boolean {
+  const urls: (string | undefined)[] = [];
+  if (a.codex?.config) urls.push(...Object.values(a.codex.config.providers).map((p) => p.baseUrl));
+  if (a.claude) urls.push(a.claude.baseUrl);
+  if (a.opencode?.config) urls.push(...Object.values(a.opencode.config.providers).map((p) => p.baseUrl));
+  return urls.some((url) => isThisGateway(f, url));
+}
+
+export function agentOf(f: Facts, agent: AgentId): AgentFacts | undefined {
+  return reportedAgents(f).find((a) => a.agent === agent);
+}
+
+/** The path of an agent's file whose path matches, else its first file, else a label. */
+export function fileOf(a: AgentFacts, pattern: RegExp, fallback: string): string {
+  return a.files.find((file) => pattern.test(file.path))?.path ?? a.files[0]?.path ?? fallback;
+}
+
+export function missingFiles(a: AgentFacts): string[] {
+  return a.files.filter((file) => !file.exists).map((file) => `${file.path} does not exist`);
+}
+
+export function envValue(f: Facts, name: string): string | undefined {
+  return f.environment.terminalEnv[name] ?? f.environment.processEnv[name];
+}
+
+export interface CodexSelection {
+  id: string;
+  provider: CodexProviderSummary;
+  file: string;
+}
+
+/** The provider Codex will use, when its config selects a table that exists. */
+export function codexSelection(a: AgentFacts): CodexSelection | undefined {
+  const config = a.codex?.config;
+  const id = config?.modelProvider;
+  if (!config || id === undefined) return undefined;
+  const provider = config.providers[id];
+  return provider ? { id, provider, file: fileOf(a, /config\.toml$/i, 'config.toml') } : undefined;
+}
+
+export interface OpencodeSelection {
+  id: string;
+  provider: NonNullable<NonNullable<AgentFacts['opencode']>['config']>['providers'][string];
+  file: string;
+}
+
+/** Our OpenCode provider: the expected id, else the first provider that points at this gateway. */
+export function opencodeSelection(f: Facts, a: AgentFacts): OpencodeSelection | undefined {
+  const oc = a.opencode;
+  const providers = oc?.config?.providers;
+  if (!oc || !providers) return undefined;
+  const file = fileOf(a, /opencode\.jsonc?$|\.jsonc?$/i, 'opencode.json');
+  const expected = providers[oc.providerId];
+  if (expected) return { id: oc.providerId, provider: expected, file };
+  const here = Object.entries(providers).find(([, p]) => isThisGateway(f, p.baseUrl));
+  return here ? { id: here[0], provider: here[1], file } : undefined;
+}

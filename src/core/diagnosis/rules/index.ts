@@ -1,0 +1,87 @@
+/** Verify, second half: runs the RULES table over the Facts, masks secrets, sorts by severity, and says `ok` when nothing is wrong. */
+import { AGENT_LABELS } from '../../agents/types';
+import { redact } from '../../redact';
+import type { Facts, Finding, Severity } from '../types';
+import { PARSE_RULES, CONFIG_MISSING_RULES, PROBE_RULES } from './agents';
+import { CLAUDE_RULES } from './claudeCode';
+import { CODEX_RULES } from './codex';
+import { hostOf, joinAnd, list, make, reportedAgents, type Rule } from './common';
+import { ENV_RULES, PROJECT_RULES } from './environment';
+import { GATEWAY_RULES } from './gateway';
+import { MODEL_RULES, modelInUse } from './models';
+import { RELAY_RULES } from './relay';
+import { OPENCODE_RULES } from './opencode';
+import { describe, gatewaySource, relaySource, tokenLine } from './requests';
+
+export type { Rule } from './common';
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
+
+/**
+ * Every check, in the order findings of equal severity are shown. Sources for the wording: the gateway
+ * seeds' FAQs (OpenCode, Codex, Claude Code, token management, TokModel errors), console-api.md §6 (relay
+ * key errors of new-api and one-api) and client-configs.md §1–§5 (where each tool reads its settings and
+ * what breaks it). The gateway's messages are matched only to pick the explanation; the verbatim text is
+ * always shown as evidence, with an English gloss.
+ */
+export const RULES: readonly Rule[] = [
+  ...GATEWAY_RULES,
+  ...RELAY_RULES,
+  ...MODEL_RULES,
+  ...PARSE_RULES,
+  ...CONFIG_MISSING_RULES,
+  ...CODEX_RULES,
+  ...CLAUDE_RULES,
+  ...OPENCODE_RULES,
+  ...PROBE_RULES,
+  ...ENV_RULES,
+  ...PROJECT_RULES,
+];
+
+/** One `ok` finding saying what was checked, for when nothing is wrong. */
+function allGood(f: Facts, infos: Finding[]): Finding {
+  const agents = reportedAgents(f);
+  const models = f.relay.models?.length;
+  const parts = [
+    f.gateway.latencyMs !== undefined ? `gateway reachable in ${f.gateway.latencyMs} ms` : 'gateway reachable',
+    'key accepted',
+    ...(models !== undefined ? [`${models} model${models === 1 ? '' : 's'}`] : []),
+    agents.length ? `${joinAnd(agents.map((a) => AGENT_LABELS[a.agent]))} OK` : 'no agent configured yet',
+  ];
+  const evidence = [...describe(gatewaySource(f)), ...describe(relaySource(f)).slice(0, 1)];
+  if (f.relay.models?.length) evidence.push(`Models: ${list(f.relay.models)}`);
+  const token = tokenLine(f);
+  if (token) evidence.push(token);
+  if (f.user) evidence.push(`Account balance: ${f.user.formatted}`);
+  for (const a of agents) {
+    const model = modelInUse(f, a);
+    const probe = a.probe?.ok ? `, test request OK${a.probe.latencyMs !== undefined ? ` in ${a.probe.latencyMs} ms` : ''}` : '';
+    evidence.push(`${AGENT_LABELS[a.agent]}: points at this gateway${model ? `, model ${model.model}` : ''}${probe}`);
+  }
+  return make(
+    'ok',
+    'ok',
+    `All good: ${parts.join(', ')}`,
+    infos.length ? 'Nothing needs fixing; the notes below are for information.' : `Everything Tokaify checks for ${hostOf(f.gatewayRoot)} is in order.`,
+    evidence,
+  );
+}
+
+function scrub(finding: Finding): Finding {
+  return { ...finding, title: redact(finding.title), detail: redact(finding.detail), evidence: finding.evidence.map(redact) };
+}
+
+export function diagnose(facts: Facts): Finding[] {
+  const found: Finding[] = [];
+  for (const rule of RULES) {
+    const result = rule.check(facts);
+    if (result === undefined) continue;
+    found.push(...(Array.isArray(result) ? result : [result]));
+  }
+  if (!found.some((x) => x.severity === 'error' || x.severity === 'warning')) found.push(allGood(facts, found));
+  return found
+    .map(scrub)
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.x.severity] - SEVERITY_ORDER[b.x.severity] || a.i - b.i)
+    .map(({ x }) => x);
+}

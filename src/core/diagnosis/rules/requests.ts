@@ -1,0 +1,124 @@
+/** What the gateway answered: the request behind each finding, the kind of refusal, evidence lines, and the console token's state. */
+import { AGENT_LABELS, type AgentId } from '../../agents/types';
+import type { AgentFacts, Facts, RequestFacts } from '../types';
+import { gloss, PROBE_REQUEST, reportedAgents } from './common';
+
+export interface Source {
+  /** e.g. `GET /v1/models`, `POST /v1/responses (Codex CLI test request)`. */
+  label: string;
+  req: RequestFacts;
+  agent?: AgentId;
+}
+
+export type Refusal =
+  | 'banned'
+  | 'disabled'
+  | 'expired'
+  | 'exhausted'
+  | 'no-credit'
+  | 'ip-denied'
+  | 'group'
+  | 'model-denied'
+  | 'no-channel'
+  | 'invalid'
+  | 'rate-limited';
+
+/** Why the gateway refused a request, from its status, error code and message (console-api.md §6.2, §6.3; seed 004). */
+export function refusal(req: RequestFacts): Refusal | undefined {
+  if (req.ok || req.status === undefined) return undefined;
+  const text = `${req.serverMessage ?? ''}\n${req.message ?? ''}`;
+  const code = req.code ?? '';
+  if (/用户已被封禁/.test(text)) return 'banned';
+  if (/该令牌状态不可用/.test(text)) return 'disabled';
+  if (/该令牌已过期/.test(text)) return 'expired';
+  if (/额度已用尽|token quota is not enough/i.test(text) || code === 'pre_consume_token_quota_failed') return 'exhausted';
+  if (code === 'insufficient_user_quota' || /用户额度不足|预扣费额度失败|订阅额度不足|insufficient credits|insufficient_user_quota/i.test(text)) return 'no-credit';
+  if (code === 'access_denied' || /不在令牌允许访问的列表中|无法解析客户端 IP|只能在指定网段使用/.test(text)) return 'ip-denied';
+  if (/无权访问 .* 分组|分组 .* 已被弃用/.test(text)) return 'group';
+  if (/该令牌无权(访问|使用)模型|no access to (model|any models)/i.test(text)) return 'model-denied';
+  if (code === 'model_not_found' || /no available channel for model/i.test(text)) return 'no-channel';
+  if (req.status === 401) return 'invalid';
+  if (req.status === 429) return 'rate-limited';
+  return undefined;
+}
+
+/** Evidence lines for one request: status (or network code), latency, the gateway's message with its gloss. */
+export function describe(source: Source): string[] {
+  const { req, label } = source;
+  let head: string;
+  if (req.status !== undefined) head = `${label} → HTTP ${req.status}`;
+  else if (req.code) head = `${label} → ${req.code}`;
+  else if (req.errorKind) head = `${label} → ${req.errorKind}`;
+  else head = `${label} → no answer`;
+  if (req.latencyMs !== undefined) head += ` in ${req.latencyMs} ms`;
+  if (req.code && req.status !== undefined) head += ` (code ${req.code})`;
+  const lines = [head];
+  if (req.serverMessage) lines.push(`Gateway said: "${gloss(req.serverMessage)}"`);
+  else if (req.message && !req.ok) lines.push(req.message);
+  return lines;
+}
+
+export function gatewaySource(f: Facts): Source {
+  return { label: 'GET /api/status', req: f.gateway };
+}
+
+export function relaySource(f: Facts): Source {
+  return { label: 'GET /v1/models', req: f.relay };
+}
+
+export function probeSource(agent: AgentFacts): Source | undefined {
+  return agent.probe ? { label: `${PROBE_REQUEST[agent.agent]} (${AGENT_LABELS[agent.agent]} test request)`, req: agent.probe, agent: agent.agent } : undefined;
+}
+
+/** Every keyed request: the model list, then each reported agent's test request. */
+function keyedSources(f: Facts): Source[] {
+  const out = [relaySource(f)];
+  for (const agent of reportedAgents(f)) {
+    const probe = probeSource(agent);
+    if (probe) out.push(probe);
+  }
+  return out;
+}
+
+export function firstRefusal(f: Facts, ...kinds: Refusal[]): Source | undefined {
+  return keyedSources(f).find((s) => {
+    const kind = refusal(s.req);
+    return kind !== undefined && kinds.includes(kind);
+  });
+}
+
+/** A request that got no HTTP answer (DNS, refused, TLS, timeout): the gateway's own first, then the relay's. */
+export function networkFailure(f: Facts): Source | undefined {
+  return [gatewaySource(f), relaySource(f)].find((s) => !s.req.ok && s.req.status === undefined);
+}
+
+export function serverFailure(f: Facts): Source | undefined {
+  return [gatewaySource(f), relaySource(f)].find((s) => s.req.status !== undefined && s.req.status >= 500 && refusal(s.req) === undefined);
+}
+
+/** The gateway answered /api/status, but not like new-api / one-api. */
+export function notGateway(f: Facts): boolean {
+  return !f.gateway.isGateway && f.gateway.status !== undefined && f.gateway.status < 500;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console token
+
+export type TokenState = 'disabled' | 'expired' | 'exhausted';
+
+/** What the console says stops the token, when it was listed. */
+export function tokenState(f: Facts): TokenState | undefined {
+  const t = f.token;
+  if (!t) return undefined;
+  if (t.status !== 'enabled') return t.status;
+  if (!t.unlimited && t.remainQuota <= 0) return 'exhausted';
+  return undefined;
+}
+
+export function tokenLine(f: Facts): string | undefined {
+  const t = f.token;
+  if (!t) return undefined;
+  const quota = t.unlimited ? 'unlimited quota' : `remaining quota ${t.remainQuota}`;
+  const expires = t.expiredTime === -1 ? 'never expires' : `expires ${new Date(t.expiredTime * 1000).toISOString().replace('.000Z', 'Z')}`;
+  return `Console: token "${t.name}" (#${t.id}) is ${t.status}, ${quota}, ${expires}, group "${t.group || 'default'}"`;
+}
