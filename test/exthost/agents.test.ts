@@ -2,27 +2,23 @@
 // env overrides (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_*) point every file there, exactly as the tools
 // would resolve them. The key comes from the gateway simulator through the token tree's reveal.
 import assert from 'node:assert/strict';
-import { promises as fs, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
 import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
 import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signOutAll } from './helpers';
+import { activateExtension, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
-const ENV_KEYS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'OPENCODE_CONFIG'] as const;
 
 describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
   let api: TokaifyApi;
   let gw: RunningGateway;
   let accountId: string;
-  let home: string;
-  const saved: Partial<Record<(typeof ENV_KEYS)[number], string | undefined>> = {};
-  const file = (...parts: string[]) => path.join(home, ...parts);
+  let home: TempAgentHome;
+  const file = (...parts: string[]) => home.file(...parts);
   const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
   const mode = (p: string) => statSync(p).mode & 0o777;
 
@@ -33,22 +29,12 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
     assert.ok(outcome.ok);
     accountId = outcome.accountId;
-    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-agents-'));
-    for (const key of ENV_KEYS) saved[key] = process.env[key];
-    Object.assign(process.env, {
-      CODEX_HOME: file('codex'), CLAUDE_CONFIG_DIR: file('claude'), XDG_CONFIG_HOME: file('config'), XDG_DATA_HOME: file('data'), XDG_STATE_HOME: file('state'),
-    });
-    delete process.env.OPENCODE_CONFIG;
-    await fs.mkdir(file('codex'));
+    home = await TempAgentHome.create('agents');
   });
   after(async () => {
-    for (const key of ENV_KEYS) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
     await signOutAll(api);
     await gw.close();
-    await fs.rm(home, { recursive: true, force: true });
+    await home.dispose();
   });
 
   const configure = (command: string, extra: Record<string, unknown> = {}) =>

@@ -1,3 +1,6 @@
+import { promises as fs, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TokaifyApi } from '../../src/vscode/extension';
 
@@ -40,4 +43,42 @@ export async function readTree(api: TokaifyApi): Promise<TreeRow[]> {
     });
   }
   return rows;
+}
+
+/** The variables through which the agents' files are found; a test home sets them all. */
+const AGENT_ENV = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'OPENCODE_CONFIG', 'OPENAI_BASE_URL'] as const;
+
+/**
+ * A temporary home for the agents' files. The tools' own env overrides (CODEX_HOME, CLAUDE_CONFIG_DIR,
+ * XDG_*) point into it, so the extension writes there exactly as it would resolve a user's files.
+ * dispose() restores the environment and removes the folder.
+ */
+export class TempAgentHome {
+  private readonly saved = new Map<string, string | undefined>();
+
+  private constructor(readonly root: string) {}
+
+  static async create(prefix: string): Promise<TempAgentHome> {
+    const home = new TempAgentHome(mkdtempSync(path.join(os.tmpdir(), `tokaify-${prefix}-`)));
+    for (const key of AGENT_ENV) home.saved.set(key, process.env[key]);
+    for (const key of ['OPENCODE_CONFIG', 'OPENAI_BASE_URL']) delete process.env[key];
+    Object.assign(process.env, {
+      CODEX_HOME: home.file('codex'), CLAUDE_CONFIG_DIR: home.file('claude'), XDG_CONFIG_HOME: home.file('config'),
+      XDG_DATA_HOME: home.file('data'), XDG_STATE_HOME: home.file('state'),
+    });
+    await fs.mkdir(home.file('codex')); // Codex requires an existing CODEX_HOME
+    return home;
+  }
+
+  file(...parts: string[]): string {
+    return path.join(this.root, ...parts);
+  }
+
+  async dispose(): Promise<void> {
+    for (const [key, value] of this.saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await fs.rm(this.root, { recursive: true, force: true });
+  }
 }

@@ -1,8 +1,7 @@
 // Verify Setup against real faults: each one set up in the simulator, the agents' files or the
 // environment, then Verify must name it (by finding id) with its fix.
 import assert from 'node:assert/strict';
-import { promises as fs, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
@@ -10,19 +9,17 @@ import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signOutAll } from './helpers';
+import { activateExtension, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
-const ENV_KEYS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'OPENCODE_CONFIG', 'OPENAI_BASE_URL'] as const;
 
 describe('Verify Setup names each failure with its fix', () => {
   let api: TokaifyApi;
   let gw: RunningGateway;
   let accountId: string;
-  let home: string;
+  let home: TempAgentHome;
   let tokenId: number;
-  const saved: Partial<Record<string, string | undefined>> = {};
-  const file = (...parts: string[]) => path.join(home, ...parts);
+  const file = (...parts: string[]) => home.file(...parts);
   const token = () => gw.state.tokens.find((t) => t.id === tokenId)!;
   const verify = async () => (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
   const ids = (findings: Finding[]) => findings.map((f) => `${f.severity}:${f.id}`);
@@ -40,12 +37,7 @@ describe('Verify Setup names each failure with its fix', () => {
     const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
     assert.ok(outcome.ok);
     accountId = outcome.accountId;
-    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-verify-'));
-    for (const key of ENV_KEYS) saved[key] = process.env[key];
-    Object.assign(process.env, { CODEX_HOME: file('codex'), CLAUDE_CONFIG_DIR: file('claude'), XDG_CONFIG_HOME: file('config'), XDG_DATA_HOME: file('data'), XDG_STATE_HOME: file('state') });
-    delete process.env.OPENCODE_CONFIG;
-    delete process.env.OPENAI_BASE_URL;
-    await fs.mkdir(file('codex'));
+    home = await TempAgentHome.create('verify');
     // A token of its own, configured for all three agents, as a user would have it.
     const created = await run<{ id: number }>('tokaify.createToken', { accountId, input: { name: 'verify-me' } });
     tokenId = created.id;
@@ -55,13 +47,9 @@ describe('Verify Setup names each failure with its fix', () => {
     assert.ok(configured.ok, JSON.stringify(configured));
   });
   after(async () => {
-    for (const key of ENV_KEYS) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
     await signOutAll(api);
     await gw.close();
-    await fs.rm(home, { recursive: true, force: true });
+    await home.dispose();
   });
   beforeEach(() => {
     gw.resetFaults();
@@ -283,9 +271,8 @@ describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () 
   let api: TokaifyApi;
   let gw: RunningGateway;
   let accountId: string;
-  let home: string;
+  let home: TempAgentHome;
   let tokenId: number;
-  const saved = process.env.CODEX_HOME;
   const ids = (findings: Finding[]) => findings.map((f) => f.id);
   before(async () => {
     api = await activateExtension();
@@ -294,17 +281,14 @@ describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () 
     const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
     assert.ok(outcome.ok);
     accountId = outcome.accountId;
-    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-verify-tm-'));
-    process.env.CODEX_HOME = home;
+    home = await TempAgentHome.create('verify-tokmodel');
     tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
     assert.ok((await run<ConfigureOutcome>('tokaify.configureCodex', { accountId, tokenId, model: 'gpt-5.4', confirm: false })).ok);
   });
   after(async () => {
-    if (saved === undefined) delete process.env.CODEX_HOME;
-    else process.env.CODEX_HOME = saved;
     await signOutAll(api);
     await gw.close();
-    await fs.rm(home, { recursive: true, force: true });
+    await home.dispose();
   });
   const verify = async () => (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
 
