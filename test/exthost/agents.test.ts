@@ -6,10 +6,9 @@ import { promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
 import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
-import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signOutAll, TempAgentHome } from './helpers';
+import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -26,9 +25,7 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     api = await activateExtension();
     await signOutAll(api);
     gw = await startGateway({ flavor: 'new-api' });
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
-    assert.ok(outcome.ok);
-    accountId = outcome.accountId;
+    accountId = await signInWithAccessToken(gw.url);
     home = await TempAgentHome.create('agents');
   });
   after(async () => {

@@ -2,6 +2,7 @@ import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { DEMO } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
 
 export const EXTENSION_ID = 'tokaify.tokaify-vscode';
@@ -81,4 +82,13 @@ export class TempAgentHome {
     }
     await fs.rm(this.root, { recursive: true, force: true });
   }
+}
+
+/** Add Gateway with the demo access token, as the command palette would; returns the account id. */
+export async function signInWithAccessToken(baseUrl: string): Promise<string> {
+  const outcome = await vscode.commands.executeCommand<{ ok: boolean; accountId?: string }>('tokaify.addGateway', {
+    baseUrl, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken,
+  });
+  if (!outcome?.ok || !outcome.accountId) throw new Error(`Add Gateway failed: ${JSON.stringify(outcome)}`);
+  return outcome.accountId;
 }

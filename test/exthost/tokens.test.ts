@@ -5,7 +5,7 @@ import type { Token } from '../../src/core/tokenModel';
 import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import type { TreeNode } from '../../src/vscode/tokenTree';
-import { activateExtension, signOutAll } from './helpers';
+import { activateExtension, signInWithAccessToken, signOutAll } from './helpers';
 
 type ServerToken = RunningGateway['state']['tokens'][number];
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
@@ -30,9 +30,7 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
       api = await activateExtension();
       await signOutAll(api);
       gw = await startGateway({ flavor });
-      const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
-      assert.ok(outcome.ok, JSON.stringify(outcome));
-      accountId = outcome.accountId;
+      accountId = await signInWithAccessToken(gw.url);
     });
     after(async () => {
       await signOutAll(api);
@@ -150,9 +148,7 @@ describe('Token Management at scale and under limits (new-api)', () => {
     api = await activateExtension();
     await signOutAll(api);
     gw = await startGateway({ flavor: 'new-api', seedTokens: 250, criticalRateLimit: 3 });
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
-    assert.ok(outcome.ok);
-    accountId = outcome.accountId;
+    accountId = await signInWithAccessToken(gw.url);
   });
   after(async () => {
     await signOutAll(api);

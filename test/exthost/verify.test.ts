@@ -5,11 +5,10 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
-import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
 import type { TokaifyApi } from '../../src/vscode/extension';
-import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signOutAll, TempAgentHome } from './helpers';
+import { startGateway, type RunningGateway } from '../../src/simulator';
+import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -34,9 +33,7 @@ describe('Verify Setup names each failure with its fix', () => {
     api = await activateExtension();
     await signOutAll(api);
     gw = await startGateway({ flavor: 'new-api' });
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
-    assert.ok(outcome.ok);
-    accountId = outcome.accountId;
+    accountId = await signInWithAccessToken(gw.url);
     home = await TempAgentHome.create('verify');
     // A token of its own, configured for all three agents, as a user would have it.
     const created = await run<{ id: number }>('tokaify.createToken', { accountId, input: { name: 'verify-me' } });
@@ -278,9 +275,7 @@ describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () 
     api = await activateExtension();
     await signOutAll(api);
     gw = await startGateway({ flavor: 'new-api', relayErrorStyle: 'tokmodel' });
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
-    assert.ok(outcome.ok);
-    accountId = outcome.accountId;
+    accountId = await signInWithAccessToken(gw.url);
     home = await TempAgentHome.create('verify-tokmodel');
     tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
     assert.ok((await run<ConfigureOutcome>('tokaify.configureCodex', { accountId, tokenId, model: 'gpt-5.4', confirm: false })).ok);
