@@ -90,8 +90,8 @@ export class Verifier implements vscode.Disposable {
     const id = tokenId ?? used[0]?.tokenId;
     const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined);
     if (!target) return undefined;
-    const bare = await this.deps.tokens.keyFor(target);
-    return bare ? { key: bare.startsWith('sk-') ? bare : `sk-${bare}`, token: target.token } : undefined;
+    const key = await this.deps.tokens.keyFor(target);
+    return key ? { key, token: target.token } : undefined;
   }
 
   private async run(meta: AccountMeta, subject: { key: string; token?: Token }, probe: boolean): Promise<Finding[]> {

@@ -203,8 +203,8 @@ export class AgentCommands {
   private async source(arg: unknown, scripted: ConfigureArgs): Promise<Source | undefined> {
     const fromToken = async (target: { meta: AccountMeta; token: Token } | undefined): Promise<Source | undefined> => {
       if (!target) return undefined;
-      const bare = await this.deps.tokens.keyFor(target);
-      return bare ? { meta: target.meta, token: target.token, key: withPrefix(bare), name: target.token.name } : undefined;
+      const key = await this.deps.tokens.keyFor(target);
+      return key ? { meta: target.meta, token: target.token, key, name: target.token.name } : undefined;
     };
     if (isObject(arg) && arg.kind === 'token') return fromToken(await this.deps.tokens.target(arg));
     if (scripted.accountId && scripted.tokenId !== undefined) return fromToken(await this.deps.tokens.target({ accountId: scripted.accountId, tokenId: scripted.tokenId }));
@@ -216,7 +216,8 @@ export class AgentCommands {
     if (meta.authKind === 'key') {
       const credential = await this.deps.accounts.credential(meta.id);
       if (credential?.kind !== 'key') throw new Error('The key of this account is missing from SecretStorage: add the gateway again.');
-      return { meta, key: withPrefix(credential.apiKey), name: `API key …${meta.keyTail ?? ''}` };
+      // Sign-in stores a key-only account's key normalised, with its sk- prefix.
+      return { meta, key: credential.apiKey, name: `API key …${meta.keyTail ?? ''}` };
     }
     return fromToken(await this.pickToken(meta));
   }
@@ -366,7 +367,6 @@ export class AgentCommands {
   }
 }
 
-const withPrefix = (key: string) => (key.startsWith('sk-') ? key : `sk-${key}`);
 
 /** A single-choice prompt; resolves null when dismissed (undefined can be a chosen value). */
 async function pick<T>(title: string, placeHolder: string, items: Item<T>[]): Promise<T | null> {

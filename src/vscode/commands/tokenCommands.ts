@@ -119,7 +119,7 @@ export class TokenCommands {
     if (!target) return false;
     const key = await this.keyFor(target);
     if (!key) return false;
-    await vscode.env.clipboard.writeText(`sk-${key}`);
+    await vscode.env.clipboard.writeText(key);
     void vscode.window.showInformationMessage(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
     return true;
   }
@@ -132,7 +132,7 @@ export class TokenCommands {
     if (!key) return false;
     const status: GatewayStatus | undefined = await this.deps.gateways.status(target.meta);
     const url = status?.server_address?.trim() || target.meta.baseUrl;
-    await vscode.env.clipboard.writeText(JSON.stringify({ _type: 'newapi_channel_conn', key: `sk-${key}`, url }));
+    await vscode.env.clipboard.writeText(JSON.stringify({ _type: 'newapi_channel_conn', key, url }));
     void vscode.window.showInformationMessage(`Copied the connection string of "${target.token.name}" to the clipboard.`);
     return true;
   }
@@ -189,8 +189,16 @@ export class TokenCommands {
     return (await this.targets(arg, false))[0];
   }
 
-  /** The full key without `sk-`: from SecretStorage, the list (unmasked gateways) or the reveal route. */
-  async keyFor({ meta, token }: Target): Promise<string | undefined> {
+  /**
+   * The full key as clients use it (`sk-…`): from SecretStorage, the list (unmasked gateways) or the
+   * reveal route. Gateways store and list keys without the prefix.
+   */
+  async keyFor(target: Target): Promise<string | undefined> {
+    const bare = await this.bareKey(target);
+    return bare && (bare.startsWith('sk-') ? bare : `sk-${bare}`);
+  }
+
+  private async bareKey({ meta, token }: Target): Promise<string | undefined> {
     const stored = await this.deps.accounts.accountSecret(meta.id, keySecretName(token.id));
     if (stored) return stored;
     // one-api and new-api before 2026-03 list full keys; nothing to reveal.
