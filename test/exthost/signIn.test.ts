@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import type { AddGatewayOutcome, AddGatewayArgs } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
+import { scheduleAutoSignIn } from '../../src/vscode/autoSignIn';
 import { activateExtension, readTree, signOutAll } from './helpers';
 
 const addGateway = (args: AddGatewayArgs) => vscode.commands.executeCommand<AddGatewayOutcome>('tokaify.addGateway', args);
@@ -146,6 +147,27 @@ describe('Add Gateway and sign-in (against the simulator)', () => {
     assert.equal(await api.accounts.credential(first!.id), undefined);
     assert.deepEqual(api.accounts.list().map((a) => a.id), [second!.id]);
     assert.equal(api.accounts.active()?.id, second!.id);
+  });
+
+  it('the demo\'s auto sign-in (TOKAIFY_AUTO_SIGNIN_*) adds a gateway on this machine, and never a remote one', async () => {
+    const settle = async () => {
+      for (let i = 0; i < 50 && !api.accounts.list().length; i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    const env = { TOKAIFY_AUTO_SIGNIN_USER_ID: String(DEMO.userId), TOKAIFY_AUTO_SIGNIN_ACCESS_TOKEN: DEMO.accessToken };
+    try {
+      Object.assign(process.env, env, { TOKAIFY_AUTO_SIGNIN_URL: 'https://gateway.example.com' });
+      scheduleAutoSignIn(api.accounts, api.log);
+      await new Promise((r) => setTimeout(r, 200));
+      // Not even attempted (an attempt would also fail here, offline, so the log is what tells).
+      assert.ok(!api.log.recentLines().some((line) => line.includes('Auto sign-in to https://gateway.example.com')), 'a remote URL is ignored');
+      assert.deepEqual(api.accounts.list(), []);
+      process.env.TOKAIFY_AUTO_SIGNIN_URL = gw.url;
+      scheduleAutoSignIn(api.accounts, api.log);
+      await settle();
+      assert.equal(api.accounts.active()?.baseUrl, gw.url);
+    } finally {
+      for (const key of [...Object.keys(env), 'TOKAIFY_AUTO_SIGNIN_URL']) delete process.env[key];
+    }
   });
 
   it('no secret reaches settings, globalState or the log', async () => {
