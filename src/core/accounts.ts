@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { Emitter } from './emitter';
+import { GatewayError } from './errors';
+import { tryJson } from './json';
 import { registerSecret } from './redact';
 
 export type AuthKind = 'accessToken' | 'session' | 'key';
@@ -105,7 +107,7 @@ export class AccountStore {
   async credential(id: string): Promise<AccountCredential | undefined> {
     const raw = await this.secrets.get(credentialKey(id));
     if (!raw) return undefined;
-    const parsed = credentialSchema.safeParse(safeJson(raw));
+    const parsed = credentialSchema.safeParse(tryJson(raw));
     if (!parsed.success) {
       // A corrupt entry would fail forever; drop it so the user is asked to sign in again.
       await this.secrets.delete(credentialKey(id));
@@ -114,6 +116,16 @@ export class AccountStore {
     const c = parsed.data;
     registerSecret(c.kind === 'accessToken' ? c.accessToken : c.kind === 'session' ? c.cookie : c.apiKey);
     return c;
+  }
+
+  /**
+   * The key of a key-only account, with `sk-` (sign-in stores it normalised). Missing means SecretStorage
+   * lost it (another machine, a cleared keychain): the way back is to sign in again.
+   */
+  async apiKey(id: string): Promise<string> {
+    const credential = await this.credential(id);
+    if (credential?.kind !== 'key') throw new GatewayError('unauthorized', 'The key of this account is missing from SecretStorage: add the gateway again.');
+    return credential.apiKey;
   }
 
   /** Secret names owned by an account beyond its credential (revealed keys…), recorded by their writers. */
@@ -146,13 +158,6 @@ export class AccountStore {
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function hostOf(baseUrl: string): string {
   try {

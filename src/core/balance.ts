@@ -8,8 +8,7 @@ import { isGatewayError } from './errors';
 import type { HttpClient } from './http';
 import type { ConsoleClient } from './consoleClient';
 import { DEFAULT_QUOTA_PER_UNIT } from './quota';
-import { relayError } from './relayClient';
-import { parseOrThrow } from './schemas';
+import { RelayClient } from './relayClient';
 
 export interface BalanceSnapshot {
   /** Quota units left. */
@@ -40,41 +39,23 @@ export async function accountBalance(console: ConsoleClient, now = Date.now): Pr
 
 export async function keyBalance(http: HttpClient, root: string, key: string, flavor: 'new-api' | 'one-api', quotaPerUnit = DEFAULT_QUOTA_PER_UNIT, now = Date.now): Promise<BalanceSnapshot> {
   const started = now();
-  const auth = { authorization: `Bearer ${key}` };
+  const relay = new RelayClient(http, root, key);
   if (flavor === 'new-api') {
     try {
-      const url = `${root}/api/usage/token/`;
-      const response = await http.send({ method: 'GET', url, headers: auth });
-      const json = jsonOf(response.text);
-      if (response.status !== 200) throw relayError(response.status, json, url);
-      const { data } = parseOrThrow(tokenUsageSchema, json, 'GET /api/usage/token/');
+      const { data } = await relay.getJson('/api/usage/token/', tokenUsageSchema);
       return { remaining: data.total_available, used: data.total_used, unlimited: data.unlimited_quota, source: 'key', latencyMs: now() - started, at: now() };
     } catch (error) {
       if (!isGatewayError(error, 'notFound')) throw error;
       // An older new-api without the route: the billing routes below work everywhere.
     }
   }
-  const get = async <T>(path: string, schema: z.ZodMiniType<T>): Promise<T> => {
-    const url = `${root}${path}`;
-    const response = await http.send({ method: 'GET', url, headers: auth });
-    const json = jsonOf(response.text);
-    if (response.status !== 200) throw relayError(response.status, json, url);
-    return parseOrThrow(schema, json, `GET ${path}`);
-  };
-  const [subscription, usage] = await Promise.all([get('/v1/dashboard/billing/subscription', subscriptionSchema), get('/v1/dashboard/billing/usage', usageSchema)]);
+  const [subscription, usage] = await Promise.all([
+    relay.getJson('/v1/dashboard/billing/subscription', subscriptionSchema), relay.getJson('/v1/dashboard/billing/usage', usageSchema),
+  ]);
   const unlimited = subscription.hard_limit_usd >= UNLIMITED_USD;
   const usedUsd = usage.total_usage / 100;
   return {
     remaining: unlimited ? 0 : Math.round((subscription.hard_limit_usd - usedUsd) * quotaPerUnit),
     used: Math.round(usedUsd * quotaPerUnit), unlimited, source: 'key', latencyMs: now() - started, at: now(),
   };
-}
-
-/** undefined when the body is not JSON; parseOrThrow then names what was expected. */
-function jsonOf(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,7 @@
 
 import { GatewayError } from './errors';
 import type { HttpClient, Method } from './http';
+import { tryJson } from './json';
 import {
   envelopeSchema, groupsSchema, login2faSchema, loginUserSchema, modelNamesSchema, parseOrThrow, statusSchema, userSelfSchema,
   type GatewayStatus, type UserGroups, type UserSelf,
@@ -124,13 +125,6 @@ export class ConsoleClient {
   }
 }
 
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function messageOf(json: unknown): string | undefined {
   if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string' && json.message) return json.message;

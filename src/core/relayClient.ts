@@ -1,6 +1,8 @@
 /** Client for the OpenAI-compatible relay (`/v1/*`) authenticated by an `sk-` key. */
 import { GatewayError } from './errors';
+import { tryJson } from './json';
 import type { HttpClient } from './http';
+import type * as z from 'zod/mini';
 import { parseOrThrow, relayErrorSchema, relayModelsSchema } from './schemas';
 import { explainServerMessage } from './serverMessages';
 
@@ -13,16 +15,25 @@ export class RelayClient {
 
   /** The cheapest check that a key works: costs no quota. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
-    const url = `${this.baseUrl}/v1/models`;
+    return (await this.getJson('/v1/models', relayModelsSchema, signal)).data.map((m) => m.id);
+  }
+
+  /**
+   * GET a JSON route with the key: a non-2xx answer is the gateway's reason (relayError), a web page is
+   * "not a gateway", a body of the wrong shape names the field.
+   */
+  async getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
     const response = await this.http.send({ method: 'GET', url, headers: { authorization: `Bearer ${this.key}` }, signal });
     const json = tryJson(response.text);
     if (response.status !== 200) throw relayError(response.status, json, url);
     if (json === undefined) {
-      throw new GatewayError(/^\s*</.test(response.text) ? 'notGateway' : 'badResponse',
-        `GET /v1/models did not answer with JSON: ${/^\s*</.test(response.text) ? 'this address is not an OpenAI-compatible gateway' : 'the reply is malformed'}.`,
+      const page = /^\s*</.test(response.text);
+      throw new GatewayError(page ? 'notGateway' : 'badResponse',
+        `GET ${path} did not answer with JSON: ${page ? 'this address is not an OpenAI-compatible gateway' : 'the reply is malformed'}.`,
         { status: 200, url });
     }
-    return parseOrThrow(relayModelsSchema, json, 'GET /v1/models').data.map((m) => m.id);
+    return parseOrThrow(schema, json, `GET ${path}`);
   }
 }
 
@@ -42,10 +53,3 @@ export function relayError(status: number, json: unknown, url: string): GatewayE
   return new GatewayError('rejected', `The gateway answered HTTP ${status}.${said}`, detail);
 }
 
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

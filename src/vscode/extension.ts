@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
-  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, agents, afterVerify: () => void statusBar.refreshNow() });
+  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();

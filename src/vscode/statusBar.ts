@@ -94,9 +94,7 @@ export class StatusBar implements vscode.Disposable {
       const display = await this.gateways.quotaDisplay(meta);
       let snapshot;
       if (meta.authKind === 'key') {
-        const credential = await this.accounts.credential(meta.id);
-        if (credential?.kind !== 'key') throw new GatewayError('unauthorized', 'The key of this account is missing: add the gateway again.');
-        snapshot = await keyBalance(this.http.client, meta.baseUrl, credential.apiKey, meta.flavor, display.quotaPerUnit);
+        snapshot = await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display.quotaPerUnit);
       } else {
         snapshot = await accountBalance(await this.gateways.console(meta));
       }

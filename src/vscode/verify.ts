@@ -13,10 +13,10 @@ import { errorMessage } from '../core/errors';
 import { formatQuota } from '../core/quota';
 import { maskKey } from '../core/redact';
 import type { Token } from '../core/tokenModel';
-import type { AgentCommands } from './agents/agentCommands';
 import type { AgentUsageStore } from './agents/agentUsage';
 import type { TokenCommands } from './commands/tokenCommands';
 import type { Gateways } from './gateways';
+import { hostEnvironment } from './hostEnvironment';
 import type { HttpService } from './httpFactory';
 import type { Log } from './log';
 
@@ -36,7 +36,6 @@ export interface VerifyDeps {
   log: Log;
   tokens: TokenCommands;
   usage: AgentUsageStore;
-  agents: AgentCommands;
   afterVerify: () => void;
 }
 
@@ -66,8 +65,7 @@ export class Verifier implements vscode.Disposable {
       );
       this.deps.afterVerify();
       const subtitle = `${accountLabel(meta)} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
-      if (args.show !== false) this.show(findings, subtitle);
-      else this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: '' });
+      this.report(findings, subtitle, args.show !== false);
       const problems = findings.filter((f) => f.severity === 'error').length;
       this.deps.log.info(`Verify ${accountLabel(meta)}: ${findings.map((f) => `${f.severity}:${f.id}`).join(', ')}`);
       if (args.show !== false && problems === 0) void vscode.window.showInformationMessage(findings[0]?.title ?? 'Everything checked is fine.');
@@ -82,10 +80,7 @@ export class Verifier implements vscode.Disposable {
 
   /** The key to verify: the account's own (key-only), the token the agents use, or one the user picks. */
   private async subject(meta: AccountMeta, tokenId?: number): Promise<{ key: string; token?: Token } | undefined> {
-    if (meta.authKind === 'key') {
-      const credential = await this.deps.accounts.credential(meta.id);
-      return credential?.kind === 'key' ? { key: credential.apiKey } : undefined;
-    }
+    if (meta.authKind === 'key') return { key: await this.deps.accounts.apiKey(meta.id) };
     const used = this.deps.usage.all().filter((u) => u.accountId === meta.id && u.tokenId !== undefined).sort((a, b) => b.at - a.at);
     const id = tokenId ?? used[0]?.tokenId;
     const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined);
@@ -115,21 +110,23 @@ export class Verifier implements vscode.Disposable {
     const terminalEnv = vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(platformKey) ?? {};
     const facts = await collectFacts({
       http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, token, user,
-      configured, host: this.deps.agents.host(), probe,
+      configured, host: hostEnvironment(), probe,
       terminalEnv: Object.fromEntries(Object.entries(terminalEnv).filter((e): e is [string, string] => typeof e[1] === 'string')),
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     });
     return diagnose(facts);
   }
 
-  private show(findings: Finding[], subtitle: string): void {
-    if (!this.panel) {
+  /** Renders the report (kept in lastHtml) and, unless `show` is false, puts it in the report panel. */
+  private report(findings: Finding[], subtitle: string, show: boolean): void {
+    if (show && !this.panel) {
       this.panel = vscode.window.createWebviewPanel('tokaify.verify', 'Tokaify: Verify Setup', vscode.ViewColumn.Active, {
         enableScripts: false, enableCommandUris: [...REPORT_COMMANDS], enableFindWidget: true,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
-    this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: this.panel.webview.cspSource });
+    this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: this.panel?.webview.cspSource ?? '' });
+    if (!show || !this.panel) return;
     this.panel.webview.html = this.lastHtml;
     this.panel.reveal();
   }

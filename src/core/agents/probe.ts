@@ -6,6 +6,7 @@
  */
 import { errorMessage, GatewayError } from '../errors';
 import type { HttpClient } from '../http';
+import { tryJson } from '../json';
 import { relayError } from '../relayClient';
 import type { ClaudeKeyVariable } from './claudeCode';
 import type { AgentId } from './types';
@@ -51,13 +52,7 @@ export async function probeAgent(http: HttpClient, root: string, key: string, ag
   try {
     const response = await http.send({ method: 'POST', url, headers, body, signal: options.signal });
     if (response.status >= 200 && response.status < 300) return { ok: true, agent, model, ms: Date.now() - started };
-    let json: unknown;
-    try {
-      json = JSON.parse(response.text) as unknown;
-    } catch {
-      json = undefined;
-    }
-    const error = relayError(response.status, json, url);
+    const error = relayError(response.status, tryJson(response.text), url);
     const contextManagementRejected = response.status === 400 && /context_management/.test(response.text);
     const message = contextManagementRejected
       ? 'The gateway rejects Claude Code\'s experimental context_management field (400 "Extra inputs are not permitted"). Turn on CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: configure Claude Code again with "Disable experimental betas".'

@@ -13,8 +13,10 @@ import { readOpencodeConfig } from '../agents/opencode';
 import { claudeCodeLocations, codexLocations, openCodeLocations, type HostEnvironment } from '../agents/paths';
 import { probeAgent } from '../agents/probe';
 import { ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
+import { ConsoleClient } from '../consoleClient';
 import { errorMessage, GatewayError } from '../errors';
 import type { HttpClient } from '../http';
+import { tryJsonObject } from '../json';
 import { maskKey } from '../redact';
 import { RelayClient } from '../relayClient';
 import type { AgentFacts, EnvironmentFacts, Facts, ParseProblem, ProjectOverride, RequestFacts, TokenFacts } from './types';
@@ -66,21 +68,14 @@ function failure(error: unknown, started: number): RequestFacts {
   return { ok: false, message: errorMessage(error), latencyMs: Date.now() - started };
 }
 
+/** `/api/status` through the console client: answering it at all is what makes this a new-api/one-api gateway. */
 async function checkGateway(input: CollectInput): Promise<Facts['gateway']> {
   const started = Date.now();
   try {
-    const response = await input.http.send({ method: 'GET', url: `${input.gatewayRoot}/api/status` });
-    const latencyMs = Date.now() - started;
-    let isGateway = false;
-    try {
-      const body = JSON.parse(response.text) as { success?: unknown; data?: { quota_per_unit?: unknown } };
-      isGateway = typeof body.success === 'boolean' && typeof body.data === 'object' && body.data !== null;
-    } catch {
-      isGateway = false;
-    }
-    if (response.status >= 500) return { ok: false, status: response.status, errorKind: 'server', message: `HTTP ${response.status}`, latencyMs, isGateway };
-    return { ok: response.status === 200, status: response.status, latencyMs, isGateway };
+    await new ConsoleClient(input.http, input.gatewayRoot).status();
+    return { ok: true, status: 200, latencyMs: Date.now() - started, isGateway: true };
   } catch (error) {
+    // Unreachable, a web page, no such route, a 5xx: the rules tell these apart by errorKind and status.
     return { ...failure(error, started), isGateway: false };
   }
 }
@@ -113,15 +108,6 @@ function read<T>(problems: ParseProblem[], reader: () => T): T | undefined {
   }
 }
 
-function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function agentFacts(agent: AgentId, input: CollectInput): Promise<AgentFacts> {
   const problems: ParseProblem[] = [];
@@ -139,7 +125,7 @@ async function agentFacts(agent: AgentId, input: CollectInput): Promise<AgentFac
     const configText = await note(files.config!.label, files.config!.path);
     const authText = await note(files.auth!.label, files.auth!.path);
     const config = configText === undefined ? undefined : read(problems, () => readCodexConfig(configText, files.config!.path));
-    const auth = jsonObject(authText);
+    const auth = tryJsonObject(authText);
     facts.configured ||= mentions(configText);
     facts.codex = {
       config, authMode: codexAuthMode(authText), authHasKey: typeof auth?.OPENAI_API_KEY === 'string' && auth.OPENAI_API_KEY !== '',
@@ -150,7 +136,7 @@ async function agentFacts(agent: AgentId, input: CollectInput): Promise<AgentFac
     const file = claudeCodeLocations(input.host).files.settings!;
     const text = await note(file.label, file.path);
     const summary = text === undefined ? undefined : read(problems, () => readClaudeSettings(text, file.path));
-    const env = jsonObject(text)?.env as Record<string, unknown> | undefined;
+    const env = tryJsonObject(text)?.env as Record<string, unknown> | undefined;
     facts.configured ||= mentions(text);
     if (summary) {
       const variable = summary.keyVariables[0];
@@ -163,7 +149,7 @@ async function agentFacts(agent: AgentId, input: CollectInput): Promise<AgentFac
     const authText = await note(files.auth!.label, files.auth!.path);
     const config = configText === undefined ? undefined : read(problems, () => readOpencodeConfig(configText, files.config!.path));
     const providerId = input.providerId ?? 'tokaify';
-    const entry = jsonObject(authText)?.[providerId] as { key?: unknown } | undefined;
+    const entry = tryJsonObject(authText)?.[providerId] as { key?: unknown } | undefined;
     facts.configured ||= mentions(configText);
     facts.opencode = { config, providerId, authHasKey: typeof entry?.key === 'string' && entry.key !== '', authKeyMatches: entry?.key === input.key };
     model ??= config?.model?.startsWith(`${providerId}/`) ? config.model.slice(providerId.length + 1) : undefined;
@@ -189,7 +175,7 @@ async function environmentFacts(input: CollectInput, extraNames: string[]): Prom
   const projectOverrides: ProjectOverride[] = [];
   for (const folder of input.workspaceFolders) {
     for (const name of ['.claude/settings.json', '.claude/settings.local.json']) {
-      const env = jsonObject(await readText(path.join(folder, name)))?.env as Record<string, unknown> | undefined;
+      const env = tryJsonObject(await readText(path.join(folder, name)))?.env as Record<string, unknown> | undefined;
       const keys = Object.keys(env ?? {}).filter((k) => k.startsWith('ANTHROPIC_')).map((k) => `env.${k}`);
       if (keys.length) projectOverrides.push({ agent: 'claude-code', path: path.join(folder, name), keys });
     }

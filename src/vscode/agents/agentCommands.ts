@@ -3,12 +3,11 @@
  * model, plan the file changes in src/core/agents, show them as diffs (keys masked), write them only
  * after Apply, then offer a test request in the tool's own shape.
  */
-import os from 'node:os';
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
 import { hostLabel } from '../../core/baseUrl';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
-import { defaultBackupDir, type HostEnvironment } from '../../core/agents/paths';
+import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
 import { probeAgent, type ProbeResult } from '../../core/agents/probe';
 import { AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents/types';
@@ -17,6 +16,7 @@ import { RelayClient } from '../../core/relayClient';
 import type { Token } from '../../core/tokenModel';
 import type { TokenCommands } from '../commands/tokenCommands';
 import type { Gateways } from '../gateways';
+import { hostEnvironment } from '../hostEnvironment';
 import type { HttpService } from '../httpFactory';
 import type { Log } from '../log';
 import type { AgentUsageStore } from './agentUsage';
@@ -66,12 +66,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export class AgentCommands {
   constructor(private readonly deps: AgentCommandDeps) {}
 
-  host(): HostEnvironment {
-    return { env: process.env, home: os.homedir(), platform: process.platform };
-  }
-
   backupStore(): BackupStore {
-    return { dir: defaultBackupDir(this.host()), keep: 10 };
+    return { dir: defaultBackupDir(hostEnvironment()), keep: 10 };
   }
 
   /** `agents` undefined: ask which (Configure Agents…). `arg`: a token row, ConfigureArgs, or nothing. */
@@ -94,7 +90,7 @@ export class AgentCommands {
 
   private async planAndWrite(agents: AgentId[], source: Source, request: ConfigureRequest, confirm: boolean): Promise<ConfigureOutcome> {
     const plans: AgentPlan[] = [];
-    for (const agent of agents) plans.push(await planAgent(agent, request, this.host()));
+    for (const agent of agents) plans.push(await planAgent(agent, request, hostEnvironment()));
     const changes = plans.flatMap((p) => p.changes);
     const pending = changes.filter((c) => c.before !== c.after);
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
@@ -214,10 +210,7 @@ export class AgentCommands {
       return undefined;
     }
     if (meta.authKind === 'key') {
-      const credential = await this.deps.accounts.credential(meta.id);
-      if (credential?.kind !== 'key') throw new Error('The key of this account is missing from SecretStorage: add the gateway again.');
-      // Sign-in stores a key-only account's key normalised, with its sk- prefix.
-      return { meta, key: credential.apiKey, name: `API key …${meta.keyTail ?? ''}` };
+      return { meta, key: await this.deps.accounts.apiKey(meta.id), name: `API key …${meta.keyTail ?? ''}` };
     }
     return fromToken(await this.pickToken(meta));
   }
@@ -307,7 +300,7 @@ export class AgentCommands {
       ]);
       if (review === null) return undefined;
       request.codex = { ...effort, reviewModel: review };
-      const { chatgptLogin } = await chooseCodexCredential(this.host());
+      const { chatgptLogin } = await chooseCodexCredential(hostEnvironment());
       if (chatgptLogin) {
         const credential = await pick<'auth-json' | 'config-token'>('Codex: your ChatGPT login', 'auth.json holds a ChatGPT login. Where should the key go?', [
           { label: 'Keep the ChatGPT login', description: 'the key goes into the tokaify provider in config.toml (mode 0600)', value: 'config-token' },
