@@ -1,28 +1,47 @@
 /**
- * Removes secrets from any text that may reach a log, an error message or a snapshot.
- * `sk-` keys are recognised by shape; other secrets (access tokens, session cookies, passwords)
- * are registered once they are known, because they have no recognisable shape.
+ * Removes secrets from any text that may reach a log, an error message, a UI surface or a snapshot.
+ * Keys, bearer tokens, session cookies, JWTs and GitHub tokens are recognised by shape; other secrets
+ * (access tokens, passwords, keys stored without their `sk-` prefix) are registered once they are
+ * known, because they have no recognisable shape.
  */
-const KEY_PATTERN = /\bsk-[A-Za-z0-9_\-*]{6,}/g;
-const AUTH_HEADER_PATTERN = /\b(authorization|x-api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',;]+/gi;
+// `sk-` in any case, also URL-encoded (`sk%2D`) and inside words after `_` (`my_sk-…`); key bodies may
+// carry base64 and JWT characters. A trailing dot is the end of a sentence, not part of the key.
+const KEY_PATTERN = /(?<![A-Za-z0-9])sk(?:-|%2d)[A-Za-z0-9_\-*+/=.%]{4,}[A-Za-z0-9_\-*+/=%]/gi;
+const AUTH_HEADER_PATTERN = /\b(authorization|proxy-authorization|x-api-key|api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(bearer\s+|basic\s+)?[^\s"',;]+/gi;
+const BEARER_PATTERN = /\b(bearer)(\s+)(?!«redacted»)[^\s"',;)]+/gi;
+const SESSION_PATTERN = /\b(session)=(?!«redacted»)[^\s;,"']+/gi;
+const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const GITHUB_PATTERN = /\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})/g;
+
+export const REDACTED = '«redacted»';
 
 const knownSecrets = new Set<string>();
 
 /** Remembers a secret so that every later `redact()` hides it. Short values are ignored (too many false hits). */
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 6) knownSecrets.add(secret);
+  if (!secret || secret.length < 6) return;
+  knownSecrets.add(secret);
+  // A key is stored and listed without its prefix, and used with it: hide both spellings.
+  if (/^sk-/i.test(secret) && secret.length >= 9) knownSecrets.add(secret.slice(3));
 }
 
 export function forgetSecret(secret: string | undefined): void {
-  if (secret) knownSecrets.delete(secret);
+  if (!secret) return;
+  knownSecrets.delete(secret);
+  if (/^sk-/i.test(secret)) knownSecrets.delete(secret.slice(3));
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) out = out.split(secret).join('«redacted»');
+  // Longest first, so a key registered with and without `sk-` leaves no tail behind.
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
   return out
-    .replace(KEY_PATTERN, (key) => (key.length > 14 ? `sk-…${key.slice(-4)}` : 'sk-…'))
-    .replace(AUTH_HEADER_PATTERN, (_m, name: string, sep: string, bearer: string | undefined) => `${name}${sep}${bearer ?? ''}«redacted»`);
+    .replace(KEY_PATTERN, (key) => (key.length > 14 && !key.includes('%') ? `sk-…${key.slice(-4)}` : 'sk-…'))
+    .replace(AUTH_HEADER_PATTERN, (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ?? ''}${REDACTED}`)
+    .replace(BEARER_PATTERN, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(SESSION_PATTERN, (_m, name: string) => `${name}=${REDACTED}`)
+    .replace(JWT_PATTERN, REDACTED)
+    .replace(GITHUB_PATTERN, REDACTED);
 }
 
 /** How a key is shown to a person: enough to recognise it, never enough to use it. */

@@ -26,3 +26,34 @@ describe('redact', () => {
     assert.equal(maskKey('sk-short'), 'sk-…');
   });
 });
+
+describe('redact: wider patterns', () => {
+  const body = 'AbCdEf0123456789XyZw';
+  const cases: [string, string][] = [
+    ['upper-case prefix', `SK-${body}`],
+    ['inside a word after _', `my_sk-${body}`],
+    ['URL-encoded dash', `key=sk%2D${body}`],
+    ['base64 characters', `sk-${body}+/=.Qq`],
+    ['Bearer of any shape', `Bearer ${body}`],
+    ['a session cookie anywhere', `note session=${body}; Path=/`],
+    ['a JWT', `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.${body}`],
+    ['a GitHub token', `ghp_${body}`],
+  ];
+  for (const [name, text] of cases) {
+    it(`hides ${name}`, () => {
+      const out = redact(`value: ${text} end`);
+      assert.ok(!out.includes(body.slice(0, 12)), out);
+      assert.ok(out.endsWith(' end'), out);
+    });
+  }
+
+  it('hides a key registered with its prefix when it appears without it', () => {
+    registerSecret(`sk-${body}Reg1`);
+    assert.ok(!redact(`list shows ${body}Reg1`).includes(body), redact(`list shows ${body}Reg1`));
+  });
+
+  it('keeps ordinary prose readable', () => {
+    assert.equal(redact('The key was not accepted (401).'), 'The key was not accepted (401).');
+    assert.equal(redact('ask for a basic setup'), 'ask for a basic setup');
+  });
+});
