@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; log stopping; exit 0' INT TERM
 
-[ -d node_modules ] || { log "npm ci"; npm ci --no-audit --no-fund; }
+node scripts/ensure-deps.mjs
 if [ "$MODE" = browser ]; then
   if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null; then
     CACHE=$(bash scripts/vshost-install.sh)

@@ -12,6 +12,11 @@ mkdir -p test-results
 
 step() { printf '\n=== %s\n' "$*"; }
 
+step "dependencies (npm ci when node_modules is missing or stale against package-lock.json)"
+if ! node scripts/ensure-deps.mjs; then
+  echo "npm ci failed: nothing to test"; echo "0 passed, 1 failed"; exit 1
+fi
+
 step build
 if ! npm run -s build; then
   echo "build failed: nothing to test"; echo "0 passed, 1 failed"; exit 1
