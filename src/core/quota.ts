@@ -1,5 +1,6 @@
 /** Quota is an internal unit (500,000 per USD by default); people see it the way the gateway's own console shows it. */
 import type { GatewayStatus } from './schemas';
+import { plainText } from './untrustedText';
 
 export const DEFAULT_QUOTA_PER_UNIT = 500_000;
 
@@ -18,14 +19,18 @@ export function quotaDisplayOf(status: GatewayStatus | undefined): QuotaDisplay 
     declared === 'USD' || declared === 'CNY' || declared === 'TOKENS' || declared === 'CUSTOM'
       ? declared
       : status?.display_in_currency === false ? 'TOKENS' : 'USD';
+  // The gateway's settings are untrusted: a zero or absurd rate would show Infinity, a long symbol would flood every row.
   return {
     type,
-    quotaPerUnit: status?.quota_per_unit ?? DEFAULT_QUOTA_PER_UNIT,
-    usdExchangeRate: status?.usd_exchange_rate ?? 7.3,
-    customSymbol: status?.custom_currency_symbol ?? '¤',
-    customRate: status?.custom_currency_exchange_rate ?? 1,
+    quotaPerUnit: positive(status?.quota_per_unit, DEFAULT_QUOTA_PER_UNIT),
+    usdExchangeRate: positive(status?.usd_exchange_rate, 7.3),
+    customSymbol: plainText(status?.custom_currency_symbol ?? '', 8) || '¤',
+    customRate: positive(status?.custom_currency_exchange_rate, 1),
   };
 }
+
+const positive = (value: number | null | undefined, fallback: number) =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1e12 ? value : fallback;
 
 export function formatQuota(quota: number, display: QuotaDisplay): string {
   if (display.type === 'TOKENS') return `${Math.round(quota).toLocaleString('en-US')} tokens`;

@@ -6,6 +6,7 @@
 import type { BalanceSnapshot } from './balance';
 import type { GatewayErrorKind } from './errors';
 import { formatQuota, type QuotaDisplay } from './quota';
+import { labelText, markdownText } from './untrustedText';
 
 export const SLOW_MS = 1500;
 
@@ -22,18 +23,18 @@ export interface StatusState {
 
 export interface StatusView {
   text: string;
-  /** Markdown; command links are trusted by the status bar. */
+  /** Markdown; only the STATUS_LINKS commands are trusted, and every server value in it is escaped. */
   tooltip: string;
   severity: 'normal' | 'warning' | 'error';
   connectivity?: Connectivity;
 }
 
+/** The tooltip's links: read-only commands only, so even a link that slipped in could do no harm. */
 export const STATUS_LINKS = {
   verify: 'command:tokaify.verify',
   switchGateway: 'command:tokaify.switchGateway',
   openConsole: 'command:tokaify.openConsole',
   refresh: 'command:tokaify.refreshStatus',
-  addGateway: 'command:tokaify.addGateway',
 } as const;
 
 export function connectivityOf(state: StatusState): Connectivity {
@@ -62,24 +63,26 @@ export function statusView(state: StatusState): StatusView {
   if (!state.account) {
     return {
       text: '$(plug) Tokaify: Sign in',
-      tooltip: `**Tokaify**: no gateway connected.\n\n[Add Gateway](${STATUS_LINKS.addGateway})`,
+      tooltip: '**Tokaify**: no gateway connected. Click to add a gateway.',
       severity: 'normal',
     };
   }
   const connectivity = state.checking && !state.last && !state.error ? 'checking' : connectivityOf(state);
-  const balance = state.last ? (state.last.unlimited ? 'unlimited' : formatQuota(state.last.remaining, state.display)) : undefined;
+  // The amount carries the gateway's currency symbol: plain in the text, escaped in the tooltip.
+  const balance = state.last ? (state.last.unlimited ? 'unlimited' : labelText(formatQuota(state.last.remaining, state.display), 24)) : undefined;
+  const md = markdownText;
   const stale = state.error && state.last ? ' (stale)' : '';
   const word = WORD[connectivity];
   const parts = [balance ? `${balance}${stale}` : '', word].filter(Boolean).join(' · ');
   const text = `${ICON[connectivity]} Tokaify${parts ? `: ${parts}` : ''}`;
 
-  const lines = [`**Tokaify** · ${state.account.label} @ ${state.account.host}`, ''];
+  const lines = [`**Tokaify** · ${md(state.account.label)} @ ${md(state.account.host)}`, ''];
   if (state.last) {
     const whose = state.last.source === 'key' ? 'Key quota' : 'Balance';
-    lines.push(`${whose}: **${balance}**${stale} · used ${formatQuota(state.last.used, state.display)}`, '');
+    lines.push(`${whose}: **${md(balance)}**${stale} · used ${md(formatQuota(state.last.used, state.display))}`, '');
     lines.push(`Last good check: ${time(state.last.at)} UTC, ${state.last.latencyMs} ms${state.last.latencyMs > SLOW_MS ? ' (slow)' : ''}`, '');
   }
-  if (state.error) lines.push(`$(warning) ${state.error.message} (${time(state.error.at)} UTC)`, '');
+  if (state.error) lines.push(`$(warning) ${md(state.error.message)} (${time(state.error.at)} UTC)`, '');
   if (connectivity === 'authFailed') lines.push('Not checking again until you sign in again or click Refresh.', '');
   if (connectivity === 'outOfCredit') lines.push('Requests will fail until the account is topped up.', '');
   lines.push(`[Verify](${STATUS_LINKS.verify}) · [Switch Gateway](${STATUS_LINKS.switchGateway}) · [Open Console](${STATUS_LINKS.openConsole}) · [Refresh](${STATUS_LINKS.refresh})`);

@@ -1,6 +1,7 @@
 /** How a token reads in the tree: a one-line description and a tooltip with every field. */
 import { formatQuota, type QuotaDisplay } from './quota';
 import type { Token } from './tokenModel';
+import { markdownText } from './untrustedText';
 
 export function formatDate(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
@@ -28,8 +29,7 @@ export function describeToken(token: Token, display: QuotaDisplay, usedBy: reado
   return parts.join(' · ');
 }
 
-const escapeMd = (text: string) => text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
-
+/** Markdown for the tree tooltip; every value (names, groups, models, IPs from the gateway) is escaped. */
 export function tokenTooltip(token: Token, display: QuotaDisplay): string {
   const rows: [string, string][] = [
     ['Status', token.status],
@@ -43,5 +43,5 @@ export function tokenTooltip(token: Token, display: QuotaDisplay): string {
     ['Last used', token.accessedTime > 0 && token.accessedTime !== token.createdTime ? formatDateTime(token.accessedTime) : 'never'],
     ['Expires', token.expiredTime === -1 ? 'never' : formatDateTime(token.expiredTime)],
   ];
-  return `**${escapeMd(token.name || '(unnamed)')}** (#${token.id})\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${escapeMd(v)} |`).join('\n')}`;
+  return `**${markdownText(token.name || '(unnamed)')}** (#${token.id})\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${markdownText(v)} |`).join('\n')}`;
 }

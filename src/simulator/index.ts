@@ -8,11 +8,13 @@ import { consoleRoutes } from './console-routes';
 import { dispatch, invalidUrl, newRequestId, readBody, type Ctx, type Reply, type Route } from './http-util';
 import { RateLimiter } from './rate-limit';
 import { relayRoutes } from './relay-routes';
+import { echoedCredential, hostileReply, makeHostile } from './hostile';
 import { GatewayState } from './state';
 import { tokenRoutes } from './token-routes';
 import type { Faults, Flavor, GatewayOptions, Sim } from './types';
 
 export { DEMO, GatewayState, QUOTA_PER_UNIT } from './state';
+export * as Hostile from './hostile';
 export type { Token as SimToken, User as SimUser } from './state';
 export type { Faults, Flavor, GatewayOptions } from './types';
 
@@ -128,6 +130,7 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
   const url = new URL(req.url ?? '/', 'http://simulator');
   const ctx = contextOf(req, url);
   const { faults } = sim;
+  if (faults.hostile) makeHostile(sim.state);
   // Control requests are never subject to the faults they set.
   const reply = (await control(sim, ctx)) ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
@@ -139,6 +142,7 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
     res.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(reply.body);
     return reply.status;
   }
+  if (faults.hostile && !ctx.path.startsWith('/__simulator/')) hostileReply(ctx.path, reply.body, echoedCredential(ctx.header));
   const json = JSON.stringify(reply.body);
   // A reply cut short, as from a proxy that dropped the connection mid-body.
   const text = faults.malformedJson ? json.slice(0, Math.max(1, Math.floor(json.length / 2))) : json;

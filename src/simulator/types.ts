@@ -26,6 +26,12 @@ export interface Faults {
   turnstile?: boolean;
   /** /v1/messages with a `context_management` body field → 400 (Claude Code experimental betas, seed 002). */
   contextManagementRejected?: boolean;
+  /**
+   * The gateway turns hostile (hostile.ts): names, groups and models are rewritten once (resetFaults does
+   * not undo that), and every message and the display settings carry link, icon, HTML, bidi and
+   * 10,000-character payloads and an echo of the caller's credential.
+   */
+  hostile?: boolean;
 }
 
 /** What every route module gets: the live state, the flavour and the shared rate-limit buckets. */

@@ -1,7 +1,6 @@
-import * as vscode from 'vscode';
 import type { AccountStore } from '../core/accounts';
 import { isLoopbackHost, normalizeBaseUrl } from '../core/baseUrl';
-import { Commands } from './commandIds';
+import type { AddGatewayArgs } from './commands/addGateway';
 import type { Log } from './log';
 
 /**
@@ -10,7 +9,7 @@ import type { Log } from './log';
  * is not already added. The variables hold demo credentials, never a user's, so only a gateway on
  * this machine is accepted: an environment variable can never sign anyone in to a remote server.
  */
-export function scheduleAutoSignIn(accounts: AccountStore, log: Log): void {
+export function scheduleAutoSignIn(accounts: AccountStore, log: Log, addGateway: (args: AddGatewayArgs) => Promise<unknown>): void {
   const url = process.env.TOKAIFY_AUTO_SIGNIN_URL;
   const userId = Number(process.env.TOKAIFY_AUTO_SIGNIN_USER_ID);
   const accessToken = process.env.TOKAIFY_AUTO_SIGNIN_ACCESS_TOKEN;
@@ -20,6 +19,6 @@ export function scheduleAutoSignIn(accounts: AccountStore, log: Log): void {
   if (accounts.list().some((a) => a.baseUrl === normalized.value.baseUrl)) return;
   setTimeout(() => {
     log.info(`Auto sign-in to ${normalized.value.baseUrl} (TOKAIFY_AUTO_SIGNIN_URL).`);
-    void vscode.commands.executeCommand(Commands.addGateway, { baseUrl: normalized.value.baseUrl, method: 'accessToken', userId, accessToken });
+    void addGateway({ baseUrl: normalized.value.baseUrl, method: 'accessToken', userId, accessToken });
   }, 0);
 }

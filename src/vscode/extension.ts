@@ -4,22 +4,48 @@
  */
 import * as vscode from 'vscode';
 import { AccountStore } from '../core/accounts';
-import { AgentCommands } from './agents/agentCommands';
+import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
 import { AgentUsageStore } from './agents/agentUsage';
 import { PreviewDocuments } from './agents/preview';
 import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys } from './commandIds';
 import { openConsole, signOut, switchGateway } from './commands/accountCommands';
-import { addGateway, type AddGatewayArgs } from './commands/addGateway';
-import { TokenCommands } from './commands/tokenCommands';
+import { addGateway, addGatewayCommandArgs, type AddGatewayArgs, type AddGatewayOutcome } from './commands/addGateway';
+import { TokenCommands, type TokenRef } from './commands/tokenCommands';
+import type { AgentId } from '../core/agents/types';
+import type { Token, TokenInput } from '../core/tokenModel';
 import { Gateways } from './gateways';
 import { HttpService } from './httpFactory';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
+import { recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
 import { openFileAt, Verifier } from './verify';
 
-/** What activate() returns: used by the extension-host tests to observe state, never to change it behind the UI's back. */
+/**
+ * The paths that skip a prompt or a confirmation, for the extension's own tests. Commands never reach
+ * them: a command argument can only name an account, a token or a choice, and every safeguard follows.
+ */
+export interface InternalApi {
+  /** Add Gateway with every value given (credentials, allowInsecure). */
+  addGateway(args: AddGatewayArgs): Promise<AddGatewayOutcome>;
+  signOut(accountId: string, options: { confirm: boolean }): Promise<boolean>;
+  createToken(accountId: string, input: Partial<TokenInput>): Promise<Token | undefined>;
+  editToken(ref: TokenRef, edits: Partial<TokenInput>): Promise<Token | undefined>;
+  deleteTokens(refs: readonly (TokenRef | TreeNode)[], options: { confirm: boolean }): Promise<number>;
+  configure(agents: AgentId[] | undefined, args: ConfigureArgs, options: ConfigureOptions): Promise<ConfigureOutcome>;
+  restore(backupId: string, options: ConfigureOptions): Promise<ConfigureOutcome>;
+  /** The notifications shown so far (sanitised, as a person saw them). */
+  notifications(): readonly ShownNotification[];
+  /** The quick picks offered so far (their items as shown). */
+  picks(): readonly ShownPick[];
+}
+
+/**
+ * What activate() returns outside production (tests, development): state to observe, and the internal
+ * paths above. Installed from the marketplace, the extension exports nothing, so no other extension
+ * can reach a path without its safeguards.
+ */
 export interface TokaifyApi {
   accounts: AccountStore;
   gateways: Gateways;
@@ -31,9 +57,10 @@ export interface TokaifyApi {
   agents: AgentCommands;
   usage: AgentUsageStore;
   verifier: Verifier;
+  internal: InternalApi;
 }
 
-export function activate(context: vscode.ExtensionContext): TokaifyApi {
+export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
   const log = new Log();
   const http = new HttpService(log, version);
@@ -51,24 +78,25 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();
 
-  const isArgs = (value: unknown): value is AddGatewayArgs => !!value && typeof value === 'object' && !('kind' in value);
+  const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
   const register = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
   context.subscriptions.push(
     log, http, tree, treeView, statusBar, preview, verifier,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
-    register(Commands.addGateway, (args?: unknown) => addGateway(accounts, http.client, log, isArgs(args) ? args : {})),
-    register(Commands.switchGateway, (arg?: unknown) => switchGateway(accounts, arg as never)),
-    register(Commands.signOut, (arg?: unknown, options?: { confirm?: boolean }) => signOut(accounts, arg as never, options)),
-    register(Commands.openConsole, (arg?: unknown) => openConsole(accounts, arg as never)),
+    // Handlers pass on only what names a thing; no handler forwards an option that skips a safeguard.
+    register(Commands.addGateway, (arg?: unknown) => signIn(addGatewayCommandArgs(arg, accounts))),
+    register(Commands.switchGateway, (arg?: unknown) => switchGateway(accounts, arg)),
+    register(Commands.signOut, (arg?: unknown) => signOut(accounts, arg)),
+    register(Commands.openConsole, (arg?: unknown) => openConsole(accounts, arg)),
     register(Commands.refresh, () => tree.refresh()),
     register(Commands.showLog, () => log.show()),
     register(Commands.createToken, (arg?: unknown) => tokens.create(arg)),
     register(Commands.editToken, (arg?: unknown) => tokens.edit(arg)),
     register(Commands.enableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(true, arg, many)),
     register(Commands.disableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(false, arg, many)),
-    register(Commands.deleteToken, (arg?: unknown, many?: unknown, options?: { confirm?: boolean }) => tokens.delete(arg, many, options)),
+    register(Commands.deleteToken, (arg?: unknown, many?: unknown) => tokens.delete(arg, many)),
     register(Commands.copyKey, (arg?: unknown) => tokens.copyKey(arg)),
     register(Commands.copyConnectionString, (arg?: unknown) => tokens.copyConnectionString(arg)),
     register(Commands.openTokenInConsole, (arg?: unknown) => tokens.openInConsole(arg)),
@@ -81,16 +109,28 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi {
     register(Commands.configureClaudeCode, (arg?: unknown) => agents.configure(['claude-code'], arg)),
     register(Commands.configureOpenCode, (arg?: unknown) => agents.configure(['opencode'], arg)),
     register(Commands.configureAgents, (arg?: unknown) => agents.configure(undefined, arg)),
-    register(Commands.restoreAgentConfig, (arg?: unknown) => agents.restore(arg)),
+    register(Commands.restoreAgentConfig, () => agents.restore()),
     register(Commands.refreshStatus, () => statusBar.refreshNow()),
     register(Commands.verify, (arg?: unknown) => verifier.verify(arg)),
     register(Commands.openFileAt, (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column)),
     register(Commands.openTerminalEnvSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env')),
   );
-  scheduleAutoSignIn(accounts, log);
+  scheduleAutoSignIn(accounts, log, signIn);
   statusBar.start();
   log.info(`Tokaify ${version} activated.`);
-  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier };
+  if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
+  const internal: InternalApi = {
+    addGateway: signIn,
+    signOut: (accountId, options) => signOut(accounts, accountId, options),
+    createToken: (accountId, input) => tokens.create(accountId, input),
+    editToken: (ref, edits) => tokens.edit(ref, edits),
+    deleteTokens: (refs, options) => tokens.delete(refs, undefined, options),
+    configure: (which, args, options) => agents.configure(which, args, options),
+    restore: (backupId, options) => agents.restore({ backupId }, options),
+    notifications: recentNotifications,
+    picks: recentPicks,
+  };
+  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, internal };
 }
 
 export function deactivate(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { recordPick } from './ui';
 
 /** Returned by a step when the user pressed the Back button. */
 export const BACK = Symbol('back');
@@ -33,6 +34,7 @@ function pick<T extends vscode.QuickPickItem>(options: PickOptions<T>, many: boo
   const qp = vscode.window.createQuickPick<T>();
   Object.assign(qp, { title: options.title, step: options.step, totalSteps: options.totalSteps, placeholder: options.placeholder, ignoreFocusOut: true, canSelectMany: many });
   qp.items = options.items;
+  recordPick(options.title, options.placeholder, options.items);
   if (options.selected) qp.selectedItems = options.selected;
   if (options.active) qp.activeItems = [options.active];
   qp.buttons = options.step > 1 ? [vscode.QuickInputButtons.Back] : [];

@@ -11,8 +11,8 @@ import type { Gateways } from './gateways';
 import type { HttpService } from './httpFactory';
 import type { Log } from './log';
 
-/** The commands the tooltip links to; nothing else runs from it. */
-const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus, Commands.addGateway];
+/** The commands the tooltip links to: read-only ones; nothing else runs from it. */
+const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus];
 const FIRST_REFRESH_DELAY_MS = 1500;
 
 export const refreshMinutes = (): number => Math.max(1, vscode.workspace.getConfiguration('tokaify').get<number>('statusRefreshMinutes', 5));

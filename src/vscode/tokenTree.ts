@@ -5,6 +5,7 @@ import { errorMessage, isGatewayError } from '../core/errors';
 import { formatQuota } from '../core/quota';
 import { describeToken, tokenTooltip } from '../core/tokenFormat';
 import type { Token, TokenStatus } from '../core/tokenModel';
+import { labelText, markdownText, TEXT_LIMITS, tooltipText } from '../core/untrustedText';
 import { AGENT_LABELS } from '../core/agents/types';
 import type { AgentUsageStore } from './agents/agentUsage';
 import { Commands } from './commandIds';
@@ -15,6 +16,7 @@ export type TreeNode =
   | { kind: 'account'; meta: AccountMeta }
   | { kind: 'token'; meta: AccountMeta; token: Token; description: string; tooltip: string }
   | { kind: 'loadMore'; meta: AccountMeta; loaded: number; total?: number }
+  /** label, description and tooltip are plain text (server text allowed); getTreeItem makes them inert. */
   | { kind: 'info'; id: string; label: string; description?: string; tooltip?: string; icon: string; command?: vscode.Command };
 
 const STATUS_ICON: Record<TokenStatus, [string, string]> = {
@@ -27,6 +29,8 @@ const STATUS_ICON: Record<TokenStatus, [string, string]> = {
 /**
  * The "Token Management" view: one root row per signed-in gateway, and under it the account's
  * balance and its tokens, a page at a time. Rows are refreshed per account when its list changes.
+ * Names, groups, amounts and messages come from the gateway: labels and descriptions go through
+ * labelText, Markdown tooltips through markdownText, plain tooltips through tooltipText.
  */
 export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -61,11 +65,11 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     switch (node.kind) {
       case 'account': return this.accountItem(node.meta);
       case 'token': {
-        const item = new vscode.TreeItem(node.token.name || '(unnamed)', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.token.name || '(unnamed)'), vscode.TreeItemCollapsibleState.None);
         const [icon, color] = STATUS_ICON[node.token.status];
         item.id = `token:${node.meta.id}:${node.token.id}`;
-        item.description = node.description;
-        item.tooltip = new vscode.MarkdownString(node.tooltip);
+        item.description = labelText(node.description, TEXT_LIMITS.description);
+        item.tooltip = untrustedMarkdown(node.tooltip);
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
         item.contextValue = `token.${node.token.status}`;
         return item;
@@ -80,10 +84,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return item;
       }
       case 'info': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.label), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = node.description;
-        item.tooltip = node.tooltip;
+        item.description = node.description === undefined ? undefined : labelText(node.description, TEXT_LIMITS.description);
+        item.tooltip = node.tooltip === undefined ? undefined : tooltipText(node.tooltip);
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.command = node.command;
         item.contextValue = 'info';
@@ -151,15 +155,16 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private accountItem(meta: AccountMeta): vscode.TreeItem {
     const active = this.accounts.active()?.id === meta.id;
     const name = meta.authKind === 'key' ? `API key …${meta.keyTail ?? ''}` : meta.displayName || meta.username || `user ${meta.userId}`;
-    const item = new vscode.TreeItem(name, active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(labelText(name), active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `account:${meta.id}`;
     item.description = `${hostLabel(meta.baseUrl)}${active ? ' · active' : ''}`;
     item.iconPath = new vscode.ThemeIcon(active ? 'account' : 'circle-outline');
     item.contextValue = `account.${meta.authKind}`;
     const how = meta.authKind === 'accessToken' ? 'access token' : meta.authKind === 'session' ? 'password (session)' : 'API key only';
-    item.tooltip = new vscode.MarkdownString(
-      `**${accountLabel(meta)}**\n\n| | |\n|---|---|\n| Gateway | ${meta.baseUrl} |\n| Type | ${meta.flavor}${meta.systemName ? ` (${meta.systemName})` : ''} |\n` +
-        (meta.userId !== undefined ? `| User | ${meta.username ?? ''} (ID ${meta.userId}) |\n` : '') +
+    const md = markdownText;
+    item.tooltip = untrustedMarkdown(
+      `**${md(accountLabel(meta))}**\n\n| | |\n|---|---|\n| Gateway | ${md(meta.baseUrl)} |\n| Type | ${md(meta.flavor)}${meta.systemName ? ` (${md(meta.systemName)})` : ''} |\n` +
+        (meta.userId !== undefined ? `| User | ${md(meta.username ?? '')} (ID ${meta.userId}) |\n` : '') +
         `| Signed in with | ${how} |`,
     );
     return item;
@@ -188,4 +193,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** A tooltip built from our Markdown with untrusted values already escaped: no commands, no HTML, no theme icons. */
+function untrustedMarkdown(value: string): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString(value, false);
+  markdown.isTrusted = false;
+  markdown.supportHtml = false;
+  return markdown;
 }

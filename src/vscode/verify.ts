@@ -13,12 +13,14 @@ import { errorMessage } from '../core/errors';
 import { formatQuota } from '../core/quota';
 import { maskKey } from '../core/redact';
 import type { Token } from '../core/tokenModel';
+import { labelText } from '../core/untrustedText';
 import type { AgentUsageStore } from './agents/agentUsage';
 import type { TokenCommands } from './commands/tokenCommands';
 import type { Gateways } from './gateways';
 import { hostEnvironment } from './hostEnvironment';
 import type { HttpService } from './httpFactory';
 import type { Log } from './log';
+import { notify } from './ui';
 
 export interface VerifyArgs {
   accountId?: string;
@@ -52,7 +54,7 @@ export class Verifier implements vscode.Disposable {
     const args: VerifyArgs = typeof arg === 'object' && arg !== null ? (arg as VerifyArgs) : {};
     const meta = args.accountId ? this.deps.accounts.get(args.accountId) : this.deps.accounts.active();
     if (!meta) {
-      const choice = await vscode.window.showInformationMessage('Tokaify: no gateway connected yet.', 'Add Gateway');
+      const choice = await notify.info('Tokaify: no gateway connected yet.', 'Add Gateway');
       if (choice) await vscode.commands.executeCommand('tokaify.addGateway');
       return undefined;
     }
@@ -60,7 +62,7 @@ export class Verifier implements vscode.Disposable {
       const subject = await this.subject(meta, args.tokenId);
       if (!subject) return undefined;
       const findings = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Verifying ${accountLabel(meta)}…` },
+        { location: vscode.ProgressLocation.Notification, title: `Verifying ${labelText(accountLabel(meta))}…` },
         () => this.run(meta, subject, args.probe !== false),
       );
       this.deps.afterVerify();
@@ -68,12 +70,12 @@ export class Verifier implements vscode.Disposable {
       this.report(findings, subtitle, args.show !== false);
       const problems = findings.filter((f) => f.severity === 'error').length;
       this.deps.log.info(`Verify ${accountLabel(meta)}: ${findings.map((f) => `${f.severity}:${f.id}`).join(', ')}`);
-      if (args.show !== false && problems === 0) void vscode.window.showInformationMessage(findings[0]?.title ?? 'Everything checked is fine.');
+      if (args.show !== false && problems === 0) void notify.info(findings[0]?.title ?? 'Everything checked is fine.');
       return findings;
     } catch (error) {
       const message = `Verify failed: ${errorMessage(error)}`;
       this.deps.log.error(message);
-      void vscode.window.showErrorMessage(message);
+      void notify.error(message);
       return undefined;
     }
   }

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
-import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
+import type { ConfigureArgs } from '../../src/vscode/agents/agentCommands';
+import type { AgentId } from '../../src/core/agents/types';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
-const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
 describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
   let api: TokaifyApi;
@@ -34,8 +34,12 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     await home.dispose();
   });
 
-  const configure = (command: string, extra: Record<string, unknown> = {}) =>
-    run<ConfigureOutcome>(command, { accountId, tokenId: demoToken().id, confirm: false, ...extra });
+  const AGENTS_OF: Record<string, AgentId[] | undefined> = {
+    'tokaify.configureCodex': ['codex'], 'tokaify.configureClaudeCode': ['claude-code'], 'tokaify.configureOpenCode': ['opencode'], 'tokaify.configureAgents': undefined,
+  };
+  /** The command's own code with every choice given and no preview (internal API). */
+  const configure = (command: string, extra: Partial<ConfigureArgs> = {}) =>
+    api.internal.configure(AGENTS_OF[command], { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
 
   it('Codex: merges into an existing config.toml, keeps every comment and table, writes auth.json 0600', async () => {
     const original = [
@@ -128,7 +132,7 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     const outcome = await configure('tokaify.configureCodex', { model: 'gpt-4o', codex: {} });
     assert.ok(outcome.ok && outcome.backupIds.length === 1, JSON.stringify(outcome));
     assert.notEqual(readFileSync(file('codex', 'config.toml'), 'utf8'), original);
-    const restored = await run<ConfigureOutcome>('tokaify.restoreAgentConfig', { backupId: outcome.backupIds[0], confirm: false });
+    const restored = await api.internal.restore(outcome.backupIds[0]!, { confirm: false });
     assert.ok(restored.ok, JSON.stringify(restored));
     assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), original);
   });

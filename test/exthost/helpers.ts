@@ -8,16 +8,16 @@ import type { TokaifyApi } from '../../src/vscode/extension';
 export const EXTENSION_ID = 'tokaify.tokaify-vscode';
 
 export async function activateExtension(): Promise<TokaifyApi> {
-  const extension = vscode.extensions.getExtension<TokaifyApi>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<TokaifyApi | undefined>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
-  return extension.activate();
+  const api = await extension.activate();
+  if (!api) throw new Error(`${EXTENSION_ID} exported no test API: is the host running in test mode?`);
+  return api;
 }
 
-/** Signs out of every account through the same path as the Sign Out command (no confirmation in tests). */
+/** Signs out of every account through Sign Out's own code, without its confirmation (internal API). */
 export async function signOutAll(api: TokaifyApi): Promise<void> {
-  for (const account of api.accounts.list()) {
-    await vscode.commands.executeCommand('tokaify.signOut', account.id, { confirm: false });
-  }
+  for (const account of api.accounts.list()) await api.internal.signOut(account.id, { confirm: false });
 }
 
 export interface TreeRow {
@@ -86,9 +86,13 @@ export class TempAgentHome {
 
 /** Add Gateway with the demo access token, as the command palette would; returns the account id. */
 export async function signInWithAccessToken(baseUrl: string): Promise<string> {
-  const outcome = await vscode.commands.executeCommand<{ ok: boolean; accountId?: string }>('tokaify.addGateway', {
-    baseUrl, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken,
-  });
-  if (!outcome?.ok || !outcome.accountId) throw new Error(`Add Gateway failed: ${JSON.stringify(outcome)}`);
+  const api = await activateExtension();
+  const outcome = await api.internal.addGateway({ baseUrl, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+  if (!outcome.ok) throw new Error(`Add Gateway failed: ${JSON.stringify(outcome)}`);
   return outcome.accountId;
+}
+
+/** Markdown as a person reads it: backslash escapes removed (server values in tooltips are fully escaped). */
+export function readMarkdown(markdown: string): string {
+  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }

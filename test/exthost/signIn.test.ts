@@ -6,9 +6,9 @@ import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import type { AddGatewayOutcome, AddGatewayArgs } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { scheduleAutoSignIn } from '../../src/vscode/autoSignIn';
-import { activateExtension, readTree, signOutAll } from './helpers';
+import { activateExtension, readMarkdown, readTree, signOutAll } from './helpers';
 
-const addGateway = (args: AddGatewayArgs) => vscode.commands.executeCommand<AddGatewayOutcome>('tokaify.addGateway', args);
+const addGateway = async (args: AddGatewayArgs): Promise<AddGatewayOutcome> => (await activateExtension()).internal.addGateway(args);
 const withToken = (gw: RunningGateway, extra: Partial<AddGatewayArgs> = {}): AddGatewayArgs => ({
   baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken, ...extra,
 });
@@ -47,7 +47,7 @@ describe('Add Gateway and sign-in (against the simulator)', () => {
     assert.equal(tree[0]!.children[0]!.label, 'Balance $10.00');
     await api.statusBar.refreshNow();
     assert.match(api.statusBar.text, /Tokaify: \$10\.00$/);
-    assert.match(api.statusBar.tooltip, /Demo User @ 127\.0\.0\.1/);
+    assert.match(readMarkdown(api.statusBar.tooltip), /Demo User @ 127\.0\.0\.1/);
   });
 
   it('fixes a pasted /v1/v1 and stores the gateway root', async () => {
@@ -143,7 +143,7 @@ describe('Add Gateway and sign-in (against the simulator)', () => {
     assert.equal(api.accounts.active()?.id, second!.id);
     await vscode.commands.executeCommand('tokaify.switchGateway', first!.id);
     assert.equal(api.accounts.active()?.id, first!.id);
-    assert.equal(await vscode.commands.executeCommand('tokaify.signOut', first!.id, { confirm: false }), true);
+    assert.equal(await api.internal.signOut(first!.id, { confirm: false }), true);
     assert.equal(await api.accounts.credential(first!.id), undefined);
     assert.deepEqual(api.accounts.list().map((a) => a.id), [second!.id]);
     assert.equal(api.accounts.active()?.id, second!.id);
@@ -156,13 +156,13 @@ describe('Add Gateway and sign-in (against the simulator)', () => {
     const env = { TOKAIFY_AUTO_SIGNIN_USER_ID: String(DEMO.userId), TOKAIFY_AUTO_SIGNIN_ACCESS_TOKEN: DEMO.accessToken };
     try {
       Object.assign(process.env, env, { TOKAIFY_AUTO_SIGNIN_URL: 'https://gateway.example.com' });
-      scheduleAutoSignIn(api.accounts, api.log);
+      scheduleAutoSignIn(api.accounts, api.log, api.internal.addGateway);
       await new Promise((r) => setTimeout(r, 200));
       // Not even attempted (an attempt would also fail here, offline, so the log is what tells).
       assert.ok(!api.log.recentLines().some((line) => line.includes('Auto sign-in to https://gateway.example.com')), 'a remote URL is ignored');
       assert.deepEqual(api.accounts.list(), []);
       process.env.TOKAIFY_AUTO_SIGNIN_URL = gw.url;
-      scheduleAutoSignIn(api.accounts, api.log);
+      scheduleAutoSignIn(api.accounts, api.log, api.internal.addGateway);
       await settle();
       assert.equal(api.accounts.active()?.baseUrl, gw.url);
     } finally {

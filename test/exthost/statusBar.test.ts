@@ -1,18 +1,15 @@
 // The status bar against the simulator: each connectivity state set up for real, and the refresh policy.
 import assert from 'node:assert/strict';
-import * as vscode from 'vscode';
-import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signOutAll } from './helpers';
+import { activateExtension, readMarkdown, signOutAll } from './helpers';
 
-const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
 describe('Status bar: balance and connectivity', () => {
   let api: TokaifyApi;
   let gw: RunningGateway;
   const signIn = async (extra: Record<string, unknown> = {}) => {
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken, ...extra });
+    const outcome = await api.internal.addGateway({ baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken, ...extra });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     return outcome.accountId;
   };
@@ -43,8 +40,8 @@ describe('Status bar: balance and connectivity', () => {
   it('signed in: the balance in the gateway\'s unit, with account, used and latency in the tooltip', async () => {
     await signIn();
     assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
-    assert.match(api.statusBar.tooltip, /Balance: \*\*\$10\.00\*\* · used \$1\.00/);
-    assert.match(api.statusBar.tooltip, /Last good check: .* UTC, \d+ ms/);
+    assert.match(readMarkdown(api.statusBar.tooltip), /Balance: \*\*\$10\.00\*\* · used \$1\.00/);
+    assert.match(readMarkdown(api.statusBar.tooltip), /Last good check: .* UTC, \d+ ms/);
   });
 
   it('slow: over 1.5 s is marked slow', async () => {
@@ -66,18 +63,18 @@ describe('Status bar: balance and connectivity', () => {
   it('auth failed after the gateway forgets the session, and no more polling until the user acts', async () => {
     await signOutAll(api);
     gw.resetRateLimits();
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'password', username: DEMO.username, password: DEMO.password });
+    const outcome = await api.internal.addGateway({ baseUrl: gw.url, method: 'password', username: DEMO.username, password: DEMO.password });
     assert.ok(outcome.ok);
     assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
     gw.state.expireSessions();
     assert.match(await refreshed(), /^\$\(error\) Tokaify: \$10\.00 \(stale\) · sign-in failed$/);
-    assert.match(api.statusBar.tooltip, /Not checking again until you sign in again/);
+    assert.match(readMarkdown(api.statusBar.tooltip), /Not checking again until you sign in again/);
   });
 
   it('offline: a gateway that went away', async () => {
     const gone = await startGateway({ flavor: 'new-api' });
     await signOutAll(api);
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gone.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
+    const outcome = await api.internal.addGateway({ baseUrl: gone.url, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
     assert.ok(outcome.ok);
     assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
     await gone.close();
@@ -90,6 +87,6 @@ describe('Status bar: balance and connectivity', () => {
     const limited = gw.state.tokens.find((t) => t.name === 'demo-limited')!;
     await signIn({ method: 'key', apiKey: `sk-${limited.key}` });
     assert.equal(await refreshed(), '$(pass) Tokaify: $0.50');
-    assert.match(api.statusBar.tooltip, /Key quota: \*\*\$0\.50\*\*/);
+    assert.match(readMarkdown(api.statusBar.tooltip), /Key quota: \*\*\$0\.50\*\*/);
   });
 });

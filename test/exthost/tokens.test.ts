@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO, startGateway, type Flavor, type RunningGateway } from '../../src/simulator';
-import type { Token } from '../../src/core/tokenModel';
-import type { AddGatewayOutcome } from '../../src/vscode/commands/addGateway';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import type { TreeNode } from '../../src/vscode/tokenTree';
 import { activateExtension, signInWithAccessToken, signOutAll } from './helpers';
@@ -51,9 +49,9 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
 
     it('creates a token with every field, converting the cap from dollars', async () => {
       const expires = Math.floor(Date.UTC(2027, 0, 1, 12) / 1000);
-      const created = await run<Token>('tokaify.createToken', { accountId, input: {
+      const created = await api.internal.createToken(accountId, {
         name: 'ext-created', unlimited: false, remainQuota: 6_150_000, expiredTime: expires, modelLimits: ['gpt-4o'], allowIps: ['10.0.0.0/8'],
-      } });
+      });
       assert.ok(created && created.id > 0);
       const server = serverToken('ext-created');
       assert.ok(server, 'the token exists on the gateway');
@@ -65,7 +63,7 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
 
     it('shows the gateway\'s own validation message and creates nothing', async () => {
       const before = gw.state.tokens.length;
-      const created = await run<Token | undefined>('tokaify.createToken', { accountId, input: { name: 'x'.repeat(60) } });
+      const created = await api.internal.createToken(accountId, { name: 'x'.repeat(60) });
       assert.equal(created, undefined);
       assert.equal(gw.state.tokens.length, before);
       assert.match(api.log.recentLines().at(-1) ?? '', /Could not create the token .*(too long|过长)/);
@@ -73,7 +71,7 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
 
     it('edits one field and keeps every other field (a full update zeroes what it omits)', async () => {
       const target = serverToken('ext-created')!;
-      const edited = await run<Token>('tokaify.editToken', { ...ref(target), input: { remainQuota: 1_000_000 } });
+      const edited = await api.internal.editToken(ref(target), { remainQuota: 1_000_000 });
       assert.equal(edited?.remainQuota, 1_000_000);
       const after = serverToken('ext-created')!;
       assert.equal(after.remain_quota, 1_000_000);
@@ -118,11 +116,11 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
     });
 
     it('deletes several tokens at once from a multi-selection', async () => {
-      for (const name of ['del-a', 'del-b']) await run('tokaify.createToken', { accountId, input: { name } });
+      for (const name of ['del-a', 'del-b']) await api.internal.createToken(accountId, { name });
       await loaded();
       const nodes = (await rows()).filter((r) => ['del-a', 'del-b'].includes(label(r.item))).map((r) => r.node);
       assert.equal(nodes.length, 2);
-      assert.equal(await run('tokaify.deleteToken', nodes[0], nodes, { confirm: false }), 2);
+      assert.equal(await api.internal.deleteTokens(nodes, { confirm: false }), 2);
       assert.equal(serverToken('del-a'), undefined);
       assert.equal(serverToken('del-b'), undefined);
       assert.equal(await row('del-a'), undefined);
@@ -200,7 +198,7 @@ describe('Token Management at scale and under limits (new-api)', () => {
   it('a session the gateway forgot keeps the list, says "sign in again", and the row leads there', async () => {
     await signOutAll(api);
     gw.resetRateLimits(); // the reveal test above used up this gateway's login budget
-    const outcome = await run<AddGatewayOutcome>('tokaify.addGateway', { baseUrl: gw.url, method: 'password', username: DEMO.username, password: DEMO.password });
+    const outcome = await api.internal.addGateway({ baseUrl: gw.url, method: 'password', username: DEMO.username, password: DEMO.password });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     const meta = api.accounts.get(outcome.accountId)!;
     await api.gateways.tokens(meta).refresh();

@@ -5,7 +5,6 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
-import type { ConfigureOutcome } from '../../src/vscode/agents/agentCommands';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { startGateway, type RunningGateway } from '../../src/simulator';
 import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
@@ -36,11 +35,11 @@ describe('Verify Setup names each failure with its fix', () => {
     accountId = await signInWithAccessToken(gw.url);
     home = await TempAgentHome.create('verify');
     // A token of its own, configured for all three agents, as a user would have it.
-    const created = await run<{ id: number }>('tokaify.createToken', { accountId, input: { name: 'verify-me' } });
-    tokenId = created.id;
-    const configured = await run<ConfigureOutcome>('tokaify.configureAgents', {
-      agents: ['codex', 'claude-code', 'opencode'], accountId, tokenId, model: 'claude-sonnet-4-5', confirm: false,
-    });
+    const created = await api.internal.createToken(accountId, { name: 'verify-me' });
+    tokenId = created!.id;
+    const configured = await api.internal.configure(undefined, {
+      agents: ['codex', 'claude-code', 'opencode'], accountId, tokenId, model: 'claude-sonnet-4-5',
+    }, { confirm: false });
     assert.ok(configured.ok, JSON.stringify(configured));
   });
   after(async () => {
@@ -278,7 +277,7 @@ describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () 
     accountId = await signInWithAccessToken(gw.url);
     home = await TempAgentHome.create('verify-tokmodel');
     tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
-    assert.ok((await run<ConfigureOutcome>('tokaify.configureCodex', { accountId, tokenId, model: 'gpt-5.4', confirm: false })).ok);
+    assert.ok((await api.internal.configure(['codex'], { accountId, tokenId, model: 'gpt-5.4' }, { confirm: false })).ok);
   });
   after(async () => {
     await signOutAll(api);

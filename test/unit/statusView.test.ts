@@ -28,13 +28,24 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     });
   }
 
+  it('server text in the tooltip and text cannot form a link or an icon: only our four read-only links remain', () => {
+    const attack = 'Eve [Sign in](command:tokaify.addGateway?%7B%22allowInsecure%22%3Atrue%7D) $(add)';
+    const display = quotaDisplayOf({ quota_display_type: 'CUSTOM', custom_currency_symbol: '[x](command:y)$(add)', custom_currency_exchange_rate: 1 } as never);
+    const view = statusView({ ...base, account: { ...base.account!, label: attack }, display, last: snapshot(), error: { kind: 'server', message: attack, at } });
+    const links = [...view.tooltip.matchAll(/(?<!\\)\[[^\]]*(?<!\\)\]\((command:[^)]*)\)/g)].map((m) => m[1]);
+    assert.deepEqual(links, ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus']);
+    assert.doesNotMatch(view.text.replace(/^\$\([a-z-~]+\) /, ''), /\$\(/);
+  });
+
   it('shows the balance in the gateway\'s unit (CNY here)', () => {
     const display = quotaDisplayOf({ quota_display_type: 'CNY', quota_per_unit: 500_000, usd_exchange_rate: 7.3 } as never);
     assert.match(statusView({ ...base, display, last: snapshot() }).text, /¥69\.35/);
   });
 
   it('the tooltip names the account, balance, used, last check with latency, and links Verify, Switch, Console, Refresh', () => {
-    const tooltip = statusView({ ...base, last: snapshot(), error: { kind: 'timeout', message: 'api.tokaify.com did not answer within 15 s.', at } }).tooltip;
+    // As a person reads the Markdown: escapes removed.
+    const tooltip = statusView({ ...base, last: snapshot(), error: { kind: 'timeout', message: 'api.tokaify.com did not answer within 15 s.', at } }).tooltip
+      .replace(/\\([!-/:-@[-`{-~])/g, '$1');
     assert.match(tooltip, /Demo User @ api\.tokaify\.com/);
     assert.match(tooltip, /Balance: \*\*\$9\.50\*\* \(stale\) · used \$1\.00/);
     assert.match(tooltip, /Last good check: 09:30:00 UTC, 120 ms/);

@@ -3,7 +3,7 @@
  * evidence and, where one exists, a button that runs the fix through a `command:` link (the webview
  * allows exactly the fix commands). No scripts. Everything is escaped and already redacted.
  */
-import { redact } from '../redact';
+import { htmlText, TEXT_LIMITS } from '../untrustedText';
 import { FIX_COMMANDS, type Finding, type Severity } from './types';
 
 export interface ReportHeader {
@@ -18,6 +18,7 @@ export const REPORT_COMMANDS: readonly string[] = [...Object.values(FIX_COMMANDS
 const LABEL: Record<Severity, string> = { error: 'Problem', warning: 'Warning', info: 'Note', ok: 'OK' };
 const ICON: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ', ok: '✔' };
 
+/** For our own strings (titles, labels, links): entity-escaping only. Untrusted text goes through htmlText. */
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function commandLink(command: string, args?: unknown[]): string {
@@ -26,12 +27,12 @@ export function commandLink(command: string, args?: unknown[]): string {
 
 function findingHtml(finding: Finding): string {
   const evidence = finding.evidence.length
-    ? `<ul class="evidence">${finding.evidence.map((line) => `<li><code>${escape(redact(line))}</code></li>`).join('')}</ul>` : '';
+    ? `<ul class="evidence">${finding.evidence.map((line) => `<li><code>${htmlText(line, TEXT_LIMITS.tooltip)}</code></li>`).join('')}</ul>` : '';
   const fix = finding.fix && REPORT_COMMANDS.includes(finding.fix.command)
-    ? `<p><a class="button" href="${escape(commandLink(finding.fix.command, finding.fix.args))}">${escape(finding.fix.label)}</a></p>` : '';
+    ? `<p><a class="button" href="${escape(commandLink(finding.fix.command, finding.fix.args))}">${htmlText(finding.fix.label, TEXT_LIMITS.label)}</a></p>` : '';
   return `<section class="finding ${finding.severity}" data-id="${escape(finding.id)}">
-<h2><span class="icon" aria-hidden="true">${ICON[finding.severity]}</span> <span class="sr">${LABEL[finding.severity]}:</span> ${escape(redact(finding.title))}</h2>
-<p>${escape(redact(finding.detail))}</p>${evidence}${fix}
+<h2><span class="icon" aria-hidden="true">${ICON[finding.severity]}</span> <span class="sr">${LABEL[finding.severity]}:</span> ${htmlText(finding.title, TEXT_LIMITS.tooltip)}</h2>
+<p>${htmlText(finding.detail, 2 * TEXT_LIMITS.tooltip)}</p>${evidence}${fix}
 </section>`;
 }
 
@@ -55,7 +56,7 @@ a.button:hover { background: var(--vscode-button-hoverBackground); }
 </style></head>
 <body>
 <h1>${escape(header.title)}</h1>
-<p class="subtitle">${escape(redact(header.subtitle))} · ${escape(summary)} · <a href="${commandLink('tokaify.verify')}">Verify again</a></p>
+<p class="subtitle">${htmlText(header.subtitle, TEXT_LIMITS.tooltip)} · ${escape(summary)} · <a href="${commandLink('tokaify.verify')}">Verify again</a></p>
 ${findings.map(findingHtml).join('\n')}
 </body></html>`;
 }

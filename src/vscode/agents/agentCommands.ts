@@ -14,11 +14,13 @@ import { AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents
 import { errorMessage, isGatewayError } from '../../core/errors';
 import { RelayClient } from '../../core/relayClient';
 import type { Token } from '../../core/tokenModel';
+import { labelText } from '../../core/untrustedText';
 import type { TokenCommands } from '../commands/tokenCommands';
 import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
 import type { HttpService } from '../httpFactory';
 import type { Log } from '../log';
+import { notify, pickOne, pickSome, recordPick } from '../ui';
 import type { AgentUsageStore } from './agentUsage';
 import type { PreviewDocuments } from './preview';
 
@@ -32,6 +34,10 @@ export interface ConfigureArgs {
   codex?: ConfigureRequest['codex'];
   claude?: ConfigureRequest['claude'];
   opencode?: ConfigureRequest['opencode'];
+}
+
+/** For the extension's own callers and tests only; a command argument can never set these. */
+export interface ConfigureOptions {
   /** false: no diff preview and no confirmation. */
   confirm?: boolean;
 }
@@ -70,8 +76,11 @@ export class AgentCommands {
     return { dir: defaultBackupDir(hostEnvironment()), keep: 10 };
   }
 
-  /** `agents` undefined: ask which (Configure Agents…). `arg`: a token row, ConfigureArgs, or nothing. */
-  async configure(agents: AgentId[] | undefined, arg?: unknown): Promise<ConfigureOutcome> {
+  /**
+   * `agents` undefined: ask which (Configure Agents…). `arg`: a token row, ConfigureArgs (choices only:
+   * the diff preview and the Apply confirmation always follow), or nothing.
+   */
+  async configure(agents: AgentId[] | undefined, arg?: unknown, options: ConfigureOptions = {}): Promise<ConfigureOutcome> {
     const scripted: ConfigureArgs = isObject(arg) && !('kind' in arg) ? (arg as ConfigureArgs) : {};
     try {
       const chosen = agents ?? scripted.agents ?? (await this.pickAgents());
@@ -82,7 +91,7 @@ export class AgentCommands {
       if (!model) return { ok: false, cancelled: true };
       const request = await this.options(chosen, source, model, scripted);
       if (!request) return { ok: false, cancelled: true };
-      return await this.planAndWrite(chosen, source, request, scripted.confirm !== false);
+      return await this.planAndWrite(chosen, source, request, options.confirm !== false);
     } catch (error) {
       return this.fail('Could not configure the agents', error);
     }
@@ -95,7 +104,7 @@ export class AgentCommands {
     const pending = changes.filter((c) => c.before !== c.after);
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
     if (!pending.length) {
-      void vscode.window.showInformationMessage(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
+      void notify.info(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
       return { ok: true, written: [], backupIds: [] };
     }
     if (confirm) {
@@ -121,7 +130,7 @@ export class AgentCommands {
 
   private async offerTest(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<void> {
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await notify.info(
       `Configured ${what} for "${source.name}" with ${request.model}. Restart ${agents.length > 1 ? 'them' : 'it'} to pick it up.`, 'Test It');
     if (choice === 'Test It') await this.test(agents, source, request);
   }
@@ -138,12 +147,12 @@ export class AgentCommands {
     for (const result of results) {
       const label = AGENT_LABELS[result.agent];
       if (result.ok) {
-        void vscode.window.showInformationMessage(`${label} works: ${result.model} answered through ${source.meta.baseUrl} in ${result.ms} ms.`);
+        void notify.info(`${label} works: ${result.model} answered through ${source.meta.baseUrl} in ${result.ms} ms.`);
         continue;
       }
       this.deps.log.error(`${label} test failed: ${result.message}`);
       const fix = result.contextManagementRejected ? 'Disable Experimental Betas' : undefined;
-      void vscode.window.showErrorMessage(`${label}: ${result.message}`, ...(fix ? [fix] : []), 'Show Log').then(async (choice) => {
+      void notify.error(`${label}: ${result.message}`, ...(fix ? [fix] : []), 'Show Log').then(async (choice) => {
         if (choice === 'Show Log') this.deps.log.show();
         if (fix && choice === fix) {
           await this.planAndWrite(['claude-code'], source, { ...request, claude: { ...request.claude, disableExperimentalBetas: true } }, true);
@@ -153,18 +162,19 @@ export class AgentCommands {
     return results;
   }
 
-  async restore(arg?: unknown): Promise<ConfigureOutcome> {
-    const scripted = isObject(arg) ? (arg as { backupId?: string; confirm?: boolean }) : {};
+  /** `arg`: `{ backupId }` or nothing (then the user picks). The diff preview and confirmation always follow unless own code passes confirm: false. */
+  async restore(arg?: unknown, options: ConfigureOptions = {}): Promise<ConfigureOutcome> {
+    const scripted = isObject(arg) && typeof arg.backupId === 'string' ? { backupId: arg.backupId } : {};
     try {
       const store = this.backupStore();
       const records = await listBackups(store);
       if (!records.length) {
-        void vscode.window.showInformationMessage('There are no agent config backups yet: one is made before every change Tokaify writes.');
+        void notify.info('There are no agent config backups yet: one is made before every change Tokaify writes.');
         return { ok: false, cancelled: true };
       }
       const record = scripted.backupId
         ? records.find((r) => r.id === scripted.backupId)
-        : (await vscode.window.showQuickPick(records.map((r) => ({
+        : (await pickOne(records.map((r) => ({
           label: `${AGENT_LABELS[r.agent]} · ${new Date(r.created).toLocaleString()}`,
           description: r.reason === 'restore' ? 'taken before a restore' : 'taken before Configure',
           detail: r.files.map((f) => `${f.label}${f.copy ? '' : ' (did not exist: restoring removes it)'}`).join(' · '),
@@ -174,14 +184,14 @@ export class AgentCommands {
       const changes = await restoreChanges(store, record);
       const pending = changes.filter((c) => c.before !== c.after);
       if (!pending.length) {
-        void vscode.window.showInformationMessage('The files already match that backup.');
+        void notify.info('The files already match that backup.');
         return { ok: true, written: [], backupIds: [] };
       }
-      if (scripted.confirm !== false && !(await this.confirm(pending, `Restore ${AGENT_LABELS[record.agent]}'s files from ${new Date(record.created).toLocaleString()}?`, [], 'Restore'))) {
+      if (options.confirm !== false && !(await this.confirm(pending, `Restore ${AGENT_LABELS[record.agent]}'s files from ${new Date(record.created).toLocaleString()}?`, [], 'Restore'))) {
         return { ok: false, cancelled: true };
       }
       const backup = await applyChanges(changes, store);
-      void vscode.window.showInformationMessage(`Restored ${pending.map((c) => c.label).join(', ')}. The state before the restore is backed up too.`);
+      void notify.info(`Restored ${pending.map((c) => c.label).join(', ')}. The state before the restore is backed up too.`);
       return { ok: true, written: pending.map((c) => c.path), backupIds: backup ? [backup.id] : [] };
     } catch (error) {
       return this.fail('Could not restore the agent config', error);
@@ -192,7 +202,7 @@ export class AgentCommands {
 
   private async pickAgents(): Promise<AgentId[] | undefined> {
     const items: Item<AgentId>[] = ALL_AGENTS.map((agent) => ({ label: AGENT_LABELS[agent], value: agent, picked: true }));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Configure Agents', placeHolder: 'Which agents should use the gateway?', canPickMany: true });
+    const picked = await pickSome(items, { title: 'Configure Agents', placeHolder: 'Which agents should use the gateway?' });
     return picked?.map((p) => p.value);
   }
 
@@ -206,7 +216,7 @@ export class AgentCommands {
     if (scripted.accountId && scripted.tokenId !== undefined) return fromToken(await this.deps.tokens.target({ accountId: scripted.accountId, tokenId: scripted.tokenId }));
     const meta = scripted.accountId ? this.deps.accounts.get(scripted.accountId) : await this.pickAccount();
     if (!meta) {
-      if (!this.deps.accounts.list().length) void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
+      if (!this.deps.accounts.list().length) void notify.warning('Add a gateway first (Tokaify: Add Gateway).');
       return undefined;
     }
     if (meta.authKind === 'key') {
@@ -221,8 +231,8 @@ export class AgentCommands {
     const active = this.deps.accounts.active();
     if (all.length <= 1) return active;
     const items = [...all].sort((a, b) => Number(b.id === active?.id) - Number(a.id === active?.id))
-      .map((meta) => ({ label: accountLabel(meta), description: `${hostLabel(meta.baseUrl)}${meta.id === active?.id ? ' · active' : ''}`, value: meta }));
-    return (await vscode.window.showQuickPick(items, { title: 'Configure: gateway account', placeHolder: 'Which account\u2019s token should the agents use?' }))?.value;
+      .map((meta) => ({ label: labelText(accountLabel(meta)), description: `${hostLabel(meta.baseUrl)}${meta.id === active?.id ? ' · active' : ''}`, value: meta }));
+    return (await pickOne(items, { title: 'Configure: gateway account', placeHolder: 'Which account\u2019s token should the agents use?' }))?.value;
   }
 
   private async pickToken(meta: AccountMeta): Promise<{ meta: AccountMeta; token: Token } | undefined> {
@@ -230,10 +240,10 @@ export class AgentCommands {
     await list.ensureLoaded();
     const usable = [...list.state.tokens].sort((a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'));
     const items: Item<Token | 'create'>[] = [
-      ...usable.map((token) => ({ label: token.name || '(unnamed)', description: token.status === 'enabled' ? undefined : token.status, value: token })),
+      ...usable.map((token) => ({ label: labelText(token.name || '(unnamed)'), description: token.status === 'enabled' ? undefined : token.status, value: token })),
       { label: '$(add) Create a new token…', value: 'create' as const },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Configure: token', placeHolder: 'Which token should the agents use?' });
+    const picked = await pickOne(items, { title: 'Configure: token', placeHolder: 'Which token should the agents use?' });
     if (!picked) return undefined;
     if (picked.value !== 'create') return { meta, token: picked.value };
     const created = await this.deps.tokens.create(meta.id);
@@ -255,18 +265,19 @@ export class AgentCommands {
     const claudeFirst = agents.length === 1 && agents[0] === 'claude-code';
     const rest = models.filter((m) => !recent.includes(m)).sort((a, b) => (claudeFirst ? Number(b.startsWith('claude')) - Number(a.startsWith('claude')) : 0));
     const items: Item<string>[] = [
-      ...recent.map((m) => ({ label: m, description: 'recently used', value: m })),
-      ...rest.map((m) => ({ label: m, value: m })),
+      ...recent.map((m) => ({ label: labelText(m), description: 'recently used', value: m })),
+      ...rest.map((m) => ({ label: labelText(m), value: m })),
     ];
     return new Promise((resolve) => {
       const qp = vscode.window.createQuickPick<Item<string>>();
       qp.title = 'Configure: model';
       qp.placeholder = models.length ? 'Pick a model, or type any model id' : 'Type a model id (the gateway did not list models)';
       qp.items = items;
+      recordPick(qp.title, qp.placeholder, items);
       qp.ignoreFocusOut = true;
       qp.onDidChangeValue((value) => {
         const typed = value.trim();
-        qp.items = typed && !items.some((i) => i.value === typed) ? [{ label: typed, description: 'use this id', value: typed }, ...items] : items;
+        qp.items = typed && !items.some((i) => i.value === typed) ? [{ label: labelText(typed), description: 'use this id', value: typed }, ...items] : items;
       });
       qp.onDidAccept(() => {
         resolve(qp.selectedItems[0]?.value ?? (qp.value.trim() || undefined));
@@ -295,7 +306,7 @@ export class AgentCommands {
       ]);
       if (!effort) return undefined;
       const review = await pick<string | undefined>('Codex: review model', 'The model /review uses (review_model)', [
-        { label: `Same as the main model`, description: model, value: model },
+        { label: `Same as the main model`, description: labelText(model), value: model },
         { label: 'Leave unset', description: 'Codex uses the session model', value: undefined },
       ]);
       if (review === null) return undefined;
@@ -316,16 +327,16 @@ export class AgentCommands {
         { label: 'ANTHROPIC_API_KEY', description: 'sent as X-Api-Key; Claude Code asks once to approve the key', value: 'ANTHROPIC_API_KEY' },
       ]);
       if (!keyVariable) return undefined;
-      const toggles = await vscode.window.showQuickPick([
+      const toggles = await pickSome([
         { label: 'Add the model to /model', description: 'ANTHROPIC_CUSTOM_MODEL_OPTION', value: 'custom', picked: true },
         { label: 'Disable experimental betas', description: 'CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: fixes "context_management: Extra inputs are not permitted"', value: 'betas', picked: false },
-      ], { title: 'Claude Code: options', placeHolder: 'Tick what to turn on', canPickMany: true, ignoreFocusOut: true });
+      ], { title: 'Claude Code: options', placeHolder: 'Tick what to turn on', ignoreFocusOut: true });
       if (!toggles) return undefined;
       request.claude = { keyVariable, customModelOption: toggles.some((t) => t.value === 'custom'), disableExperimentalBetas: toggles.some((t) => t.value === 'betas') };
     }
     if (agents.includes('opencode') && !scripted.opencode) {
       const setDefaultModel = await pick<boolean>('OpenCode: default model', `Provider id "tokaify" (OpenCode needs lowercase ids)`, [
-        { label: `Make tokaify/${model} the default model`, value: true },
+        { label: `Make tokaify/${labelText(model)} the default model`, value: true },
         { label: 'Only add the provider', description: 'pick it in OpenCode with /models', value: false },
       ]);
       if (setDefaultModel === null) return undefined;
@@ -339,7 +350,7 @@ export class AgentCommands {
     await this.deps.preview.show(changes, (c) => `${c.label}: current \u2194 proposed (keys masked)`);
     const files = changes.map((c) => `\u2022 ${c.path}${c.before === undefined ? ' (new)' : c.after === undefined ? ' (removed)' : ''}${c.secret && c.after !== undefined ? ', mode 0600' : ''}`);
     const detail = [...files, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
-    const choice = await vscode.window.showInformationMessage(question, { modal: true, detail }, action);
+    const choice = await notify.modal('info', question, detail, action);
     await this.deps.preview.closeAll();
     return choice === action;
   }
@@ -348,13 +359,13 @@ export class AgentCommands {
     const message = `${what}: ${errorMessage(error)}`;
     this.deps.log.error(message);
     if (error instanceof ConfigSyntaxError) {
-      void vscode.window.showErrorMessage(message, 'Open File').then(async (choice) => {
+      void notify.error(message, 'Open File').then(async (choice) => {
         if (choice !== 'Open File') return;
         const position = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));
         await vscode.window.showTextDocument(vscode.Uri.file(error.file), { selection: new vscode.Range(position, position) });
       });
     } else {
-      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice === 'Show Log' && this.deps.log.show());
+      void notify.error(message, 'Show Log').then((choice) => choice === 'Show Log' && this.deps.log.show());
     }
     return { ok: false, error: message };
   }
@@ -363,6 +374,6 @@ export class AgentCommands {
 
 /** A single-choice prompt; resolves null when dismissed (undefined can be a chosen value). */
 async function pick<T>(title: string, placeHolder: string, items: Item<T>[]): Promise<T | null> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
+  const picked = await pickOne(items, { title, placeHolder, ignoreFocusOut: true });
   return picked ? picked.value : null;
 }

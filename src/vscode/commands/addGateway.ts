@@ -8,10 +8,14 @@ import {
   type Probe, type SignInResult,
 } from '../../core/signIn';
 import type { Log } from '../log';
+import { notify, pickOne } from '../ui';
 
 export type SignInMethod = 'accessToken' | 'password' | 'key';
 
-/** Arguments for scripted use (tests, the demo's auto sign-in, "sign in again" rows). Missing values are asked for. */
+/**
+ * Everything the flow can be given instead of asking: for the extension's own callers (the demo's
+ * auto sign-in, tests through the internal API). The command itself takes only addGatewayCommandArgs.
+ */
 export interface AddGatewayArgs {
   baseUrl?: string;
   method?: SignInMethod;
@@ -23,6 +27,18 @@ export interface AddGatewayArgs {
   apiKey?: string;
   /** Accept plain http to a non-loopback host without asking. */
   allowInsecure?: boolean;
+}
+
+/**
+ * What `tokaify.addGateway` accepts from a command invocation (a tree row, a link, a keybinding, another
+ * extension): at most the address of a gateway already added, to sign in to it again. Credentials,
+ * the sign-in method and `allowInsecure` are never taken from command arguments: every other value is
+ * asked for, and plain http is warned about, exactly as from the palette.
+ */
+export function addGatewayCommandArgs(arg: unknown, accounts: AccountStore): AddGatewayArgs {
+  if (typeof arg !== 'object' || arg === null || !('baseUrl' in arg) || typeof arg.baseUrl !== 'string') return {};
+  const { baseUrl } = arg;
+  return accounts.list().some((a) => a.baseUrl === baseUrl) ? { baseUrl } : {};
 }
 
 export type AddGatewayOutcome = { ok: true; accountId: string; label: string } | { ok: false; error: string } | { ok: false; cancelled: true };
@@ -63,7 +79,7 @@ export async function addGateway(accounts: AccountStore, http: HttpClient, log: 
   await accounts.save(result.meta, result.credential);
   const who = result.meta.authKind === 'key' ? `API key …${result.meta.keyTail}` : result.meta.displayName || result.meta.username || `user ${result.meta.userId}`;
   log.info(`Signed in to ${baseUrl} as ${who} (${result.meta.authKind}, ${result.meta.flavor}).`);
-  void vscode.window.showInformationMessage(`Signed in to ${hostLabel(baseUrl)} as ${who}.`);
+  void notify.info(`Signed in to ${hostLabel(baseUrl)} as ${who}.`);
   return { ok: true, accountId: result.meta.id, label: who };
 }
 
@@ -106,7 +122,7 @@ async function signIn(http: HttpClient, baseUrl: string, probe: Probe | undefine
 async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined> {
   let raw = args.baseUrl;
   if (raw === undefined) {
-    const picked = await vscode.window.showQuickPick(
+    const picked = await pickOne(
       [
         ...PRESETS.map((p) => ({ label: p.label, detail: p.url, url: p.url as string | undefined })),
         { label: 'Custom URL…', detail: 'A self-hosted new-api or one-api gateway', url: undefined },
@@ -128,13 +144,13 @@ async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined>
   }
   const result = normalizeBaseUrl(raw);
   if (!result.ok) {
-    void vscode.window.showErrorMessage(result.error);
+    void notify.error(result.error);
     return undefined;
   }
   if (result.value.insecure && !args.allowInsecure) {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await notify.modal('warning',
       `${result.value.baseUrl} uses plain http: your access token and keys would cross the network unencrypted.`,
-      { modal: true, detail: 'Use https unless this gateway is on a network you trust.' },
+      'Use https unless this gateway is on a network you trust.',
       'Use http Anyway',
     );
     if (choice !== 'Use http Anyway') return undefined;
@@ -143,7 +159,7 @@ async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined>
 }
 
 async function pickMethod(): Promise<SignInMethod | undefined> {
-  const picked = await vscode.window.showQuickPick(
+  const picked = await pickOne(
     [
       { label: 'Access token and user ID', description: 'recommended', detail: 'Full token management. Find both under Personal Settings in the console.', method: 'accessToken' as const },
       { label: 'Username and password', detail: 'The password is sent once and never stored; two-factor codes are supported.', method: 'password' as const },
@@ -168,7 +184,7 @@ function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T
 
 function fail(log: Log, message: string): AddGatewayOutcome {
   log.error(message);
-  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+  void notify.error(message, 'Show Log').then((choice) => {
     if (choice === 'Show Log') log.show();
   });
   return { ok: false, error: message };

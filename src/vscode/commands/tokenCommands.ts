@@ -5,13 +5,16 @@ import { maskKey } from '../../core/redact';
 import type { GatewayStatus } from '../../core/schemas';
 import type { TokenSort } from '../../core/tokenList';
 import { inputOf, type Token, type TokenInput } from '../../core/tokenModel';
+import { labelText } from '../../core/untrustedText';
 import type { Gateways } from '../gateways';
 import type { Log } from '../log';
 import type { TreeNode } from '../tokenTree';
+import { notify, pickOne, pickSome } from '../ui';
+import { accountOf, tokenRefsOf, type TokenRef } from './args';
 import { runTokenForm } from './tokenForm';
 
-/** A token named by tree row(s), by `{ accountId, tokenId }` (scripted use), by the tree selection, or picked. */
-export type TokenRef = { accountId: string; tokenId: number };
+export type { TokenRef } from './args';
+/** A token named by tree row(s) or `{ accountId, tokenId }` (ids only: looked up, never taken from the argument), the tree selection, or picked. */
 export type TokenTarget = { meta: AccountMeta; token: Token };
 type Target = TokenTarget;
 
@@ -25,15 +28,17 @@ export interface TokenCommandDeps {
 export class TokenCommands {
   constructor(private readonly deps: TokenCommandDeps) {}
 
-  /** `arg`: an account row or id, or `{ accountId, input }` to create without prompts. */
-  async create(arg?: unknown): Promise<Token | undefined> {
-    const scripted = isObject(arg) && 'input' in arg ? (arg as { accountId?: string; input: Partial<TokenInput> }) : undefined;
-    const meta = this.account(scripted?.accountId ?? arg);
+  /**
+   * `arg`: an account row or id. `scripted` (the extension's own callers and tests, never a command
+   * argument) creates without the form.
+   */
+  async create(arg?: unknown, scripted?: Partial<TokenInput>): Promise<Token | undefined> {
+    const meta = this.account(arg);
     if (!meta) return undefined;
     const list = this.deps.gateways.tokens(meta);
     let input: TokenInput | undefined;
     if (scripted) {
-      input = { name: '', group: '', unlimited: true, remainQuota: 0, modelLimits: [], allowIps: [], expiredTime: -1, crossGroupRetry: false, ...scripted.input };
+      input = { name: '', group: '', unlimited: true, remainQuota: 0, modelLimits: [], allowIps: [], expiredTime: -1, crossGroupRetry: false, ...scripted };
     } else {
       const context = await this.progress('Reading groups and models…', () => this.formContext(meta));
       input = await runTokenForm(context);
@@ -41,37 +46,36 @@ export class TokenCommands {
     if (!input) return undefined;
     const done = input;
     return this.attempt(`Could not create the token "${done.name}"`, async () => {
-      const created = await this.progress(`Creating "${done.name}"…`, async () => (await this.deps.gateways.tokenApi(meta)).create(done));
+      const created = await this.progress(`Creating "${labelText(done.name)}"…`, async () => (await this.deps.gateways.tokenApi(meta)).create(done));
       list.upsert(created);
       void list.refresh();
-      void vscode.window.showInformationMessage(`Created token "${created.name}".`);
+      void notify.info(`Created token "${created.name}".`);
       return created;
     });
   }
 
-  /** `arg`: a token row, or `{ accountId, tokenId, input }` to apply edits without prompts. */
-  async edit(arg?: unknown): Promise<Token | undefined> {
-    const [target] = await this.targets(arg, false);
+  /** `arg`: a token row or `{ accountId, tokenId }`. `edits` (own callers and tests only) skips the form. */
+  async edit(arg?: unknown, edits?: Partial<TokenInput>): Promise<Token | undefined> {
+    const [target] = await this.targets(arg, false, 'Edit Token');
     if (!target) return undefined;
     const { meta } = target;
     const api = await this.deps.gateways.tokenApi(meta);
     return this.attempt(`Could not edit "${target.token.name}"`, async () => {
       // A full update zeroes every field it does not carry: start from the server's current token.
       const current = await this.progress('Reading the token…', () => api.get(target.token.id));
-      const edits = isObject(arg) && 'input' in arg ? (arg as { input: Partial<TokenInput> }).input : undefined;
       const input = edits ? { ...inputOf(current), ...edits } : await runTokenForm({ ...(await this.formContext(meta)), initial: current });
       if (!input) return undefined;
-      const updated = (await this.progress(`Saving "${input.name}"…`, () => api.update(current.id, input))) ?? (await api.get(current.id));
+      const updated = (await this.progress(`Saving "${labelText(input.name)}"…`, () => api.update(current.id, input))) ?? (await api.get(current.id));
       const list = this.deps.gateways.tokens(meta);
       list.upsert(updated);
       void list.refresh();
-      void vscode.window.showInformationMessage(`Saved token "${updated.name}".`);
+      void notify.info(`Saved token "${updated.name}".`);
       return updated;
     });
   }
 
   async setEnabled(enabled: boolean, arg?: unknown, many?: unknown): Promise<number> {
-    const targets = await this.targets(many ?? arg, true);
+    const targets = await this.targets(many ?? arg, true, enabled ? 'Enable Tokens' : 'Disable Tokens');
     let changed = 0;
     for (const { meta, token } of targets) {
       try {
@@ -86,15 +90,14 @@ export class TokenCommands {
     return changed;
   }
 
+  /** Asks first (modal). Only the extension's own code (tests) may pass `confirm: false`; the command never does. */
   async delete(arg?: unknown, many?: unknown, options: { confirm?: boolean } = {}): Promise<number> {
-    const targets = await this.targets(many ?? arg, true);
+    const targets = await this.targets(many ?? arg, true, 'Delete Tokens');
     if (!targets.length) return 0;
     if (options.confirm !== false) {
       const what = targets.length === 1 ? `the token "${targets[0]!.token.name}"` : `${targets.length} tokens (${targets.map((t) => t.token.name).join(', ')})`;
-      const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, {
-        modal: true,
-        detail: 'Every service, script, agent or third-party client still using its key stops working at once. This cannot be undone.',
-      }, 'Delete');
+      const choice = await notify.modal('warning', `Delete ${what}?`,
+        'Every service, script, agent or third-party client still using its key stops working at once. This cannot be undone.', 'Delete');
       if (choice !== 'Delete') return 0;
     }
     let deleted = 0;
@@ -109,36 +112,36 @@ export class TokenCommands {
       }
     }
     for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
-    if (deleted) void vscode.window.showInformationMessage(deleted === 1 ? `Deleted "${targets[0]!.token.name}".` : `Deleted ${deleted} tokens.`);
+    if (deleted) void notify.info(deleted === 1 ? `Deleted "${targets[0]!.token.name}".` : `Deleted ${deleted} tokens.`);
     return deleted;
   }
 
   /** Copies `sk-…` to the clipboard. The key is never shown, logged or returned. */
   async copyKey(arg?: unknown): Promise<boolean> {
-    const [target] = await this.targets(arg, false);
+    const [target] = await this.targets(arg, false, 'Copy Key');
     if (!target) return false;
     const key = await this.keyFor(target);
     if (!key) return false;
     await vscode.env.clipboard.writeText(key);
-    void vscode.window.showInformationMessage(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
+    void notify.info(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
     return true;
   }
 
   /** The console's "Copy Connection String" JSON (spec §10), for other clients and new-api consoles. */
   async copyConnectionString(arg?: unknown): Promise<boolean> {
-    const [target] = await this.targets(arg, false);
+    const [target] = await this.targets(arg, false, 'Copy Connection String');
     if (!target) return false;
     const key = await this.keyFor(target);
     if (!key) return false;
     const status: GatewayStatus | undefined = await this.deps.gateways.status(target.meta);
     const url = status?.server_address?.trim() || target.meta.baseUrl;
     await vscode.env.clipboard.writeText(JSON.stringify({ _type: 'newapi_channel_conn', key, url }));
-    void vscode.window.showInformationMessage(`Copied the connection string of "${target.token.name}" to the clipboard.`);
+    void notify.info(`Copied the connection string of "${target.token.name}" to the clipboard.`);
     return true;
   }
 
   async openInConsole(arg?: unknown): Promise<void> {
-    const meta = isObject(arg) && 'meta' in arg ? (arg as { meta: AccountMeta }).meta : this.account(arg);
+    const meta = this.account(arg);
     if (meta) await vscode.env.openExternal(vscode.Uri.parse(this.deps.gateways.consoleTokenPage(meta)));
   }
 
@@ -180,7 +183,7 @@ export class TokenCommands {
     ];
     const list = this.deps.gateways.tokens(meta);
     const picked = typeof arg === 'object' && arg && 'sort' in arg ? items.find((i) => i.value === (arg as { sort: string }).sort)
-      : await vscode.window.showQuickPick(items, { title: 'Sort Tokens', placeHolder: `Now: ${items.find((i) => i.value === list.state.sort)?.label}` });
+      : await pickOne(items, { title: 'Sort Tokens', placeHolder: `Now: ${items.find((i) => i.value === list.state.sort)?.label}` });
     if (picked) list.setSort(picked.value);
   }
 
@@ -206,7 +209,7 @@ export class TokenCommands {
     try {
       const revealed = await this.progress('Revealing the key…', async () => (await this.deps.gateways.tokenApi(meta)).revealKey(token.id));
       if (!revealed) {
-        void vscode.window.showErrorMessage(`This gateway masks keys but has no reveal route. Copy the key of "${token.name}" from its web console.`);
+        void notify.error(`This gateway masks keys but has no reveal route. Copy the key of "${token.name}" from its web console.`);
         return undefined;
       }
       await this.deps.accounts.storeAccountSecret(meta.id, keySecretName(token.id), revealed);
@@ -234,42 +237,33 @@ export class TokenCommands {
     return { flavor: meta.flavor, display, groups, models: models ?? [], takenNames };
   }
 
+  /** The stored account an argument names, else the active one (with a word when there is none to use). */
   private account(arg: unknown): AccountMeta | undefined {
-    if (typeof arg === 'string') return this.deps.accounts.get(arg);
-    if (isObject(arg) && 'kind' in arg && (arg as TreeNode).kind === 'account') return (arg as TreeNode & { kind: 'account' }).meta;
-    if (isObject(arg) && 'meta' in arg) return (arg as { meta: AccountMeta }).meta;
+    const named = accountOf(this.deps.accounts, arg);
+    if (named) return named;
     const active = this.deps.accounts.active();
     if (active?.authKind === 'key') {
-      void vscode.window.showWarningMessage('Token management needs a console sign-in: add this gateway with an access token or your password.');
+      void notify.warning('Token management needs a console sign-in: add this gateway with an access token or your password.');
       return undefined;
     }
-    if (!active) void vscode.window.showWarningMessage('Add a gateway first (Tokaify: Add Gateway).');
+    if (!active) void notify.warning('Add a gateway first (Tokaify: Add Gateway).');
     return active;
   }
 
-  private async targets(arg: unknown, many: boolean): Promise<Target[]> {
-    const fromNodes = (nodes: readonly unknown[]) => nodes.filter((n): n is TreeNode & { kind: 'token' } => isObject(n) && (n as TreeNode).kind === 'token').map((n) => ({ meta: n.meta, token: n.token }));
-    if (Array.isArray(arg)) return fromNodes(arg);
-    if (isObject(arg) && (arg as TreeNode).kind === 'token') return fromNodes([arg]);
-    if (isObject(arg) && 'tokenId' in arg) {
-      const ref = arg as TokenRef;
-      const meta = this.deps.accounts.get(ref.accountId);
-      if (!meta) return [];
-      const list = this.deps.gateways.tokens(meta);
-      const token = list.find(ref.tokenId) ?? (await (await this.deps.gateways.tokenApi(meta)).get(ref.tokenId));
-      return [{ meta, token }];
-    }
-    const selected = fromNodes(this.deps.selection());
-    if (selected.length) return many ? selected : selected.slice(0, 1);
+  private async targets(arg: unknown, many: boolean, title = 'Tokaify'): Promise<Target[]> {
+    const named = tokenRefsOf(arg);
+    if (named.length) return this.resolve(many ? named : named.slice(0, 1));
+    const selected = tokenRefsOf(this.deps.selection());
+    if (selected.length) return this.resolve(many ? selected : selected.slice(0, 1));
     // From the palette with nothing selected: pick from the active account's tokens.
     const meta = this.account(undefined);
     if (!meta) return [];
     const list = this.deps.gateways.tokens(meta);
     await list.ensureLoaded();
-    const items = list.state.tokens.map((token) => ({ label: token.name || '(unnamed)', description: token.status, token }));
+    const items = list.state.tokens.map((token) => ({ label: labelText(token.name || '(unnamed)'), description: token.status, token }));
     const picked = many
-      ? await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'Which tokens?' })
-      : await vscode.window.showQuickPick(items, { placeHolder: 'Which token?' });
+      ? await pickSome(items, { title, placeHolder: 'Which tokens?' })
+      : await pickOne(items, { title, placeHolder: 'Which token?' });
     const chosen = picked === undefined ? [] : Array.isArray(picked) ? picked : [picked];
     return chosen.map((p) => ({ meta, token: p.token }));
   }
@@ -287,11 +281,23 @@ export class TokenCommands {
     }
   }
 
+  /** Stored accounts and tokens for refs: the token from the loaded list, else from the gateway. */
+  private async resolve(refs: readonly TokenRef[]): Promise<Target[]> {
+    const targets: Target[] = [];
+    for (const ref of refs) {
+      const meta = this.deps.accounts.get(ref.accountId);
+      if (!meta || meta.authKind === 'key') continue;
+      const token = this.deps.gateways.tokens(meta).find(ref.tokenId) ?? (await (await this.deps.gateways.tokenApi(meta)).get(ref.tokenId));
+      targets.push({ meta, token });
+    }
+    return targets;
+  }
+
   private report(what: string, error: unknown): void {
     const message = `${what}: ${errorMessage(error)}`;
     this.deps.log.error(message);
     const actions = isGatewayError(error, 'unauthorized') ? ['Sign In Again'] : ['Show Log'];
-    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    void notify.error(message, ...actions).then((choice) => {
       if (choice === 'Show Log') this.deps.log.show();
       if (choice === 'Sign In Again') void vscode.commands.executeCommand('tokaify.addGateway');
     });

@@ -3,6 +3,7 @@ import { formatQuota, toQuota, type QuotaDisplay } from '../../core/quota';
 import type { UserGroups } from '../../core/schemas';
 import { formatDate } from '../../core/tokenFormat';
 import type { Token, TokenInput } from '../../core/tokenModel';
+import { labelText, TEXT_LIMITS } from '../../core/untrustedText';
 import { parseExpiryDate, parseIpAllowlist, parseQuotaAmount, validateTokenName } from '../../core/tokenValidation';
 import { BACK, input, pickMany, pickOne, type StepResult } from '../multiStep';
 
@@ -23,7 +24,7 @@ const DAY = 86_400;
 /** Create or edit a token: name, group, quota, models, IP allowlist, expiry, then a summary. */
 export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | undefined> {
   const editing = !!ctx.initial;
-  const title = editing ? `Edit Token "${ctx.initial?.name}"` : 'Create Token';
+  const title = editing ? `Edit Token "${labelText(ctx.initial?.name, 40)}"` : 'Create Token';
   const state: TokenInput = ctx.initial
     ? { name: ctx.initial.name, group: ctx.initial.group, unlimited: ctx.initial.unlimited, remainQuota: ctx.initial.remainQuota,
         modelLimits: [...ctx.initial.modelLimits], allowIps: [...ctx.initial.allowIps], expiredTime: ctx.initial.expiredTime, crossGroupRetry: ctx.initial.crossGroupRetry }
@@ -43,7 +44,8 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
       const items: Item<string>[] = [
         { label: 'Account default', description: 'the group of your account', value: '' },
         ...Object.entries(groups).map(([name, g]) => ({
-          label: name, description: typeof g.ratio === 'number' ? `price ×${g.ratio}` : String(g.ratio), detail: g.desc ?? undefined, value: name })),
+          label: labelText(name), description: labelText(typeof g.ratio === 'number' ? `price ×${g.ratio}` : String(g.ratio), TEXT_LIMITS.description),
+          detail: g.desc ? labelText(g.desc, TEXT_LIMITS.description) : undefined, value: name })),
       ];
       const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Group: decides which channels and prices the token uses', active: items.find((i) => i.value === state.group) });
       if (!picked || picked === BACK) return picked;
@@ -73,7 +75,7 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
     },
     async (step, totalSteps) => {
       const names = [...new Set([...ctx.models, ...state.modelLimits])].sort();
-      const items: Item<string>[] = names.map((m) => ({ label: m, value: m }));
+      const items: Item<string>[] = names.map((m) => ({ label: labelText(m), value: m }));
       const picked = await pickMany({ title, step, totalSteps, items, placeholder: 'Models: tick the ones this token may use, or none for every model',
         selected: items.filter((i) => state.modelLimits.includes(i.value)) });
       if (!picked || picked === BACK) return picked;
@@ -121,7 +123,8 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
         `IP allowlist: ${state.allowIps.length ? state.allowIps.join(', ') : 'any'}`,
         `Expires: ${state.expiredTime === -1 ? 'never' : formatDate(state.expiredTime)}`,
       ].join(' · ');
-      const items: Item<boolean>[] = [{ label: editing ? '$(check) Save changes' : '$(check) Create token', description: state.name, detail: summary, value: true }];
+      const items: Item<boolean>[] = [{ label: editing ? '$(check) Save changes' : '$(check) Create token', description: labelText(state.name),
+        detail: labelText(summary, 2 * TEXT_LIMITS.description), value: true }];
       const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Check and confirm' });
       if (!picked || picked === BACK) return picked;
       return true;
