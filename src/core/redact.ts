@@ -4,7 +4,7 @@
  * are registered once they are known, because they have no recognisable shape.
  */
 const KEY_PATTERN = /\bsk-[A-Za-z0-9_\-*]{6,}/g;
-const AUTH_HEADER_PATTERN = /\b(authorization|x-api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',;]+/gi;
+const AUTH_HEADER_PATTERN = /\b(authorization|x-api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(bearer\s+)?([^\s"',;]+)/gi;
 
 const knownSecrets = new Set<string>();
 
@@ -22,7 +22,10 @@ export function redact(text: string): string {
   for (const secret of knownSecrets) out = out.split(secret).join('«redacted»');
   return out
     .replace(KEY_PATTERN, (key) => (key.length > 14 ? `sk-…${key.slice(-4)}` : 'sk-…'))
-    .replace(AUTH_HEADER_PATTERN, (_m, name: string, sep: string, bearer: string | undefined) => `${name}${sep}${bearer ?? ''}«redacted»`);
+    // Kept: a value already masked (it has "…": it tells two masked values apart) and an OpenCode
+    // `{env:…}`/`{file:…}` reference (it names where the secret is, it is not one).
+    .replace(AUTH_HEADER_PATTERN, (match: string, name: string, sep: string, bearer: string | undefined, value: string) =>
+      value.includes('…') || /^\{(?:env|file):/.test(value) ? match : `${name}${sep}${bearer ?? ''}«redacted»`);
 }
 
 /** How a key is shown to a person: enough to recognise it, never enough to use it. */
