@@ -2,7 +2,8 @@
  * `node dist/cli.js write <codex|claude-code|opencode> --base-url <url> --model <id> [options]`:
  * the agent config writers without VS Code, for servers and scripts. The key comes from the
  * TOKAIFY_API_KEY environment variable only (argv is visible to every user of the machine).
- * Exit codes: 0 written (or planned, with --dry-run), 1 refused or failed, 2 usage.
+ * Exit codes: 0 written (or planned, with --dry-run), 1 refused or failed, 2 usage (including a bad or
+ * plain-http --base-url without --allow-http).
  */
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
@@ -10,7 +11,7 @@ import { normalizeBaseUrl } from '../core/baseUrl';
 import { registerSecret } from '../core/redact';
 import { normalizeApiKey } from '../core/signIn';
 import { unifiedDiff } from '../core/agents/diff';
-import { applyChanges, FileChangedError, WriteError } from '../core/agents/fileWriter';
+import { applyChanges, BackupError, FileChangedError, WriteError } from '../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../core/agents/plan';
 import { AGENT_LABELS, ConfigShapeError, ConfigSyntaxError, type AgentId } from '../core/agents/types';
@@ -22,6 +23,7 @@ const USAGE = `usage: tokaify write <${AGENTS.join('|')}> --base-url <url> --mod
   --provider-id <id>           Codex/OpenCode provider id (default tokaify)
   --dry-run                    print the planned diff, write nothing
   --yes                        write without asking
+  --allow-http                 accept a plain http:// gateway on another machine (the key travels unencrypted)
   Codex:       --codex-auth auth-json|config-token   --reasoning-effort ${EFFORTS.join('|')}   --review-model <id>
   Claude Code: --key-variable ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY   --custom-model-option   --disable-experimental-betas
   OpenCode:    --no-default-model
@@ -36,6 +38,7 @@ interface Parsed {
   model: string;
   dryRun: boolean;
   yes: boolean;
+  allowHttp: boolean;
   request: Omit<ConfigureRequest, 'gatewayRoot' | 'key' | 'model'>;
 }
 
@@ -46,7 +49,7 @@ function parse(argv: string[]): Parsed {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const takesValue = new Set(['--base-url', '--model', '--provider-id', '--codex-auth', '--reasoning-effort', '--review-model', '--key-variable']);
-  const switches = new Set(['--dry-run', '--yes', '--custom-model-option', '--disable-experimental-betas', '--no-default-model']);
+  const switches = new Set(['--dry-run', '--yes', '--allow-http', '--custom-model-option', '--disable-experimental-betas', '--no-default-model']);
   for (let i = 0; i < rest.length; i++) {
     const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (takesValue.has(flag)) {
@@ -70,6 +73,7 @@ function parse(argv: string[]): Parsed {
     model: need('--model'),
     dryRun: flags.has('--dry-run'),
     yes: flags.has('--yes'),
+    allowHttp: flags.has('--allow-http'),
     request: {
       codex: { credential: oneOf('--codex-auth', ['auth-json', 'config-token'] as const) ?? 'auto', reasoningEffort: oneOf('--reasoning-effort', EFFORTS), reviewModel: values.get('--review-model'), providerId },
       claude: { keyVariable: oneOf('--key-variable', ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const), customModelOption: flags.has('--custom-model-option'), disableExperimentalBetas: flags.has('--disable-experimental-betas') },
@@ -114,7 +118,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     err(`tokaify: ${url.error}\n`);
     return 2;
   }
+  // The extension asks before it accepts such an address; a script has to say so up front.
+  if (url.value.insecure && !parsed.allowHttp) {
+    err(`tokaify: ${url.value.baseUrl} is plain http to another machine: the key would cross the network unencrypted. Use https, or pass --allow-http if you trust this network.\n`);
+    return 2;
+  }
   for (const note of url.value.notes) err(`note: ${note}\n`);
+  if (url.value.insecure) err(`note: ${url.value.baseUrl} is plain http (--allow-http): the key crosses the network unencrypted.\n`);
   const host: HostEnvironment = { env, home: os.homedir(), platform: process.platform };
   try {
     const plan = await planAgent(parsed.agent, { ...parsed.request, gatewayRoot: url.value.baseUrl, key, model: parsed.model }, host);
@@ -145,7 +155,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (backup?.files.some((f) => f.copy)) out(`backup: ${store.dir}/${backup.id}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof ConfigSyntaxError || error instanceof ConfigShapeError || error instanceof FileChangedError || error instanceof WriteError) {
+    if (error instanceof ConfigSyntaxError || error instanceof ConfigShapeError || error instanceof FileChangedError || error instanceof WriteError || error instanceof BackupError) {
       err(`tokaify: ${error.message}\n`);
       return 1;
     }

@@ -163,7 +163,7 @@ describe('Claude Code settings planner', () => {
     ['env-not-object.json', (e) => e instanceof ConfigShapeError && /"env" is a string/.test(e.message)],
     ['env-null.json', (e) => e instanceof ConfigShapeError && /"env" is a null/.test(e.message)],
     ['top-level-array.json', (e) => e instanceof ConfigShapeError && /top level is an array/.test(e.message)],
-    ['duplicate-env.json', (e) => e instanceof ConfigShapeError && /"env" appears 2 times/.test(e.message)],
+    ['duplicate-env.json', (e) => e instanceof ConfigSyntaxError && e.line === 3 && e.column === 3 && /"env" appears 2 times/.test(e.reason)],
   ];
   for (const [file, check] of refused) {
     it(`refuses ${file} and says where`, () => {
@@ -174,6 +174,32 @@ describe('Claude Code settings planner', () => {
       });
     });
   }
+
+  it('a second "env" block (the FAQ snippet pasted below the first) is refused at the second key, as path:line:col', () => {
+    const pasted = [
+      '{',
+      '  "permissions": { "allow": ["Bash(npm test)"] },',
+      '  "env": {',
+      '    "DISABLE_TELEMETRY": "1"',
+      '  },',
+      '  "model": "opus",',
+      '    "env": {',
+      '      "ANTHROPIC_BASE_URL": "https://api.tokaify.com",',
+      '      "ANTHROPIC_AUTH_TOKEN": "sk-..."',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    for (const text of [pasted, toCrlfBom(pasted)]) {
+      assert.throws(() => planClaudeSettings(text, AUTH_TOKEN, '/home/u/.claude/settings.json'), (error: unknown) => {
+        assert.ok(error instanceof ConfigSyntaxError, String(error));
+        assert.deepEqual([error.file, error.line, error.column], ['/home/u/.claude/settings.json', 7, 5]);
+        assert.match(error.message, /^\/home\/u\/\.claude\/settings\.json:7:5: "env" appears 2 times/);
+        return true;
+      });
+    }
+    assert.throws(() => readClaudeSettings(pasted), (error: unknown) => error instanceof ConfigSyntaxError && error.line === 7);
+  });
 
   it('reports positions of a CRLF + BOM file as an editor shows them', () => {
     assert.throws(

@@ -33,6 +33,38 @@ describe('tokaify CLI: write <agent>', () => {
     assert.equal(existsSync(path.join(home, '.codex')), false);
   });
 
+  it('--dry-run masks every secret already in the files: ChatGPT tokens, an old key, GitHub and header tokens; {env:…} stays', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
+    const refresh = 'rt_Aq8xZ3kLm9PqR2sT5vW8yB1cD4eF7gH0';
+    const oldKey = 'Zk3m9QxR2bT7vW1yC4dF6gH8jK0lN5pS';
+    const ghp = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const header = 'gw-team-7f3a9c2e1b8d4f60';
+    mkdirSync(path.join(home, '.codex'));
+    writeFileSync(path.join(home, '.codex', 'auth.json'), JSON.stringify({ auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { id_token: jwt, access_token: jwt, refresh_token: refresh, account_id: 'acct-1' } }, null, 2));
+    writeFileSync(path.join(home, '.codex', 'config.toml'), [
+      '[mcp_servers.github.env]', `GITHUB_TOKEN = "${ghp}"`, '',
+      '[model_providers.corp]', 'name = "Corp"', `http_headers = { Authorization = "Bearer ${header}" }`, '',
+    ].join('\n'));
+    mkdirSync(path.join(home, '.claude'));
+    writeFileSync(path.join(home, '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_API_KEY: oldKey, GITHUB_TOKEN: ghp } }, null, 2));
+    mkdirSync(path.join(home, '.config', 'opencode'), { recursive: true });
+    writeFileSync(path.join(home, '.config', 'opencode', 'opencode.json'), JSON.stringify({ provider: { corp: { options: { apiKey: '{env:CORP_API_KEY}' } } } }, null, 2));
+
+    const runs = [
+      cli(['write', 'codex', ...base, '--codex-auth', 'auth-json', '--dry-run']),
+      cli(['write', 'claude-code', ...base, '--dry-run']),
+      cli(['write', 'opencode', ...base, '--dry-run']),
+    ];
+    const out = runs.map((r) => { assert.equal(r.code, 0, r.err); return r.out + r.err; }).join('\n');
+    for (const secret of [jwt, refresh, oldKey, ghp, header, KEY]) assert.ok(!out.includes(secret), `${secret.slice(0, 8)}… printed:\n${out}`);
+    // The lines are there, masked: the person still sees which entries exist.
+    assert.match(out, /"id_token": "eyJh…1cmU"/);
+    assert.match(out, /^ GITHUB_TOKEN = "ghp_16C7…8B4a"$/m);
+    assert.match(out, /http_headers = \{ Authorization = "Bearer gw-t…4f60" \}/);
+    assert.match(out, /^- {4}"ANTHROPIC_API_KEY": "Zk3m…N5pS",?$/m);
+    assert.match(out, /"apiKey": "\{env:CORP_API_KEY\}"/);
+  });
+
   it('--yes writes config.toml and auth.json (0600) and says where the backup went', () => {
     mkdirSync(path.join(home, '.codex'));
     writeFileSync(path.join(home, '.codex', 'config.toml'), '# keep me\n[projects."/srv/app"]\ntrust_level = "trusted"\n');
@@ -75,6 +107,26 @@ describe('tokaify CLI: write <agent>', () => {
     assert.equal(cli(['write', 'codex', ...base, '--key', KEY]).code, 2);
     assert.equal(cli(['write', 'codex', ...base], { TOKAIFY_API_KEY: '' }).code, 2);
     assert.equal(cli(['write', 'vim', ...base]).code, 2);
+  });
+
+  it('refuses a plain http gateway on another machine unless --allow-http; loopback http is fine', () => {
+    const remote = ['--base-url', 'http://gw.example.com', '--model', 'gpt-5.4'];
+    const refused = cli(['write', 'claude-code', ...remote, '--yes']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /http:\/\/gw\.example\.com is plain http to another machine.*--allow-http/);
+    assert.equal(existsSync(path.join(home, '.claude')), false, 'nothing written');
+
+    const allowed = cli(['write', 'claude-code', ...remote, '--yes', '--allow-http']);
+    assert.equal(allowed.code, 0, allowed.err);
+    assert.match(allowed.err, /plain http \(--allow-http\)/);
+    assert.equal(JSON.parse(readFileSync(path.join(home, '.claude', 'settings.json'), 'utf8')).env.ANTHROPIC_BASE_URL, 'http://gw.example.com');
+
+    for (const local of ['http://localhost:3000', 'http://127.0.0.2:3000', 'http://[::1]:3000']) {
+      const r = cli(['write', 'opencode', '--base-url', local, '--model', 'gpt-5.4', '--dry-run']);
+      assert.equal(r.code, 0, `${local}: ${r.err}`);
+      assert.ok(!/plain http/.test(r.err), local);
+    }
+    assert.match(cli(['write', 'codex']).err, /--allow-http/, 'the usage text names the option');
   });
 
   it('a read-only folder: exit 1 with a plain reason, the file unchanged', () => {

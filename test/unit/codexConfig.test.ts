@@ -91,14 +91,19 @@ const OWNED_LINE =
 
 const OWNED_KEYS = new Set(['model', 'model_provider', 'review_model', 'model_reasoning_effort', 'name', 'base_url', 'wire_api', 'requires_openai_auth', 'experimental_bearer_token', 'env_key']);
 
-/** 1-based numbers of the lines spanned by key-values whose (last) key is one the planner may set or remove. */
-function ownedLines(text: string): Set<number> {
+/**
+ * 1-based numbers of the lines spanned by key-values whose (last) key is one the planner may set or
+ * remove, or that hold the providers as an inline table (`model_providers = {…}`, `tokaify = {…}`).
+ */
+function ownedLines(text: string, id: string, only: 'all' | 'inline-providers' = 'all'): Set<number> {
   const lines = new Set<number>();
   const top = parseTOML(text.replace(/^\uFEFF/, ''), { tomlVersion: '1.0' }).body[0];
-  const kvs = top.body.flatMap((node) => (node.type === 'TOMLTable' ? node.body : [node]));
-  for (const kv of kvs) {
-    const last = kv.key.keys[kv.key.keys.length - 1]!;
-    if (!OWNED_KEYS.has(last.type === 'TOMLBare' ? last.name : last.value)) continue;
+  const kvs = top.body.flatMap((node) => (node.type === 'TOMLTable' ? node.body.map((kv) => ({ kv, table: node.resolvedKey })) : [{ kv: node, table: [] }]));
+  for (const { kv, table } of kvs) {
+    const names = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+    const path = [...table, ...names];
+    const inlineProviders = kv.value.type === 'TOMLInlineTable' && path[0] === 'model_providers' && (path.length === 1 || (path.length === 2 && path[1] === id));
+    if (!inlineProviders && (only === 'inline-providers' || !OWNED_KEYS.has(names[names.length - 1]!))) continue;
     for (let n = kv.loc.start.line; n <= kv.loc.end.line; n++) lines.add(n);
   }
   return lines;
@@ -111,7 +116,7 @@ function ownedLines(text: string): Set<number> {
 function assertSurgical(before: string, after: string, id: string): void {
   const a = before.replace(/^\uFEFF/, '').split(/\r?\n/);
   const b = after.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const mayChange = ownedLines(before);
+  const mayChange = ownedLines(before, id);
   // Longest common subsequence in which only lines of owned key-values may be dropped from `a`.
   const NO = -1e9;
   const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(NO));
@@ -140,9 +145,12 @@ function assertSurgical(before: string, after: string, id: string): void {
     } else if (j < b.length && dp[i]![j] === dp[i]![j + 1]) j++;
     else i++;
   }
+  const inlineProviders = ownedLines(after, id, 'inline-providers');
   const header = new RegExp(`^\\[model_providers\\.(${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|"${id}")\\]$`);
   for (const [n, line] of b.entries()) {
     if (matched.has(n) || line.trim() === '' || header.test(line)) continue;
+    // An inline table holding our provider is rewritten where it stands.
+    if (inlineProviders.has(n + 1)) continue;
     assert.match(line, OWNED_LINE, `added line ${n + 1} ${JSON.stringify(line)} is not one of ours`);
   }
 }
@@ -184,7 +192,7 @@ function throwsSyntax(fn: () => unknown, line: number, column: number): void {
 
 const VALID = fs
   .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.toml') && !f.startsWith('malformed-') && f !== 'inline-provider.toml')
+  .filter((f) => f.endsWith('.toml') && !f.startsWith('malformed-'))
   .sort();
 
 describe('Codex config.toml planner', () => {
@@ -349,6 +357,52 @@ describe('Codex config.toml planner', () => {
       assert.ok(!/sk-old/.test(root));
     });
 
+    it('edits a provider written as an inline table under [model_providers] on its own line; its neighbour and comments stay', () => {
+      const before = fixture('inline-provider-table.toml');
+      const line = (credential: string) =>
+        `tokaify = { name = "Tokaify", base_url = "https://api.tokaify.com/v1", wire_api = "responses", ${credential} }`;
+      const expected = (credential: string) => [
+        'model = "gpt-5.4"',
+        'model_provider = "tokaify"',
+        '',
+        '# One line per provider, the way some setup guides write them.',
+        '[model_providers]',
+        line(credential),
+        'other = { name = "X", base_url = "https://x" }  # keep me',
+        '',
+        '[tui]',
+        'notifications = true',
+        '',
+      ].join('\n');
+      assert.equal(checkPlan(before, AUTH_JSON), expected('requires_openai_auth = true'));
+      assert.equal(checkPlan(before, TOKEN), expected('experimental_bearer_token = "sk-test-ABCdef123"'));
+      // Switching credentials back and forth leaves exactly one of them.
+      assert.equal(checkPlan(checkPlan(before, TOKEN), AUTH_JSON), expected('requires_openai_auth = true'));
+    });
+
+    it('edits `model_providers = { tokaify = {…} }` and `model_providers.tokaify = {…}` at the root in place', () => {
+      assert.equal(checkPlan(fixture('inline-provider.toml'), TOKEN), [
+        'model = "gpt-5.4"',
+        'model_providers = { tokaify = { name = "Tokaify", base_url = "https://api.tokaify.com/v1", wire_api = "responses", experimental_bearer_token = "sk-test-ABCdef123" } }',
+        'model_provider = "tokaify"',
+        '',
+      ].join('\n'));
+      assert.equal(
+        checkPlan('model_providers.tokaify = { "name" = "Old", request_max_retries = 6 } # mine\n', AUTH_JSON),
+        'model_providers.tokaify = { "name" = "Tokaify", request_max_retries = 6, base_url = "https://api.tokaify.com/v1", wire_api = "responses", requires_openai_auth = true } # mine\nmodel_provider = "tokaify"\nmodel = "gpt-5.4"\n',
+      );
+    });
+
+    it('adds the provider inside a root `model_providers = {…}` that lacks it, and edits dotted keys inside one', () => {
+      const provider = '{ name = "Tokaify", base_url = "https://api.tokaify.com/v1", wire_api = "responses", requires_openai_auth = true }';
+      assert.match(checkPlan('model_providers = { other = { name = "O" } }\n', AUTH_JSON), new RegExp(`^model_providers = \\{ other = \\{ name = "O" \\}, tokaify = ${provider.replace(/[{}.]/g, '\\$&')} \\}$`, 'm'));
+      assert.match(checkPlan('model_providers = {}\n', AUTH_JSON), /^model_providers = \{ tokaify = \{ name = "Tokaify", .* \} \}$/m);
+      assert.match(
+        checkPlan('model_providers = { tokaify.name = "T", other.name = "O", tokaify.env_key = "K" }\n', AUTH_JSON),
+        /^model_providers = \{ tokaify\.name = "Tokaify", other\.name = "O", tokaify\.base_url = "https:\/\/api\.tokaify\.com\/v1", tokaify\.wire_api = "responses", tokaify\.requires_openai_auth = true \}$/m,
+      );
+    });
+
     it('indents inserted keys like the table they join', () => {
       assert.match(checkPlan(fixture('indented.toml'), AUTH_JSON), /^ {4}base_url = .*\n {4}wire_api = "responses"\n {4}requires_openai_auth = true\n\n\[tui\]/m);
     });
@@ -422,9 +476,8 @@ describe('Codex config.toml planner', () => {
 
     it('refuses shapes it cannot edit safely', () => {
       const shape = (text: string): void => assert.throws(() => planCodexConfig(text, AUTH_JSON), ConfigShapeError);
-      shape(fixture('inline-provider.toml'));
-      shape('[model_providers]\ntokaify = { name = "Tokaify" }\n');
-      shape('model_providers.tokaify = { name = "Tokaify" }\n');
+      shape('[model_providers]\ntokaify = { name = "Tokaify", base_url.path = "/v1" }\n');
+      shape('model_providers = { tokaify.env_key.x = "K" }\n');
       shape('[model]\nname = "x"\n');
       shape('model.name = "x"\n');
       shape('model_providers = "none"\n');
@@ -474,6 +527,27 @@ describe('Codex config.toml planner', () => {
           const out = checkPlan(text, options);
           assert.equal(out.startsWith('\uFEFF'), doc.bom);
         }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it(`random inline-table providers (under [model_providers], dotted or nested at the root): edited in place, idempotent (${RUNS} runs)`, () => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), scalarArb), { maxLength: 5, selector: ([k]) => k }),
+          fc.constantFrom('table' as const, 'dotted' as const, 'nested' as const),
+          fc.constantFrom(', ', ',', '  ,  '),
+          optionsArb,
+          (entries, where, sep, opts) => {
+            const inline = `{${entries.map(([k, v]) => ` ${serializeKey(k, 'basic')} = ${serializeValue(v)}`).join(sep)} }`;
+            const text = {
+              table: `[model_providers]\nother = { name = "O" } # before\ntokaify = ${inline} # ours\nlast = {}\n`,
+              dotted: `model_providers.tokaify = ${inline}\n[tui]\nx = 1\n`,
+              nested: `model_providers = { a = { name = "A" }${sep}tokaify = ${inline} }\n`,
+            }[where];
+            checkPlan(text, { ...opts, providerId: 'tokaify' });
+          },
+        ),
         { numRuns: RUNS },
       );
     });

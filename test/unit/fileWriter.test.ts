@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import { promises as fs, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
+import { promises as fs, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyChanges, FileChangedError, listBackups, restoreChanges, WriteError, writeAtomic, type FileChange } from '../../src/core/agents/fileWriter';
+import { applyChanges, BackupError, FileChangedError, listBackups, restoreChanges, WriteError, writeAtomic, type FileChange } from '../../src/core/agents/fileWriter';
 
 /** Two versions of a big file, different in length and content, so a mix of both is detectable. */
 function tornVersions(file: string): [string, string, string] {
@@ -99,6 +99,90 @@ if (process.env.TOKAIFY_TORN_WRITER) {
       assert.ok(failure instanceof WriteError, String(failure));
       assert.match(failure.message, /blocker.*a part of the path is a file, not a folder/);
       assert.equal(readFileSync(first, 'utf8'), 'original\n');
+    });
+
+    it('a file with a key is written 0600 under a permissive umask; a strict umask does not tighten a 0644 file', async () => {
+      const secret = path.join(dir, 'auth.json');
+      const plain = path.join(dir, 'opencode.json');
+      writeFileSync(plain, 'a\n');
+      await fs.chmod(plain, 0o644);
+      const old = process.umask(0o000);
+      try {
+        await applyChanges([change(secret, undefined, '{}\n', true)], store);
+        process.umask(0o077);
+        await applyChanges([change(plain, 'a\n', 'b\n')], store);
+      } finally {
+        process.umask(old);
+      }
+      assert.equal(mode(secret), 0o600);
+      assert.equal(mode(plain), 0o644, 'the mode is set on the file, not left to the umask');
+    });
+
+    it('refuses when the temp file is swapped for a symlink before the rename: the link target keeps its mode and text, the file its old text', async function () {
+      if (process.platform === 'win32') this.skip(); // symlinks need privileges there
+      const file = path.join(dir, 'config.toml');
+      writeFileSync(file, 'model = "old"\n');
+      const victim = path.join(dir, 'victim-private.txt');
+      writeFileSync(victim, 'not yours\n');
+      await fs.chmod(victim, 0o644);
+      let swapped = 0;
+      const failure = await applyChanges([change(file, 'model = "old"\n', `token = "${KEY}"\n`, true)], store, new Date(), {
+        beforeRename: async (temp) => {
+          if (!temp.startsWith(dir + path.sep + '.config.toml')) return; // only the config, not its backup
+          // What another user who can write to the folder would do between close and rename.
+          await fs.rm(temp);
+          await fs.symlink(victim, temp);
+          swapped++;
+        },
+      }).catch((e: unknown) => e);
+      assert.equal(swapped, 1);
+      assert.equal(mode(victim), 0o644, 'the link target was not tightened or loosened through the link');
+      assert.equal(readFileSync(victim, 'utf8'), 'not yours\n');
+      assert.equal(readFileSync(file, 'utf8'), 'model = "old"\n');
+      assert.ok(failure instanceof WriteError, String(failure));
+      assert.match(failure.message, /temporary file .* was replaced by something else.*nothing was written/);
+      assert.ok(!(await fs.lstat(file)).isSymbolicLink());
+      assert.deepEqual(readdirSync(dir).sort(), ['backups', 'config.toml', 'victim-private.txt'], 'the planted link is removed, nothing else is left');
+    });
+
+    it('a full disk while backing up: a plain message, no partial backup folder, the file unchanged', async () => {
+      const first = path.join(dir, 'config.toml');
+      const second = path.join(dir, 'auth.json');
+      writeFileSync(first, 'model = "old"\n');
+      writeFileSync(second, '{}\n');
+      const failure = await applyChanges([change(first, 'model = "old"\n', 'model = "new"\n'), change(second, '{}\n', '{"a":1}\n', true)], store, new Date(), {
+        // The first copy is written; the second runs out of space.
+        afterOpen: async (temp) => {
+          if (temp.startsWith(store.dir) && path.basename(temp).startsWith('.1-')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        },
+      }).catch((e: unknown) => e);
+      assert.ok(failure instanceof BackupError, String(failure));
+      assert.equal(failure.message, `Could not back up ${second} before changing it: the disk is full. Nothing was changed.`);
+      assert.ok(!failure.message.includes('ENOSPC'));
+      assert.deepEqual(readdirSync(store.dir), [], 'no partial backup folder is left');
+      assert.equal(readFileSync(first, 'utf8'), 'model = "old"\n');
+      assert.equal(readFileSync(second, 'utf8'), '{}\n');
+    });
+
+    it('a really full disk (a 64 KiB tmpfs, as root on Linux): the same plain message and nothing left behind', async function () {
+      if (process.platform !== 'linux' || process.getuid?.() !== 0) this.skip();
+      const mount = path.join(dir, 'tiny');
+      mkdirSync(mount);
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]).status !== 0) this.skip(); // no CAP_SYS_ADMIN here
+      try {
+        const tiny = { dir: path.join(mount, 'backups'), keep: 3 };
+        const file = path.join(dir, 'settings.json');
+        const big = `{"pad":"${'x'.repeat(200_000)}"}\n`; // larger than the whole tmpfs
+        writeFileSync(file, big);
+        const failure = await applyChanges([change(file, big, '{}\n')], tiny).catch((e: unknown) => e);
+        assert.ok(failure instanceof BackupError, String(failure));
+        assert.match(failure.message, /^Could not back up .*settings\.json before changing it: the disk is full\. Nothing was changed\.$/);
+        assert.ok(!failure.message.includes('ENOSPC'));
+        assert.deepEqual(existsSync(tiny.dir) ? readdirSync(tiny.dir) : [], []);
+        assert.equal(readFileSync(file, 'utf8'), big);
+      } finally {
+        spawnSync('umount', [mount]);
+      }
     });
 
     // A read-only folder is tested end to end in cli.test.ts (as user nobody when the tests run as root).

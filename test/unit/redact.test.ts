@@ -16,6 +16,11 @@ describe('redact', () => {
     assert.match(out, /authorization: Bearer «redacted»/);
   });
 
+  it('leaves a header value that is already masked or only names where the secret is', () => {
+    assert.equal(redact('"Authorization": "Bearer gw-t…4f60#2"'), '"Authorization": "Bearer gw-t…4f60#2"');
+    assert.equal(redact('"Authorization": "Bearer {env:CORP_TOKEN}"'), '"Authorization": "Bearer {env:CORP_TOKEN}"');
+  });
+
   it('hides registered secrets that have no recognisable shape (access tokens)', () => {
     registerSecret('demo-access-token-xyz');
     assert.equal(redact('token demo-access-token-xyz failed'), 'token «redacted» failed');

@@ -60,19 +60,19 @@ export function planClaudeSettings(current: string | undefined, options: ClaudeC
     text = JSON.stringify(fresh, null, format.indent) + '\n';
   } else {
     const root = parseStrict(text, file, SETTINGS_JSON);
-    const env = envNode(root, file);
+    const env = envNode(text, root, file);
     const editOptions = { formattingOptions: formattingOptions(format) };
     if (!env) {
       text = applyEdits(text, modify(text, ['env'], Object.fromEntries(wanted), editOptions));
     } else {
       // One change at a time on fresh text: the edits of `modify` are computed against the text they get.
       for (const [name, value] of wanted) {
-        const existing = propertyValue(parseStrict(text, file, SETTINGS_JSON), ['env', name], file);
+        const existing = propertyValue(text, parseStrict(text, file, SETTINGS_JSON), ['env', name], file);
         if (existing?.type === 'string' && existing.value === value) continue;
         text = applyEdits(text, modify(text, ['env', name], value, editOptions));
       }
       for (const name of remove) {
-        if (!propertyValue(parseStrict(text, file, SETTINGS_JSON), ['env', name], file)) continue;
+        if (!propertyValue(text, parseStrict(text, file, SETTINGS_JSON), ['env', name], file)) continue;
         text = applyEdits(text, modify(text, ['env', name], undefined, editOptions));
       }
     }
@@ -87,10 +87,10 @@ export function readClaudeSettings(text: string, file = 'settings.json'): Claude
   const body = normalizeText(text);
   const summary: ClaudeSettingsSummary = { keyVariables: [], disableExperimentalBetas: false };
   if (body.trim() === '') return summary;
-  const env = envNode(parseStrict(body, file, SETTINGS_JSON), file);
+  const env = envNode(body, parseStrict(body, file, SETTINGS_JSON), file);
   if (!env) return summary;
   const read = (name: string): string | undefined => {
-    const node = propertyValue(env, [name], file);
+    const node = propertyValue(body, env, [name], file);
     return node?.type === 'string' && typeof node.value === 'string' ? node.value : undefined;
   };
   const baseUrl = read('ANTHROPIC_BASE_URL');
@@ -120,9 +120,9 @@ function ownedEnv(options: ClaudeCodeOptions): Array<[string, string]> {
 }
 
 /** The `env` object node, undefined when absent; refuses a top level or an `env` that is not an object. */
-function envNode(root: Node, file: string): Node | undefined {
+function envNode(text: string, root: Node, file: string): Node | undefined {
   if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
-  const env = propertyValue(root, ['env'], file);
+  const env = propertyValue(text, root, ['env'], file);
   if (env && env.type !== 'object') throw new ConfigShapeError(file, `"env" is ${describeNode(env)}, not an object`);
   return env;
 }
@@ -131,9 +131,9 @@ function envNode(root: Node, file: string): Node | undefined {
  * The value node at `path` (object keys only). A key that appears twice on the path is refused: JSON
  * readers keep the last one while an edit would land on the first.
  */
-function propertyValue(from: Node, path: readonly string[], file: string): Node | undefined {
+function propertyValue(text: string, from: Node, path: readonly string[], file: string): Node | undefined {
   let node: Node | undefined = from;
-  for (let i = 0; i < path.length && node; i++) node = uniqueChild(node, path[i]!, file, path.slice(0, i + 1).join('.'));
+  for (let i = 0; i < path.length && node; i++) node = uniqueChild(text, node, path[i]!, file, path.slice(0, i + 1).join('.'));
   return node;
 }
 

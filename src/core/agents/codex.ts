@@ -3,9 +3,10 @@
  *
  * The file is parsed with toml-eslint-parser (strict TOML 1.0) only to locate things: every change is
  * a splice at a node's `range` (replace a value, insert lines after a key-value, delete a key-value's
- * line, append a table). The document is never re-serialized, so comments, blank lines, key order,
- * quoting styles and the tables we do not own stay byte for byte. The result is parsed again and
- * compared with what we meant before it is returned. Background: the client-configs spec, §1 and §5.
+ * line, append a table, rewrite the entries of an inline table holding our provider). The document is
+ * never re-serialized, so comments, blank lines, key order, quoting styles and the tables we do not own
+ * stay byte for byte. The result is parsed again and compared with what we meant before it is
+ * returned. Background: the client-configs spec, §1 and §5.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { getStaticTOMLValue, parseTOML, ParseError, type AST } from 'toml-eslint-parser';
@@ -239,6 +240,16 @@ function startsWith(path: readonly (string | number)[], prefix: readonly string[
 // ---------------------------------------------------------------------------------------------
 // Planning
 
+/**
+ * Our provider written inside an inline table (closed in TOML: nothing can be added from outside it):
+ * `tokaify = { … }` has its fields directly (`prefix` []), `model_providers = { tokaify.name = … }`
+ * has them behind `prefix` [id].
+ */
+interface InlineHost {
+  table: AST.TOMLInlineTable;
+  prefix: string[];
+}
+
 interface Located {
   kv: AST.TOMLKeyValue;
   /** Full key path from the document root. */
@@ -295,6 +306,9 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
 
   // --- our provider table ---------------------------------------------------------------------
   const located: Located[] = [];
+  let inline: InlineHost | undefined;
+  // `model_providers = { … }` without our provider: it has to go inside.
+  let providersInline: AST.TOMLInlineTable | undefined;
   const containers: { path: (string | number)[]; kvs: AST.TOMLKeyValue[] }[] = [
     { path: [], kvs: rootKvs },
     ...tables.map((t) => ({ path: t.resolvedKey, kvs: t.body })),
@@ -302,12 +316,17 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
   for (const container of containers) {
     for (const kv of container.kvs) {
       const path = [...container.path, ...keyNames(kv.key)];
-      // `model_providers = {…}` or `model_providers.tokaify = {…}`: an inline table cannot be extended.
+      // `model_providers = {…}` or `model_providers.tokaify = {…}`: the shape checks above made these tables.
       if (path.length <= 2 && startsWith(providerPath, path.map(String)) && path.every((p) => typeof p === 'string')) {
-        throw new ConfigShapeError(
-          file,
-          `\`${path.join('.')}\` is written as an inline value; turn it into a \`[${providerLabel}]\` table so it can be edited`,
-        );
+        if (kv.value.type !== 'TOMLInlineTable') continue;
+        if (path.length === 2) inline = { table: kv.value, prefix: [] };
+        else {
+          const entry = kv.value.body.find((e) => keyNames(e.key)[0] === wanted.id);
+          if (!entry) providersInline = kv.value;
+          else if (entry.key.keys.length > 1) inline = { table: kv.value, prefix: [wanted.id] };
+          else if (entry.value.type === 'TOMLInlineTable') inline = { table: entry.value, prefix: [] };
+        }
+        continue;
       }
       if (path.length < 3 || !startsWith(path, providerPath)) continue;
       const field = String(path[2]);
@@ -330,6 +349,15 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
   }
   const ownTable = tables.find((t) => t.kind === 'standard' && t.resolvedKey.length === 2 && startsWith(t.resolvedKey, providerPath));
 
+  if (inline) {
+    const edit = editInlineProvider(text, inline, wanted, providerLabel, file);
+    if (edit) edits.push(edit);
+    return edits;
+  }
+  if (providersInline) {
+    edits.push(appendInlineEntry(text, providersInline, `${formatKey(wanted.id)} = { ${wanted.provider.map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`).join(', ')} }`));
+    return edits;
+  }
   if (!ownTable && !located.length) {
     // Not defined yet: append a new table at the end of the file, after a blank line.
     const end = text.length;
@@ -367,6 +395,64 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
     edits.push({ start: at, end: at, text: missing.map((l) => indent + prefix + l + eol).join(''), order: 0 });
   }
   return edits;
+}
+
+/**
+ * Rewrites the entries of the inline table holding our provider: our values replaced, the credential
+ * keys that would take precedence dropped, missing keys appended in the order a new table gets them.
+ * Other entries keep their text and the separators before them; undefined when nothing changes.
+ */
+function editInlineProvider(text: string, host: InlineHost, wanted: Resolved, providerLabel: string, file: string): Edit | undefined {
+  const { table, prefix } = host;
+  const pieces: { text: string; sep?: string }[] = [];
+  const present = new Set<string>();
+  let prefixText: string | undefined;
+  let changed = false;
+  table.body.forEach((kv, i) => {
+    const sep = i > 0 ? text.slice(table.body[i - 1]!.range[1], kv.range[0]) : undefined;
+    const source = text.slice(kv.range[0], kv.range[1]);
+    const names = keyNames(kv.key);
+    if (!startsWith(names, prefix)) return void pieces.push({ text: source, sep });
+    // Appended keys are spelled like the user's first one (`"tokaify".name`).
+    if (prefix.length) prefixText ??= text.slice(kv.key.keys[0]!.range[0], kv.key.keys[prefix.length - 1]!.range[1]) + '.';
+    const field = names[prefix.length]!;
+    const value = wanted.provider.find(([k]) => k === field)?.[1];
+    if (names.length > prefix.length + 1) {
+      if (value !== undefined || (CREDENTIAL_KEYS as readonly string[]).includes(field)) {
+        throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+      }
+      return void pieces.push({ text: source, sep });
+    }
+    if (wanted.removeFromProvider.includes(field)) {
+      changed = true;
+      return;
+    }
+    if (value === undefined) return void pieces.push({ text: source, sep });
+    present.add(field);
+    if (kv.value.type === 'TOMLValue' && kv.value.value === value) return void pieces.push({ text: source, sep });
+    changed = true;
+    pieces.push({ text: text.slice(kv.range[0], kv.value.range[0]) + formatValue(value), sep });
+  });
+  for (const [field, value] of wanted.provider) {
+    if (present.has(field)) continue;
+    changed = true;
+    pieces.push({ text: `${prefixText ?? ''}${formatKey(field)} = ${formatValue(value)}` });
+  }
+  if (!changed) return undefined;
+  const defaultSep = pieces.find((p) => p.sep !== undefined)?.sep ?? ', ';
+  const joined = pieces.map((p, i) => (i === 0 ? '' : p.sep ?? defaultSep) + p.text).join('');
+  const first = table.body[0];
+  const last = table.body[table.body.length - 1];
+  return first && last ? { start: first.range[0], end: last.range[1], text: joined } : { start: table.range[0], end: table.range[1], text: `{ ${joined} }` };
+}
+
+/** Adds `entry` as the last entry of an inline table, separated like the entries before it. */
+function appendInlineEntry(text: string, table: AST.TOMLInlineTable, entry: string): Edit {
+  const body = table.body;
+  const last = body[body.length - 1];
+  if (!last) return { start: table.range[0], end: table.range[1], text: `{ ${entry} }` };
+  const sep = body.length > 1 ? text.slice(body[0]!.range[1], body[1]!.range[0]) : ', ';
+  return { start: last.range[1], end: last.range[1], text: sep + entry };
 }
 
 function providerTableLines(wanted: Resolved): string[] {

@@ -75,7 +75,7 @@ export function planCodexAuth(current: string | undefined, key: string, file = '
     for (const [name, value] of wanted) {
       const root = parseStrict(text, file, AUTH_JSON);
       if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
-      const existing = uniqueChild(root, name, file);
+      const existing = uniqueChild(text, root, name, file);
       if (existing?.type === 'string' && existing.value === value) continue;
       const modeIndex = (root.children ?? []).findIndex((property) => property.children?.[0]?.value === 'auth_mode');
       text = applyEdits(

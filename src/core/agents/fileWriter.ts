@@ -3,9 +3,11 @@
  * previewed (agents rewrite their own files), one backup folder per change, then per file a temp file
  * in the same directory, fsync, rename. If a later file fails, the earlier ones are put back. Files that
  * hold a key get mode 0600; others keep their mode. Symlinks are followed so the link stays a link.
+ * The temp file's mode is set on its descriptor and the file is checked to be ours before the rename:
+ * in a folder another user can write, that user could otherwise swap it for a symlink in between.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import type { AgentId } from './types';
 
@@ -51,6 +53,33 @@ export class FileChangedError extends Error {
   }
 }
 
+/**
+ * Test seam: called at fixed moments of every write so a test can play another user swapping the temp
+ * file, or a full disk. Production code passes none.
+ */
+export interface WriteHooks {
+  /** The temp file is open and empty; a throw here fails the write like a failed write(2). */
+  afterOpen?: (temp: string) => Promise<void>;
+  /** The temp file is written, synced and closed; the rename comes next. */
+  beforeRename?: (temp: string) => Promise<void>;
+}
+
+/** The temp file is no longer the file we created: someone else can write to the folder. */
+export class TempFileReplacedError extends Error {
+  constructor(readonly temp: string) {
+    super(`the temporary file ${temp} was replaced by something else (can another user write to this folder?); nothing was written`);
+    this.name = 'TempFileReplacedError';
+  }
+}
+
+/** The backup could not be made, so nothing was changed (and no partial backup was kept). */
+export class BackupError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(`Could not back up ${file} before changing it: ${describeFsError(cause)}. Nothing was changed.`);
+    this.name = 'BackupError';
+  }
+}
+
 export class WriteError extends Error {
   constructor(readonly file: string, cause: unknown) {
     super(`Could not write ${file}: ${describeFsError(cause)}. No file was left half-written; any written before it were put back.`);
@@ -70,19 +99,19 @@ export async function readText(file: string): Promise<string | undefined> {
 }
 
 /** Applies the changes as one unit. Returns the backup made (undefined when nothing changed). */
-export async function applyChanges(changes: readonly FileChange[], store: BackupStore, now = new Date()): Promise<BackupRecord | undefined> {
+export async function applyChanges(changes: readonly FileChange[], store: BackupStore, now = new Date(), hooks: WriteHooks = {}): Promise<BackupRecord | undefined> {
   const real = changes.filter((c) => c.before !== c.after);
   if (!real.length) return undefined;
   for (const change of real) await assertUnchanged(change);
-  const record = await backUp(real, store, now, real.some((c) => c.after === undefined) ? 'restore' : 'configure');
+  const record = await backUp(real, store, now, real.some((c) => c.after === undefined) ? 'restore' : 'configure', hooks);
   const done: FileChange[] = [];
   for (const change of real) {
     try {
       await assertUnchanged(change);
-      await put(change);
+      await put(change, hooks);
       done.push(change);
     } catch (error) {
-      await rollBack(done);
+      await rollBack(done, hooks);
       if (error instanceof FileChangedError) throw error;
       throw new WriteError(change.path, error);
     }
@@ -95,7 +124,7 @@ async function assertUnchanged(change: FileChange): Promise<void> {
   if ((await readText(change.path)) !== change.before) throw new FileChangedError(change.path);
 }
 
-async function put(change: FileChange): Promise<void> {
+async function put(change: FileChange, hooks: WriteHooks): Promise<void> {
   const target = await resolveTarget(change.path);
   if (change.after === undefined) {
     await fs.rm(target, { force: true });
@@ -104,7 +133,7 @@ async function put(change: FileChange): Promise<void> {
   const existingMode = await modeOf(target);
   const mode = change.secret ? 0o600 : existingMode ?? 0o644;
   await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  await writeAtomic(target, change.after, mode);
+  await writeAtomic(target, change.after, mode, hooks);
 }
 
 /** The file a symlink points at (so the link survives), or the path itself. */
@@ -124,24 +153,42 @@ async function modeOf(file: string): Promise<number | undefined> {
   }
 }
 
-export async function writeAtomic(target: string, text: string, mode: number): Promise<void> {
+export async function writeAtomic(target: string, text: string, mode: number, hooks: WriteHooks = {}): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(dir, `.${path.basename(target)}.tokaify-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
+    // 'wx' never follows a symlink already at `temp`: it fails instead.
     const handle = await fs.open(temp, 'wx', mode);
+    let created: BigIntStats;
     try {
+      await hooks.afterOpen?.(temp);
       await handle.writeFile(text, 'utf8');
+      // open() applies the umask; set the mode we chose on the descriptor, never by path (a path can be swapped).
+      await handle.chmod(mode);
       await handle.sync();
+      created = await handle.stat({ bigint: true });
     } finally {
       await handle.close();
     }
-    await fs.chmod(temp, mode); // open() applies the umask; the mode we chose is the mode we want
+    await hooks.beforeRename?.(temp);
+    await assertStillOurs(temp, created);
     await renameWithRetry(temp, target);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    // rm removes a symlink itself, never what it points at; a folder put there is left alone.
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/**
+ * The temp path must still name the regular file we wrote (same device and inode), not a symlink or a
+ * copy put there since. A swap after this check and before the rename only moves that thing into place:
+ * no file's mode or content is changed through it.
+ */
+async function assertStillOurs(temp: string, created: BigIntStats): Promise<void> {
+  const now = await fs.lstat(temp, { bigint: true }).catch(() => undefined);
+  if (!now || !now.isFile() || now.dev !== created.dev || now.ino !== created.ino) throw new TempFileReplacedError(temp);
 }
 
 /** Windows can refuse a rename for a moment while an editor or antivirus holds the target. */
@@ -171,10 +218,10 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-async function rollBack(done: readonly FileChange[]): Promise<void> {
+async function rollBack(done: readonly FileChange[], hooks: WriteHooks): Promise<void> {
   for (const change of [...done].reverse()) {
     try {
-      await put({ ...change, after: change.before, before: change.after });
+      await put({ ...change, after: change.before, before: change.after }, hooks);
     } catch {
       // the backup folder still has the original; the error reported names the file that failed
     }
@@ -183,26 +230,37 @@ async function rollBack(done: readonly FileChange[]): Promise<void> {
 
 const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
-async function backUp(changes: readonly FileChange[], store: BackupStore, now: Date, reason: BackupRecord['reason']): Promise<BackupRecord> {
+async function backUp(changes: readonly FileChange[], store: BackupStore, now: Date, reason: BackupRecord['reason'], hooks: WriteHooks): Promise<BackupRecord> {
   const agent = changes[0]!.agent;
   const id = `${stampOf(now)}-${agent}-${randomBytes(2).toString('hex')}`;
   const folder = path.join(store.dir, id);
-  await fs.mkdir(folder, { recursive: true, mode: 0o700 });
-  const files: BackupFile[] = [];
-  for (const [index, change] of changes.entries()) {
-    if (change.before === undefined) {
-      files.push({ path: change.path, label: change.label });
-      continue;
+  // Which file the failure is about; the manifest stands for all of them.
+  let current = changes[0]!.path;
+  let made = false;
+  try {
+    made = (await fs.mkdir(folder, { recursive: true, mode: 0o700 })) !== undefined;
+    const files: BackupFile[] = [];
+    for (const [index, change] of changes.entries()) {
+      current = change.path;
+      if (change.before === undefined) {
+        files.push({ path: change.path, label: change.label });
+        continue;
+      }
+      const mode = (await modeOf(await resolveTarget(change.path))) ?? 0o600;
+      const copy = `${index}-${path.basename(change.path)}`;
+      // A backup of a file with a key is as secret as the file.
+      await writeAtomic(path.join(folder, copy), change.before, change.secret ? 0o600 : mode, hooks);
+      files.push({ path: change.path, label: change.label, copy, mode });
     }
-    const mode = (await modeOf(await resolveTarget(change.path))) ?? 0o600;
-    const copy = `${index}-${path.basename(change.path)}`;
-    // A backup of a file with a key is as secret as the file.
-    await writeAtomic(path.join(folder, copy), change.before, change.secret ? 0o600 : mode);
-    files.push({ path: change.path, label: change.label, copy, mode });
+    current = changes.map((c) => c.path).join(', ');
+    const record: BackupRecord = { id, agent, created: now.toISOString(), reason, files };
+    await writeAtomic(path.join(folder, MANIFEST), `${JSON.stringify(record, null, 2)}\n`, 0o600, hooks);
+    return record;
+  } catch (error) {
+    // A half-made backup folder (no manifest) would only take space; only one we made is removed.
+    if (made) await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    throw new BackupError(current, error);
   }
-  const record: BackupRecord = { id, agent, created: now.toISOString(), reason, files };
-  await writeAtomic(path.join(folder, MANIFEST), `${JSON.stringify(record, null, 2)}\n`, 0o600);
-  return record;
 }
 
 /** Newest first. Folders with a missing or unreadable manifest are skipped. */

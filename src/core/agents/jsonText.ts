@@ -7,7 +7,7 @@
  */
 import { parseTree, printParseErrorCode, type FormattingOptions, type Node, type ParseError } from 'jsonc-parser';
 import type { TextFormat } from './textFormat';
-import { ConfigShapeError, ConfigSyntaxError } from './types';
+import { ConfigSyntaxError } from './types';
 
 /** Where a text is broken and why, before it becomes a ConfigSyntaxError. */
 export interface SyntaxFault {
@@ -139,16 +139,18 @@ export function formattingOptions(format: Pick<TextFormat, 'indent'>): Formattin
 /**
  * The value node of `key` in `object` (undefined when `object` is not an object or has no such key).
  * A key written twice is refused: JSON readers keep the last one while an edit would land on the first.
- * `label` names the key in that error (a dotted path, say).
+ * The error points at the second one (`text` is the parsed text), usually a pasted block to merge by
+ * hand; `label` names the key in it (a dotted path, say).
  */
-export function uniqueChild(object: Node, key: string, file: string, label = key): Node | undefined {
+export function uniqueChild(text: string, object: Node, key: string, file: string, label = key): Node | undefined {
   if (object.type !== 'object') return undefined;
   const matches = (object.children ?? []).filter((property) => property.children?.[0]?.value === key);
-  if (matches.length > 1) throw new ConfigShapeError(file, `"${label}" appears ${matches.length} times`);
+  const second = matches[1]?.children?.[0];
+  if (second) throw syntaxError(file, text, second.offset, `"${label}" appears ${matches.length} times (merge them into one)`);
   return matches[0]?.children?.[1];
 }
 
-/** "an object", "an array", "a string"…: a node's type for a ConfigShapeError. */
+/** "an object", "an array", "a string"…: a node's type for a shape error. */
 export function describeNode(node: Node): string {
   return node.type === 'array' ? 'an array' : node.type === 'object' ? 'an object' : `a ${node.type}`;
 }

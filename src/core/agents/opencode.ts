@@ -102,7 +102,7 @@ export function planOpencodeAuth(current: string | undefined, providerIdValue: s
   } else {
     const root = parseStrict(text, file, AUTH_JSON);
     if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
-    const existing = uniqueChild(root, id, file);
+    const existing = uniqueChild(text, root, id, file);
     const same = existing?.type === 'object' && JSON.stringify(nodeValue(existing)) === JSON.stringify(entry);
     if (!same) {
       text = applyEdits(text, modify(text, [id], entry, { formattingOptions: formattingOptions(format) }));
@@ -251,7 +251,7 @@ class JsoncDocument {
 
   /** The value node of `key` in `object`; a key written twice is refused (readers keep the last, edits would hit the first). */
   child(object: Node, key: string, label = key): Node | undefined {
-    return uniqueChild(object, key, this.file, label);
+    return uniqueChild(this.text, object, key, this.file, label);
   }
 
   /** Sets `key` of the object at `path` to a string, inserting it when missing; nothing when it already has that value. */

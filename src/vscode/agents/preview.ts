@@ -1,10 +1,12 @@
 /**
  * Read-only documents for the diff preview: `tokaify-preview:` URIs whose text we hold in memory.
- * Keys are masked on both sides, so a preview can be shown on a shared screen.
+ * Secrets are masked on both sides (maskSecrets, which applies redact too), so a preview can be shown
+ * on a shared screen.
  */
 import * as vscode from 'vscode';
 import { redact } from '../../core/redact';
 import type { FileChange } from '../../core/agents/fileWriter';
+import { SecretMasker } from '../../core/agents/maskSecrets';
 
 export const PREVIEW_SCHEME = 'tokaify-preview';
 
@@ -26,14 +28,17 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider, vsc
       if (change.before === change.after) continue;
       // The file name keeps its extension so the editor highlights TOML/JSON; the query keeps URIs unique.
       const name = change.path.split(/[\\/]/).pop() ?? 'file';
-      const left = this.put(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/current/${name}`, query: `${run}:${change.path}` }), change.before ?? '');
-      const right = this.put(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/proposed/${name}`, query: `${run}:${change.path}` }), change.after ?? '');
+      // One masker per file: an unchanged secret masks alike on both sides, a changed one differently.
+      const masker = new SecretMasker();
+      const left = this.put(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/current/${name}`, query: `${run}:${change.path}` }), masker.mask(change.before ?? ''));
+      const right = this.put(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/proposed/${name}`, query: `${run}:${change.path}` }), masker.mask(change.after ?? ''));
       await vscode.commands.executeCommand('vscode.diff', left, right, title(change), { preview: false });
     }
   }
 
-  private put(uri: vscode.Uri, text: string): vscode.Uri {
-    this.texts.set(uri.toString(), redact(text));
+  /** `masked` has been through maskSecrets; redact stays as the last guard of what is held here. */
+  private put(uri: vscode.Uri, masked: string): vscode.Uri {
+    this.texts.set(uri.toString(), redact(masked));
     this.changed.fire(uri);
     return uri;
   }
