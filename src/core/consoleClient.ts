@@ -7,7 +7,7 @@ import { GatewayError } from './errors';
 import type { HttpClient, Method } from './http';
 import { tryJson } from './json';
 import {
-  envelopeSchema, groupsSchema, login2faSchema, loginUserSchema, modelNamesSchema, parseOrThrow, statusSchema, userSelfSchema,
+  envelopeSchema, groupsSchema, login2faSchema, loginUserSchema, MAX_MODELS, modelNamesSchema, parseOrThrow, refuseLongList, statusSchema, userSelfSchema,
   type GatewayStatus, type UserGroups, type UserSelf,
 } from './schemas';
 import { explainServerMessage } from './serverMessages';
@@ -52,6 +52,7 @@ export class ConsoleClient {
 
   async models(signal?: AbortSignal): Promise<string[]> {
     const { data } = await this.call('GET', '/api/user/models', { signal });
+    refuseLongList(data, MAX_MODELS, 'GET /api/user/models', 'data', 'model names');
     return parseOrThrow(modelNamesSchema, data, 'GET /api/user/models', 'data') ?? [];
   }
 

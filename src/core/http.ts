@@ -1,7 +1,9 @@
 /**
  * The one place that talks HTTP. Built on undici so proxies, timeouts and cancellation are explicit.
  * Policy: every request has a timeout and honours a caller's AbortSignal; only GETs are retried
- * (network errors and 502/503/504, with jittered backoff) and identical GETs in flight are shared.
+ * (network errors and 502/503/504, with jittered backoff) and identical GETs in flight are shared
+ * (the shared request is aborted once every caller waiting on it has given up). A response body is
+ * read up to `maxBodyBytes` and no further: a gateway cannot make us hold more than that.
  */
 import { request, type Dispatcher } from 'undici';
 import { GatewayError } from './errors';
@@ -28,7 +30,10 @@ export interface HttpResponse {
 }
 
 export interface HttpClientOptions {
+  /** Per attempt. Non-finite or <= 0 means the default (15 s); capped at 10 minutes. */
   timeoutMs?: number;
+  /** The largest response body read; a longer one is refused (badResponse) and the connection dropped. Default 8 MiB. */
+  maxBodyBytes?: number;
   dispatcher?: Dispatcher;
   userAgent?: string;
   retries?: number;
@@ -37,6 +42,11 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** AbortSignal.timeout throws on a negative delay, and Node's timers fire at once past 2^31-1 ms. */
+const MAX_TIMEOUT_MS = 10 * 60_000;
+/** Far above any console or relay reply we read (a 100-token page is ~40 KB), far below harm. */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const NETWORK_MESSAGES: Record<string, string> = {
   ENOTFOUND: 'the host name could not be resolved (DNS)',
@@ -55,42 +65,88 @@ const NETWORK_MESSAGES: Record<string, string> = {
   ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak TLS on that port (is the address http:// rather than https://?)',
 };
 
+/** One request shared by identical GETs, and how many callers still wait for it. */
+interface SharedGet {
+  promise: Promise<HttpResponse>;
+  controller: AbortController;
+  waiters: number;
+}
+
 export class HttpClient {
-  private readonly inFlight = new Map<string, Promise<HttpResponse>>();
+  private readonly inFlight = new Map<string, SharedGet>();
 
   constructor(private readonly options: HttpClientOptions = {}) {}
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     if (req.method !== 'GET') return this.attempt(req, req.signal);
-    // Identical GETs share one request. Each caller still gets its own cancellation.
+    if (req.signal?.aborted) throw cancelled(req.url);
+    // Identical GETs share one request; it runs while at least one caller still waits for it.
     const key = `${req.url}\n${JSON.stringify(req.headers ?? {})}`;
     let shared = this.inFlight.get(key);
     if (!shared) {
-      shared = this.withRetries({ ...req, signal: undefined }).finally(() => this.inFlight.delete(key));
+      const controller = new AbortController();
+      const promise: Promise<HttpResponse> = this.withRetries({ ...req, signal: undefined }, controller.signal).finally(() => {
+        if (this.inFlight.get(key)?.promise === promise) this.inFlight.delete(key);
+      });
+      shared = { promise, controller, waiters: 0 };
       this.inFlight.set(key, shared);
     }
-    return req.signal ? raceAbort(shared, req.signal, req.url) : shared;
+    return this.wait(key, shared, req);
   }
 
-  private async withRetries(req: HttpRequest): Promise<HttpResponse> {
+  /** A caller without a signal waits to the end; one with a signal leaves on abort, and the last to leave stops the request. */
+  private wait(key: string, shared: SharedGet, req: HttpRequest): Promise<HttpResponse> {
+    shared.waiters++;
+    const signal = req.signal;
+    if (!signal) return shared.promise;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const onAbort = () => {
+        reject(cancelled(req.url));
+        if (--shared.waiters > 0) return;
+        // Nobody wants the answer: free the socket, and let a later caller start afresh.
+        if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
+        shared.controller.abort();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async withRetries(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const retries = this.options.retries ?? 2;
-    const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.attempt(req, undefined);
+        const response = await this.attempt(req, signal);
         if (!RETRYABLE_STATUS.has(response.status) || attempt >= retries) return response;
       } catch (error) {
         const retryable = error instanceof GatewayError && (error.kind === 'network' || error.kind === 'timeout');
-        if (!retryable || attempt >= retries) throw error;
+        if (!retryable || attempt >= retries || signal.aborted) throw error;
       }
-      await sleep(250 * 2 ** attempt + Math.random() * 250);
+      await this.pause(250 * 2 ** attempt + Math.random() * 250, signal);
+      if (signal.aborted) throw cancelled(req.url);
     }
   }
 
+  /** The backoff between retries; an abort ends it at once. */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   private async attempt(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? 15_000;
+    const timeoutMs = validTimeout(req.timeoutMs) ?? validTimeout(this.options.timeoutMs) ?? DEFAULT_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    // Aborted by us when the body passes the cap, so undici drops the connection instead of draining it.
+    const stop = new AbortController();
+    const combined = AbortSignal.any(signal ? [signal, timeout, stop.signal] : [timeout, stop.signal]);
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.options.userAgent ?? 'tokaify-vscode',
@@ -106,7 +162,7 @@ export class HttpClient {
         signal: combined,
         dispatcher: this.options.dispatcher,
       });
-      const text = await res.body.text();
+      const text = await readCapped(res, this.maxBodyBytes, stop, req);
       const flat: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
         if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -115,20 +171,51 @@ export class HttpClient {
       this.options.log?.(redact(`${req.method} ${req.url} → ${res.statusCode} in ${elapsedMs} ms`));
       return { status: res.statusCode, headers: flat, text, requestId: flat['x-oneapi-request-id'], elapsedMs };
     } catch (error) {
-      const mapped = toGatewayError(error, req.url, signal?.aborted ?? false, timeout.aborted, timeoutMs);
+      const mapped = error instanceof GatewayError ? error : toGatewayError(error, req.url, signal?.aborted ?? false, timeout.aborted, timeoutMs);
       this.options.log?.(redact(`${req.method} ${req.url} failed: ${mapped.message}`));
       throw mapped;
     }
   }
+
+  private get maxBodyBytes(): number {
+    const max = this.options.maxBodyBytes;
+    return max !== undefined && Number.isFinite(max) && max > 0 ? max : DEFAULT_MAX_BODY_BYTES;
+  }
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, url: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelled(url));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled(url));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+function validTimeout(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.min(Math.ceil(ms), MAX_TIMEOUT_MS) : undefined;
+}
+
+/**
+ * The body as text, refusing it once it passes `max` bytes: at once when Content-Length says so,
+ * else as soon as the count passes it while streaming (never the whole body in memory first).
+ */
+async function readCapped(res: Dispatcher.ResponseData, max: number, stop: AbortController, req: HttpRequest): Promise<string> {
+  const tooLarge = () => {
+    stop.abort();
+    const limit = formatBytes(max);
+    return new GatewayError('badResponse', `The gateway sent more than ${limit} for ${req.method} ${safePath(req.url)}; Tokaify stops reading at ${limit}.`,
+      { status: res.statusCode, url: req.url, code: 'BODY_TOO_LARGE' });
+  };
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  // TextDecoder drops a leading BOM, as undici's body.text() did.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
+/** 8388608 → "8 MB", 1536 → "1.5 KB": a limit a person reads at a glance (binary units, as the cap is set). */
+function formatBytes(bytes: number): string {
+  const units: [number, string][] = [[1024 * 1024, 'MB'], [1024, 'KB']];
+  for (const [size, unit] of units) if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
+  return `${bytes} bytes`;
 }
 
 function cancelled(url: string): GatewayError {
@@ -159,6 +246,14 @@ function errorCode(error: unknown): string | undefined {
 function hasCode(error: unknown, pattern: RegExp): boolean {
   const code = errorCode(error);
   return code !== undefined && pattern.test(code);
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function safeHost(url: string): string {

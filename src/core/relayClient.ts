@@ -2,8 +2,8 @@
 import { GatewayError } from './errors';
 import { tryJson } from './json';
 import type { HttpClient } from './http';
-import type * as z from 'zod/mini';
-import { parseOrThrow, relayErrorSchema, relayModelsSchema } from './schemas';
+import * as z from 'zod/mini';
+import { MAX_MODELS, parseOrThrow, refuseLongList, relayErrorSchema, relayModelsSchema } from './schemas';
 import { explainServerMessage } from './serverMessages';
 
 export class RelayClient {
@@ -15,7 +15,10 @@ export class RelayClient {
 
   /** The cheapest check that a key works: costs no quota. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
-    return (await this.getJson('/v1/models', relayModelsSchema, signal)).data.map((m) => m.id);
+    const json = await this.getJson('/v1/models', z.unknown(), signal);
+    // Counted before the per-item parse, which is what a million-entry list would make expensive.
+    refuseLongList(json !== null && typeof json === 'object' && 'data' in json ? json.data : undefined, MAX_MODELS, 'GET /v1/models', 'data', 'models');
+    return parseOrThrow(relayModelsSchema, json, 'GET /v1/models').data.map((m) => m.id);
   }
 
   /**

@@ -70,6 +70,22 @@ export const relayErrorSchema = z.object({
 });
 export type RelayErrorBody = z.infer<typeof relayErrorSchema>;
 
+/** Most tokens one list page may hold: we ask for 100, new-api caps at 100, one-api sends 10. */
+export const MAX_PAGE_ITEMS = 1000;
+/** Most model ids one model list may hold: real gateways list tens to a few hundred. */
+export const MAX_MODELS = 10_000;
+
+/**
+ * Refuses a list longer than `max` before it is parsed item by item: a gateway sending a million
+ * items would otherwise cost hundreds of MB to validate and keep. Anything not an array passes here
+ * (the schema names it).
+ */
+export function refuseLongList(list: unknown, max: number, what: string, field: string, noun: string): void {
+  if (!Array.isArray(list) || list.length <= max) return;
+  throw new GatewayError('badResponse',
+    `${what}: the gateway sent ${list.length.toLocaleString('en-US')} ${noun} at "${field}"; Tokaify accepts at most ${max.toLocaleString('en-US')}. It may be a different server or version.`);
+}
+
 /** Parses `value` or throws a GatewayError that names the offending field, e.g. `data.quota: expected number`. */
 export function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown, what: string, pathPrefix = ''): T {
   const result = schema.safeParse(value);

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import type { ConsoleClient } from './consoleClient';
 import { GatewayError, isGatewayError } from './errors';
-import { parseOrThrow } from './schemas';
+import { MAX_PAGE_ITEMS, parseOrThrow, refuseLongList } from './schemas';
 import { fromRaw, rawTokenSchema, toRequestBody, type Token, type TokenInput } from './tokenModel';
 
 export interface TokenPage {
@@ -44,6 +44,8 @@ export class TokenApi {
     const query = keyword === undefined ? '' : `keyword=${encodeURIComponent(keyword)}&`;
     const path = keyword === undefined ? '/api/token/' : '/api/token/search';
     const { data } = await this.console.call('GET', `${path}?${query}p=${p}&size=${PAGE_SIZE}`, { signal });
+    const envelopeItems = data !== null && typeof data === 'object' && 'items' in data ? data.items : undefined;
+    refuseLongList(Array.isArray(data) ? data : envelopeItems, MAX_PAGE_ITEMS, `GET ${path}`, Array.isArray(data) ? 'data' : 'data.items', 'tokens in one page');
     const parsed = parseOrThrow(tokenListSchema, data, `GET ${path}`, 'data');
     if (Array.isArray(parsed)) {
       this.paging = 'array';

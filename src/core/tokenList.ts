@@ -3,7 +3,7 @@
  * gateway's search, sorted locally, and kept (marked stale) when a refresh fails.
  */
 import { Emitter } from './emitter';
-import { errorMessage, GatewayError, type GatewayErrorKind } from './errors';
+import { errorMessage, GatewayError, isGatewayError, type GatewayErrorKind } from './errors';
 import type { TokenApi } from './tokenApi';
 import type { Token } from './tokenModel';
 
@@ -23,6 +23,8 @@ export interface TokenListState {
 }
 
 const STATUS_ORDER = { enabled: 0, exhausted: 1, expired: 2, disabled: 3 } as const;
+/** Load all stops here whatever the gateway claims: 1,000 pages of 100, far past any real account. */
+export const MAX_LOADED_TOKENS = 100_000;
 
 export class TokenList {
   private readonly changed = new Emitter<void>();
@@ -60,15 +62,22 @@ export class TokenList {
     return this.load(true);
   }
 
-  loadMore(): Promise<void> {
+  loadMore(signal?: AbortSignal): Promise<void> {
     if (this.loading) return this.loading;
-    return this.hasMore ? this.load(false) : Promise.resolve();
+    return this.hasMore ? this.load(false, signal) : Promise.resolve();
   }
 
-  async loadAll(onProgress?: (loaded: number, total?: number) => void): Promise<void> {
-    await this.ensureLoaded();
-    while (this.hasMore && !this.error) {
-      await this.loadMore();
+  /**
+   * Loads page after page until the list is complete. Never trusts the gateway's "more" alone: it
+   * stops when a page brings no new token, when the reported total is reached, at MAX_LOADED_TOKENS,
+   * on an error, on a refresh or filter meanwhile, and at once when `signal` aborts (keeping the pages
+   * loaded so far; the request in flight is cancelled).
+   */
+  async loadAll(onProgress?: (loaded: number, total?: number) => void, signal?: AbortSignal): Promise<void> {
+    await untilAborted(this.ensureLoaded(), signal);
+    const generation = this.generation;
+    while (this.hasMore && !this.error && !signal?.aborted && generation === this.generation && this.tokens.length < MAX_LOADED_TOKENS) {
+      await untilAborted(this.loadMore(signal), signal);
       onProgress?.(this.tokens.length, this.total);
     }
   }
@@ -101,22 +110,32 @@ export class TokenList {
     return this.tokens.find((t) => t.id === id);
   }
 
-  private load(first: boolean): Promise<void> {
+  private load(first: boolean, signal?: AbortSignal): Promise<void> {
     const generation = this.generation;
     const run = async () => {
       try {
         const api = await this.api();
-        const page = await api.list(first ? undefined : this.nextPage, undefined, this.searchPattern());
+        const page = await api.list(first ? undefined : this.nextPage, signal, this.searchPattern());
         if (generation !== this.generation) return;
         const seen = new Set(first ? [] : this.tokens.map((t) => t.id));
-        this.tokens = first ? page.items : [...this.tokens, ...page.items.filter((t) => !seen.has(t.id))];
+        const added: Token[] = [];
+        for (const t of page.items) {
+          if (seen.has(t.id)) continue;
+          seen.add(t.id);
+          added.push(t);
+        }
+        this.tokens = first ? added : [...this.tokens, ...added];
         this.total = page.total;
-        this.hasMore = page.hasMore;
-        this.nextPage = page.nextPage;
+        // A page that adds nothing, or a list as long as the total, ends the paging whatever the gateway says.
+        const complete = page.total !== undefined && this.tokens.length >= page.total;
+        this.hasMore = page.hasMore && added.length > 0 && !complete;
+        this.nextPage = this.hasMore ? page.nextPage : undefined;
         this.error = undefined;
         this.errorKind = undefined;
         this.loaded = true;
       } catch (error) {
+        // Cancelled on purpose: the list stays as it was, with no error to show.
+        if (isGatewayError(error, 'cancelled')) return;
         if (generation === this.generation) {
           this.error = errorMessage(error);
           this.errorKind = error instanceof GatewayError ? error.kind : undefined;
@@ -148,4 +167,18 @@ export class TokenList {
       default: return list.sort((a, b) => b.id - a.id);
     }
   }
+}
+
+/** Waits for `promise`, or less: until `signal` aborts. The promise itself runs on (it may be shared). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
 }

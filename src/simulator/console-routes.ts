@@ -1,7 +1,7 @@
 /** Console routes other than tokens: status, login (+2FA), logout, self, access token, groups, models, logs. */
 import { randomInt } from 'node:crypto';
 import { sessionOf, userAuth } from './console-auth';
-import { decode, empty, fail, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
+import { decode, empty, fail, fillerModels, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
 import { QUOTA_PER_UNIT, nowSeconds, randomKey, type LogRow, type User } from './state';
 import type { Sim } from './types';
 
@@ -108,9 +108,9 @@ export function consoleRoutes(sim: Sim): Route[] {
     ...(newApi
       ? [
         route('GET', '/api/user/self/groups', auth(() => ok(Object.fromEntries(sim.state.usableGroups.filter((g) => sim.state.groups[g]).map((g) => [g, sim.state.groups[g]]))))),
-        route('GET', '/api/user/models', auth(() => ok(sim.state.models.length ? [...sim.state.models] : null))),
+        route('GET', '/api/user/models', auth(() => ok(modelNames(sim) ?? null))),
       ]
-      : [route('GET', '/api/user/available_models', auth(() => ok([...sim.state.models])))]),
+      : [route('GET', '/api/user/available_models', auth(() => ok(modelNames(sim) ?? [])))]),
     route('GET', '/api/log/self/stat', auth((ctx, user) => {
       const rows = logRows(sim, ctx, user);
       const quota = rows.reduce((sum, l) => sum + l.quota, 0);
@@ -128,4 +128,10 @@ export function consoleRoutes(sim: Sim): Route[] {
       return ok(rows.slice(p * 10, p * 10 + 10).map((l, i) => logView(sim, l, p * 10 + i)));
     })),
   ];
+}
+
+/** The user's model names (the hugePageItems fault swaps in that many); undefined when there are none. */
+function modelNames(sim: Sim): string[] | undefined {
+  const names = sim.faults.hugePageItems ? fillerModels(sim.faults.hugePageItems) : [...sim.state.models];
+  return names.length ? names : undefined;
 }

@@ -144,3 +144,10 @@ export function paged<T, R>(items: T[], page: number, size: number, view: (item:
   const offset = (page - 1) * size;
   return { page, page_size: size, total: items.length, items: items.slice(offset, offset + size).map((item, i) => view(item, offset + i)) };
 }
+
+/** The `hugePageItems` fault's model ids. */
+export const fillerModels = (count: number): string[] => Array.from({ length: count }, (_, i) => `model-${i + 1}`);
+
+/** The `hugePageItems` fault's tokens: just valid, as small as a token gets. */
+export const fillerTokens = (count: number): { id: number; key: string; status: number; name: string }[] =>
+  Array.from({ length: count }, (_, i) => ({ id: count - i, key: '', status: 1, name: `t${count - i}` }));

@@ -22,6 +22,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   status: number;
+  /** Present (true) when the client closed the connection before the whole answer was written. */
+  clientClosed?: true;
 }
 
 export interface RunningGateway {
@@ -62,7 +64,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const requests: RequestRecord[] = [];
 
   const server = createServer((req, res) => {
-    void handle(sim, routes, req, res).then((status) => requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status }));
+    let clientClosed = false;
+    res.once('close', () => {
+      clientClosed = !res.writableFinished;
+    });
+    void handle(sim, routes, req, res).then((status) => requests.push({
+      method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status, ...(clientClosed ? { clientClosed: true as const } : {}),
+    }));
   });
   // Keep-alive sockets would hold close() open until they time out.
   server.keepAliveTimeout = 1000;
@@ -132,8 +140,13 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
   const { faults } = sim;
   if (faults.hostile) makeHostile(sim.state);
   // Control requests are never subject to the faults they set.
-  const reply = (await control(sim, ctx)) ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
+  const controlReply = await control(sim, ctx);
+  const reply = controlReply ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
+  if (!controlReply && faults.hugeBodyBytes && faults.hugeBodyBytes > 0) {
+    await streamHugeBody(res, faults.hugeBodyBytes, !!faults.hugeBodyLength, headers);
+    return 200;
+  }
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
     return reply.status;
@@ -148,6 +161,52 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
   const text = faults.malformedJson ? json.slice(0, Math.max(1, Math.floor(json.length / 2))) : json;
   res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text);
   return reply.status;
+}
+
+/** The hugeBodyBytes fault's filler: 64 KiB of `,0` pairs, reused for every chunk. */
+const FILLER = Buffer.from(',0'.repeat(32 * 1024));
+
+/**
+ * `{"success":true,"message":"","data":[0,0,…]}` of exactly `bytes` bytes (valid JSON from 40 bytes up),
+ * written chunk by chunk with backpressure so the simulator holds only one chunk; stops when the client goes.
+ */
+async function streamHugeBody(res: ServerResponse, bytes: number, announce: boolean, headers: Record<string, string>): Promise<void> {
+  const head = '{"success":true,"message":"","data":[0';
+  const tail = ']}';
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...headers, ...(announce ? { 'content-length': String(bytes) } : {}) });
+  if (bytes < head.length + tail.length) {
+    res.end((head + tail).slice(0, bytes));
+    return;
+  }
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  const send = async (chunk: Buffer | string) => {
+    if (res.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+  let left = bytes - head.length - tail.length;
+  await send(head);
+  // An odd remainder becomes one space, which JSON allows between values.
+  if (left % 2 === 1) {
+    await send(' ');
+    left -= 1;
+  }
+  while (left > 0 && !closed) {
+    const n = Math.min(left, FILLER.length);
+    await send(FILLER.subarray(0, n));
+    left -= n;
+  }
+  if (!closed) res.end(tail);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The relay (spec §3.2, §3.3, §6): key auth in new-api's order, `/v1/models`, chat completions, responses,
  * Anthropic messages and the billing routes, every error in the flavour's real shape and status.
  */
-import { route, isRecord, type Ctx, type Reply, type Route } from './http-util';
+import { fillerModels, route, isRecord, type Ctx, type Reply, type Route } from './http-util';
 import { ipAllowed, newApiIpLimits, oneApiSubnets } from './ip';
 import { QUOTA_PER_UNIT, nowSeconds, type Token, type User } from './state';
 import type { Sim } from './types';
@@ -82,6 +82,7 @@ function authenticateKey(sim: Sim, ctx: Ctx, readOnly = false): Caller | Refusal
 const limitedModels = (token: Token) => token.model_limits.split(',').map((m) => m.trim()).filter(Boolean);
 
 function modelsFor(sim: Sim, token: Token): string[] {
+  if (sim.faults.hugePageItems) return fillerModels(sim.faults.hugePageItems);
   const limitsOn = sim.flavor === 'one-api' ? token.model_limits !== '' : token.model_limits_enabled;
   return limitsOn ? limitedModels(token) : [...sim.state.models];
 }

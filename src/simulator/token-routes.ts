@@ -1,6 +1,6 @@
 /** `/api/token/*` (spec §2) for the three flavours: list, search, get, reveal, create, update, delete. */
 import { userAuth, type UserHandler } from './console-auth';
-import { atoi, decode, empty, fail, idsOf, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
+import { atoi, decode, empty, fail, fillerTokens, idsOf, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
 import { subnetError } from './ip';
 import { QUOTA_PER_UNIT, nowSeconds, type Token, type User } from './state';
 import type { Sim } from './types';
@@ -71,7 +71,31 @@ function patternError(value: string): string | undefined {
 }
 const matcher = (value: string) => (value.includes('%') ? ((s: string) => likeRegex(value).test(s)) : (s: string) => s === value);
 
+/** The hugePageItems fault: one page of that many tiny tokens, in the flavour's shape. */
+function hugePage(sim: Sim, ctx: Ctx, count: number): Reply {
+  const items = fillerTokens(count);
+  if (sim.flavor === 'one-api') return ok(items);
+  const { page, size } = pageQuery(ctx);
+  return ok({ page, page_size: size, total: count, items });
+}
+
+/**
+ * The endlessPages fault: every page is full and claims another; past the real end it wraps round to
+ * the first tokens, so a client that pages on trust never stops, and one that looks for new ids does.
+ */
+function endlessPage(sim: Sim, ctx: Ctx, rows: Token[]): Reply {
+  const wrap = (offset: number, size: number) =>
+    Array.from({ length: Math.min(size, rows.length) }, (_, i) => tokenView(sim, rows[(offset + i) % rows.length]!));
+  if (sim.flavor === 'one-api') {
+    const p = Math.max(0, Number.parseInt(ctx.query.get('p') ?? '0', 10) || 0);
+    return ok(wrap(p * 10, 10));
+  }
+  const { page, size } = pageQuery(ctx);
+  return ok({ page, page_size: size, total: Math.max(rows.length, page * size + 1), items: wrap((page - 1) * size, size) });
+}
+
 function search(sim: Sim, ctx: Ctx, user: User): Reply {
+  if (sim.faults.hugePageItems) return hugePage(sim, ctx, sim.faults.hugePageItems);
   const keyword = ctx.query.get('keyword') ?? '';
   let rows = sim.state.tokensOf(user.id);
   if (sim.flavor === 'one-api') {
@@ -90,7 +114,9 @@ function search(sim: Sim, ctx: Ctx, user: User): Reply {
 }
 
 function list(sim: Sim, ctx: Ctx, user: User): Reply {
+  if (sim.faults.hugePageItems) return hugePage(sim, ctx, sim.faults.hugePageItems);
   const rows = sim.state.tokensOf(user.id);
+  if (sim.faults.endlessPages && rows.length) return endlessPage(sim, ctx, rows);
   if (sim.flavor !== 'one-api') {
     const { page, size } = pageQuery(ctx);
     return ok(paged(rows, page, size, (t) => tokenView(sim, t)));

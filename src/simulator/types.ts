@@ -32,6 +32,26 @@ export interface Faults {
    * 10,000-character payloads and an echo of the caller's credential.
    */
   hostile?: boolean;
+  /**
+   * Every answer (not the control routes) becomes HTTP 200 with a JSON body of exactly this many bytes,
+   * `{"success":true,"message":"","data":[0,0,…]}`, streamed in 64 KiB chunks and never built in memory.
+   * Chunked (no Content-Length) unless `hugeBodyLength`; stops writing when the client hangs up.
+   */
+  hugeBodyBytes?: number;
+  /** With `hugeBodyBytes`: announce the size in Content-Length, so a client can refuse before reading. */
+  hugeBodyLength?: boolean;
+  /**
+   * Token list and search pages, and the model lists (/v1/models, /api/user/models, one-api's
+   * /api/user/available_models), carry this many items: tokens of ~30 bytes ({id, key:"", status:1,
+   * name}), model ids `model-1`…; on new-api the envelope's total says the same number.
+   */
+  hugePageItems?: number;
+  /**
+   * The token list (`GET /api/token/`) always claims another page: new-api reports a total past the
+   * page asked for; one-api always sends a full page of 10. Pages past the real end wrap round to the
+   * first tokens again, so they bring no new ids.
+   */
+  endlessPages?: boolean;
 }
 
 /** What every route module gets: the live state, the flavour and the shared rate-limit buckets. */

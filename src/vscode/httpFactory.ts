@@ -1,7 +1,9 @@
 import { EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import * as vscode from 'vscode';
 import { HttpClient } from '../core/http';
+import { dispatcherPlan } from '../core/proxyTls';
 import type { Log } from './log';
+import { requestTimeoutMs } from './settings';
 
 /**
  * One HttpClient for the extension, rebuilt when proxy or timeout settings change.
@@ -21,21 +23,19 @@ export class HttpService implements vscode.Disposable {
   get client(): HttpClient {
     if (!this.current) {
       const http = vscode.workspace.getConfiguration('http');
-      const proxy = http.get<string>('proxy')?.trim();
-      const strictSSL = http.get<boolean>('proxyStrictSSL', true);
-      const tls = { rejectUnauthorized: strictSSL };
-      const dispatcher: Dispatcher = proxy
-        ? new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls })
-        : new EnvHttpProxyAgent({ connect: tls });
-      const timeoutSeconds = vscode.workspace.getConfiguration('tokaify').get<number>('requestTimeoutSeconds', 15);
+      // proxyStrictSSL:false loosens only connections through the http.proxy proxy, never direct ones.
+      const plan = dispatcherPlan(http.get<unknown>('proxy'), http.get<unknown>('proxyStrictSSL', true));
+      const dispatcher: Dispatcher = plan.kind === 'proxy'
+        ? new ProxyAgent({ uri: plan.uri, requestTls: plan.requestTls, proxyTls: plan.proxyTls })
+        : new EnvHttpProxyAgent({ connect: plan.connect });
       const client = new HttpClient({
         dispatcher,
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs: requestTimeoutMs(),
         userAgent: `tokaify-vscode/${this.version} vscode/${vscode.version}`,
         log: (line) => this.log.trace(line),
       });
       this.current = { client, dispatcher };
-      if (proxy) this.log.info(`Using proxy from the http.proxy setting.`);
+      if (plan.kind === 'proxy') this.log.info(`Using proxy from the http.proxy setting.`);
     }
     return this.current.client;
   }

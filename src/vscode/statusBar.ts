@@ -10,12 +10,13 @@ import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { HttpService } from './httpFactory';
 import type { Log } from './log';
+import { statusRefreshMinutes } from './settings';
 
 /** The commands the tooltip links to: read-only ones; nothing else runs from it. */
 const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus];
 const FIRST_REFRESH_DELAY_MS = 1500;
 
-export const refreshMinutes = (): number => Math.max(1, vscode.workspace.getConfiguration('tokaify').get<number>('statusRefreshMinutes', 5));
+export const refreshMinutes = (): number => statusRefreshMinutes();
 
 /**
  * Balance and connectivity of the active account. The first request goes out after startup (never

@@ -689,6 +689,50 @@ describe('simulator: faults and the request log', () => {
       { method: 'GET', path: '/v1/models', status: 401 },
     ]);
   });
+
+  it('hugeBodyBytes answers with exactly that many bytes of valid JSON, chunked unless hugeBodyLength', async () => {
+    const gw = gwOf();
+    gw.faults.hugeBodyBytes = 200_001;
+    const chunked = await request<Envelope<number[]>>(`${gw.url}/api/token/`);
+    assert.equal(chunked.status, 200);
+    assert.equal(Buffer.byteLength(chunked.text), 200_001);
+    assert.equal(chunked.body.success, true, 'it parses');
+    assert.equal(chunked.headers.get('content-length'), null);
+    gw.faults.hugeBodyLength = true;
+    const announced = await request(`${gw.url}/v1/models`);
+    assert.equal(announced.headers.get('content-length'), '200001');
+    assert.equal(announced.text.length, 200_001);
+  });
+
+  it('records clientClosed when the client hangs up before the answer is written', async () => {
+    const gw = gwOf();
+    gw.faults.latencyMs = 200;
+    const start = gw.requests.length;
+    await assert.rejects(fetch(`${gw.url}/api/status`, { signal: AbortSignal.timeout(50) }));
+    while (gw.requests.length === start) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(gw.requests.slice(start), [{ method: 'GET', path: '/api/status', status: 200, clientClosed: true }]);
+  });
+
+  it('hugePageItems serves a token page and model lists of that many small items', async () => {
+    const gw = gwOf();
+    gw.faults.hugePageItems = 2000;
+    const page = await api<Paged<TokenRow>>(gw, '/api/token/?p=1&size=10');
+    assert.equal(page.body.data?.items.length, 2000);
+    assert.equal(page.body.data?.total, 2000);
+    assert.ok(page.text.length < 100_000, `${page.text.length} bytes`);
+    assert.equal((await relay<ModelList>(gw, '/v1/models', DEMO.key)).body.data.length, 2000);
+    assert.equal((await api<string[]>(gw, '/api/user/models')).body.data?.length, 2000);
+  });
+
+  it('endlessPages: every page claims another, and pages past the end wrap round to the first tokens', async () => {
+    const gw = gwOf();
+    const ids = gw.state.tokensOf(DEMO.userId).map((t) => t.id);
+    gw.faults.endlessPages = true;
+    const page = async (p: number) => (await api<Paged<TokenRow>>(gw, `/api/token/?p=${p}&size=2`)).body.data!;
+    const far = await page(50);
+    assert.ok(far.total > 50 * 2, 'the total promises more');
+    assert.deepEqual(far.items.map((t) => t.id), [ids[(49 * 2) % ids.length], ids[(49 * 2 + 1) % ids.length]]);
+  });
 });
 
 describe('simulator: CLI', () => {

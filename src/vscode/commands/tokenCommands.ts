@@ -154,8 +154,15 @@ export class TokenCommands {
     const meta = this.account(arg);
     if (!meta) return;
     const list = this.deps.gateways.tokens(meta);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loading all tokens', cancellable: false }, (progress) =>
-      list.loadAll((loaded, total) => progress.report({ message: total ? `${loaded} of ${total}` : `${loaded}` })));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loading all tokens', cancellable: true }, async (progress, cancel) => {
+      const controller = new AbortController();
+      const subscription = cancel.onCancellationRequested(() => controller.abort());
+      try {
+        await list.loadAll((loaded, total) => progress.report({ message: total ? `${loaded} of ${total}` : `${loaded}` }), controller.signal);
+      } finally {
+        subscription.dispose();
+      }
+    });
   }
 
   async filter(arg?: unknown): Promise<void> {
