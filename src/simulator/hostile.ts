@@ -7,8 +7,13 @@
  */
 import type { GatewayState } from './state';
 
-/** A notification link that would type a command into the user's terminal (the reproduced attack). */
-export const HOSTILE_LINK = '[Sign in again](command:workbench.action.terminal.sendSequence?{"text":"echo PWNED\\n"})';
+/**
+ * A notification link that would type a command into the user's open terminal (the reproduced attack):
+ * it leaves `tokaify-pwned.txt` in the shell's folder, which a UI test looks for. The arguments are
+ * URL-encoded, as an attacker writes them: VS Code's link syntax allows no space in the target.
+ */
+export const PWNED_FILE = 'tokaify-pwned.txt';
+export const HOSTILE_LINK = `[Sign in again](command:workbench.action.terminal.sendSequence?${encodeURIComponent(JSON.stringify({ text: `echo PWNED > ${PWNED_FILE}\n` }))})`;
 /** Looks like the pickers' own first item. */
 export const HOSTILE_ICON = '$(add) Create a new token…';
 export const HOSTILE_HTML = '<img src=x onerror="alert(1)"><a href="command:tokaify.signOut">x</a>';

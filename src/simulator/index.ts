@@ -68,7 +68,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     res.once('close', () => {
       clientClosed = !res.writableFinished;
     });
-    void handle(sim, routes, req, res).then((status) => requests.push({
+    void handle(sim, routes, req, res, requests).then((status) => requests.push({
       method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status, ...(clientClosed ? { clientClosed: true as const } : {}),
     }));
   });
@@ -134,13 +134,13 @@ async function withFaults(sim: Sim, ctx: Ctx, next: () => Promise<Reply>): Promi
 }
 
 /** Answers one request; returns the status for the request log. */
-async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse, requests: readonly RequestRecord[]): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const ctx = contextOf(req, url);
   const { faults } = sim;
   if (faults.hostile) makeHostile(sim.state);
   // Control requests are never subject to the faults they set.
-  const controlReply = await control(sim, ctx);
+  const controlReply = await control(sim, ctx, requests);
   const reply = controlReply ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
   if (!controlReply && faults.hugeBodyBytes && faults.hugeBodyBytes > 0) {
@@ -211,13 +211,17 @@ async function streamHugeBody(res: ServerResponse, bytes: number, announce: bool
 
 /**
  * Test control for a simulator running in another process (UI tests): `POST /__simulator/faults` sets
- * the fault switches (replacing them), `POST /__simulator/patch` changes a user or a token by name.
- * The simulator only ever listens on loopback.
+ * the fault switches (replacing them), `POST /__simulator/patch` changes a user or a token by name,
+ * `POST /__simulator/requests` (body `{}`) returns the request log. The simulator only ever listens on loopback.
  */
-async function control(sim: Sim, ctx: Ctx): Promise<Reply | undefined> {
+async function control(sim: Sim, ctx: Ctx, requests: readonly RequestRecord[]): Promise<Reply | undefined> {
   if (!ctx.path.startsWith('/__simulator/') || ctx.method !== 'POST') return undefined;
   const body = await ctx.body();
   if (typeof body !== 'object' || body === null) return { status: 400, body: { error: 'a JSON object is required' } };
+  if (ctx.path === '/__simulator/requests') {
+    // The request log, for tests in another process (e.g. to prove there was no request storm).
+    return { status: 200, body: { requests: requests.filter((r) => !r.path.startsWith('/__simulator/')) } };
+  }
   if (ctx.path === '/__simulator/faults') {
     for (const key of Object.keys(sim.faults) as (keyof Faults)[]) delete sim.faults[key];
     Object.assign(sim.faults, body);

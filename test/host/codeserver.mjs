@@ -88,21 +88,23 @@ export function installExtension(install, { vsix, userDataDir, extensionsDir, ho
  * (workspace; a fresh one by default), extensionsDir (shared, e.g. with an installed VSIX), name
  * (log file name under test-results/).
  */
-export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, folder, extensionsDir, name = 'code-server' } = {}) {
+export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, folder, extensionsDir, name = 'code-server', workspaceTrust = false } = {}) {
   const root = tempDir('cs');
   const home = path.join(root, 'home');
   const userDataDir = path.join(root, 'user-data');
   extensionsDir ??= path.join(root, 'extensions');
   folder ??= path.join(root, 'workspace');
   for (const dir of [home, `${userDataDir}/User`, extensionsDir, folder]) fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(`${userDataDir}/User/settings.json`, JSON.stringify(OFFLINE_SETTINGS, null, 2));
+  // workspaceTrust: the folder opens untrusted, in Restricted Mode, without the startup question.
+  const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  fs.writeFileSync(`${userDataDir}/User/settings.json`, JSON.stringify({ ...OFFLINE_SETTINGS, ...trust }, null, 2));
 
   const port = await freePort();
   fs.mkdirSync(RESULTS, { recursive: true });
   const logFile = path.join(RESULTS, `${name}.log`);
   const log = fs.openSync(logFile, 'w');
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...flags, folder];
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...flags, folder];
   // detached: its own process group, so stop() also ends the extension host and the other helpers it forks.
   const child = spawn(install.codeServer, args, { env: codeServerEnv(install, home, env), stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);

@@ -1,17 +1,26 @@
 // The reproduced attack, in the real workbench: a gateway whose display name is
 // `Eve [Sign in again](command:workbench.action.terminal.sendSequence?{"text":"echo PWNED\n"})`.
 // Signing in to it must show that name as text: no link in the notification, and clicking the text
-// does nothing (no terminal, no PWNED). Its token named "$(add) Create a new token…" and its currency
+// types nothing into the open terminal (the link would leave tokaify-pwned.txt in the workspace). Its token named "$(add) Create a new token…" and its currency
 // symbol "$(add)" must not render as icons or links in the picker and the status bar.
 // A simulator of its own: hostile mode rewrites the state, which the other UI files must not see.
+import fs from 'node:fs';
+import path from 'node:path';
 import { startSimulator } from '../host/codeserver.mjs';
 import { addGatewayWithAccessToken, simulatorControl } from './flows.mjs';
 import { runCommand, waitForQuickInput } from '../host/codeserver.mjs';
 
-export default async function hostile({ page, check, shot }) {
+export default async function hostile({ page, server, check, shot }) {
   const gateway = await startSimulator();
   try {
     await simulatorControl(gateway.url, 'faults', { hostile: true });
+    // The attack types into the open terminal: open one first, as a user would have.
+    await check('a terminal is open in the workspace folder', async () => {
+      await page.locator('.statusbar-item', { hasText: 'Tokaify' }).first().waitFor({ timeout: 60_000 });
+      await runCommand(page, 'Terminal: Create New Terminal');
+      await page.locator('.terminal-wrapper').first().waitFor();
+      await page.waitForTimeout(2000); // the shell's prompt
+    });
     const signedIn = await check('Add Gateway against a hostile gateway', () => addGatewayWithAccessToken(page, gateway.url));
     if (!signedIn) return;
 
@@ -25,13 +34,12 @@ export default async function hostile({ page, check, shot }) {
       await shot('1-notification');
     });
 
-    await check('clicking "Sign in again" in the notification does nothing: no terminal, no PWNED', async () => {
-      await toast.locator('.notification-list-item-message').click({ position: { x: 200, y: 8 } });
-      await page.getByText('Sign in again', { exact: false }).first().click().catch(() => {});
-      await page.waitForTimeout(1500);
-      const terminals = await page.locator('.terminal-wrapper, .xterm').count();
-      const pwned = await page.locator('.xterm-rows', { hasText: 'PWNED' }).count();
-      if (terminals || pwned) throw new Error(`a terminal opened (${terminals}) or PWNED was typed (${pwned})`);
+    await check('clicking "Sign in again" in the notification types nothing into the terminal', async () => {
+      // Where the link would be: the words "Sign in again" inside the notification itself.
+      await toast.locator('.notification-list-item-message').getByText('Sign in again', { exact: false }).first().click();
+      await page.waitForTimeout(2500);
+      const pwned = path.join(server.folder, 'tokaify-pwned.txt');
+      if (fs.existsSync(pwned)) throw new Error(`the link ran in the terminal: ${pwned} exists`);
     });
 
     await check('the status bar shows one icon (its own): the "$(add)" currency symbol stays text', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { registerSecret } from '../../src/core/redact';
 import { htmlText, labelText, markdownText, notificationText, plainText, TEXT_LIMITS, tooltipText } from '../../src/core/untrustedText';
 
-const ATTACK = 'Eve [Sign in again](command:workbench.action.terminal.sendSequence?{"text":"echo PWNED\\n"})';
+const ATTACK = `Eve [Sign in again](command:workbench.action.terminal.sendSequence?${encodeURIComponent('{"text":"echo PWNED\\n"}')})`;
 /** What VS Code's notification and quick-input renderers treat as a link, and its icon syntax. */
 const LINK = /\[[^\]]*\]\((?:https?:|command:|file:)/i;
 const ICON = /\$\([a-z0-9-]+(?:~[a-z]+)?\)/i;
