@@ -10,7 +10,7 @@ import path from 'node:path';
 /** The names the bundle reads from `vscode`: esbuild's namespace import copies own keys, so they must exist. */
 const API_NAMES = ['window', 'workspace', 'commands', 'env', 'extensions', 'l10n', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor',
   'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'MarkdownString', 'ProgressLocation', 'ViewColumn', 'Position', 'Range',
-  'QuickInputButtons', 'TabInputTextDiff'];
+  'QuickInputButtons', 'TabInputTextDiff', 'ExtensionMode'];
 
 function inert(): unknown {
   // A `function` target (not an arrow) so `new vscode.EventEmitter()` works too.
