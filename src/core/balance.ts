@@ -20,6 +20,8 @@ export interface BalanceSnapshot {
   source: 'account' | 'key';
   latencyMs: number;
   at: number;
+  /** The console account's group (console accounts only). */
+  group?: string;
 }
 
 const tokenUsageSchema = z.object({
@@ -34,7 +36,10 @@ const UNLIMITED_USD = 100_000_000;
 export async function accountBalance(console: ConsoleClient, now = Date.now): Promise<BalanceSnapshot> {
   const started = now();
   const self = await console.self();
-  return { remaining: self.quota, used: self.used_quota, unlimited: false, source: 'account', latencyMs: now() - started, at: now() };
+  return {
+    remaining: self.quota, used: self.used_quota, unlimited: false, source: 'account', latencyMs: now() - started, at: now(),
+    ...(self.group ? { group: self.group } : {}),
+  };
 }
 
 export async function keyBalance(http: HttpClient, root: string, key: string, flavor: 'new-api' | 'one-api', quotaPerUnit = DEFAULT_QUOTA_PER_UNIT, now = Date.now): Promise<BalanceSnapshot> {

@@ -22,6 +22,8 @@ const GLOSSES: [RegExp, string][] = [
   [/用户额度不足/, 'the account balance is insufficient'],
   [/无权访问 .* 分组/, 'this key\'s group is not available to the user'],
   [/该令牌无权(访问|使用)模型/, 'this key is not allowed to use that model'],
+  [/令牌已过期，无法启用/, 'the token has expired, so it cannot be enabled'],
+  [/令牌可用额度已用尽，无法启用/, 'the token\'s quota is used up, so it cannot be enabled'],
   [/令牌名称过长/, 'the token name is too long'],
   [/额度值不能为负数/, 'the quota cannot be negative'],
   [/已达到最大令牌数量限制/, 'the maximum number of tokens is reached'],

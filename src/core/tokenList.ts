@@ -41,6 +41,8 @@ export class TokenList {
   private sort: TokenSort = 'newest';
   /** Bumped on refresh/filter so a slow page from before cannot land in the new list. */
   private generation = 0;
+  /** Pages loaded since the list was last started over: a refresh reads this many again. */
+  private pagesLoaded = 0;
 
   constructor(private readonly api: () => Promise<TokenApi>, private readonly flavor: 'new-api' | 'one-api') {}
 
@@ -56,15 +58,18 @@ export class TokenList {
     return this.loaded || this.loading ? (this.loading ?? Promise.resolve()) : this.refresh();
   }
 
+  /**
+   * Reads the list again, as far as it was loaded (the pages the user brought in with "Load more…"
+   * stay), and swaps it in whole, so rows never fall back to the first page after an action.
+   */
   refresh(): Promise<void> {
     this.generation++;
-    this.nextPage = undefined;
-    return this.load(true);
+    return this.load(Math.max(1, this.pagesLoaded));
   }
 
   loadMore(signal?: AbortSignal): Promise<void> {
     if (this.loading) return this.loading;
-    return this.hasMore ? this.load(false, signal) : Promise.resolve();
+    return this.hasMore ? this.load(0, signal) : Promise.resolve();
   }
 
   /**
@@ -82,9 +87,20 @@ export class TokenList {
     }
   }
 
+  /** A new filter starts over at the first page. */
   setFilter(keyword: string | undefined): Promise<void> {
     this.keyword = keyword?.trim() || undefined;
-    return this.refresh();
+    this.generation++;
+    return this.load(1);
+  }
+
+  /**
+   * The gateway's search for pickers, without touching what the tree shows: tokens whose name
+   * contains `keyword` (one-api: starts with it). One request; callers debounce (SearchRateLimit).
+   */
+  async search(keyword: string, signal?: AbortSignal): Promise<Token[]> {
+    const api = await this.api();
+    return (await api.list(undefined, signal, this.searchPattern(keyword.trim()))).items;
   }
 
   setSort(sort: TokenSort): void {
@@ -110,26 +126,39 @@ export class TokenList {
     return this.tokens.find((t) => t.id === id);
   }
 
-  private load(first: boolean, signal?: AbortSignal): Promise<void> {
+  /**
+   * `fromStart` > 0: reads that many pages from the first and replaces the list with them; 0: the next
+   * page, appended.
+   */
+  private load(fromStart: number, signal?: AbortSignal): Promise<void> {
     const generation = this.generation;
     const run = async () => {
       try {
         const api = await this.api();
-        const page = await api.list(first ? undefined : this.nextPage, signal, this.searchPattern());
-        if (generation !== this.generation) return;
-        const seen = new Set(first ? [] : this.tokens.map((t) => t.id));
-        const added: Token[] = [];
-        for (const t of page.items) {
-          if (seen.has(t.id)) continue;
-          seen.add(t.id);
-          added.push(t);
+        let tokens = fromStart ? [] : [...this.tokens];
+        let next = fromStart ? undefined : this.nextPage;
+        let pages = fromStart ? 0 : this.pagesLoaded;
+        const seen = new Set(tokens.map((t) => t.id));
+        let total: number | undefined;
+        let hasMore = false;
+        for (let read = 0; read < Math.max(1, fromStart); read++) {
+          const page = await api.list(next, signal, this.searchPattern(this.keyword));
+          if (generation !== this.generation) return;
+          const added = page.items.filter((t) => !seen.has(t.id) && seen.add(t.id));
+          tokens = [...tokens, ...added];
+          pages++;
+          total = page.total;
+          // A page that adds nothing, or a list as long as the total, ends the paging whatever the gateway says.
+          const complete = page.total !== undefined && tokens.length >= page.total;
+          hasMore = page.hasMore && added.length > 0 && !complete;
+          next = hasMore ? page.nextPage : undefined;
+          if (!hasMore) break;
         }
-        this.tokens = first ? added : [...this.tokens, ...added];
-        this.total = page.total;
-        // A page that adds nothing, or a list as long as the total, ends the paging whatever the gateway says.
-        const complete = page.total !== undefined && this.tokens.length >= page.total;
-        this.hasMore = page.hasMore && added.length > 0 && !complete;
-        this.nextPage = this.hasMore ? page.nextPage : undefined;
+        this.tokens = tokens;
+        this.total = total;
+        this.hasMore = hasMore;
+        this.nextPage = next;
+        this.pagesLoaded = pages;
         this.error = undefined;
         this.errorKind = undefined;
         this.loaded = true;
@@ -152,8 +181,7 @@ export class TokenList {
   }
 
   /** new-api matches exactly unless the keyword has `%`; a person typing "prod" means "contains prod". one-api matches a prefix. */
-  private searchPattern(): string | undefined {
-    const k = this.keyword;
+  private searchPattern(k: string | undefined): string | undefined {
     if (!k || this.flavor === 'one-api' || k.includes('%') || k.length < 2) return k;
     return `%${k}%`;
   }

@@ -18,7 +18,7 @@ function status(sim: Sim): Reply {
   };
   if (sim.flavor === 'one-api') return ok({ ...common, version: 'v0.6.10-fake', chat_link: '', logo: '', footer_html: '', wechat_login: false });
   return ok({
-    ...common, version: sim.flavor === 'new-api' ? 'v0.9.0-fake' : 'v0.8.0-fake-legacy', quota_display_type: 'USD', usd_exchange_rate: 7.3,
+    ...common, version: sim.flavor === 'new-api' ? 'v0.9.0-fake' : 'v0.8.0-fake-legacy', quota_display_type: sim.state.displayType, usd_exchange_rate: 7.3,
     custom_currency_symbol: '¤', custom_currency_exchange_rate: 1, self_use_mode_enabled: false, demo_site_enabled: false,
     default_use_auto_group: false, docs_link: '', price: 7.3, setup: true, oidc_enabled: false, passkey_login: false,
   });

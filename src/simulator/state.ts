@@ -131,6 +131,8 @@ export class GatewayState {
   usableGroups: string[] = ['default', 'vip', 'auto'];
   models: string[] = ['gpt-4o', 'gpt-4o-mini', 'gpt-5.4', 'claude-sonnet-4-5', 'claude-opus-4-1'];
   maxUserTokens = 1000;
+  /** new-api's QuotaDisplayType setting, which an admin can change at any time (`/api/status`). */
+  displayType: 'USD' | 'CNY' | 'TOKENS' | 'CUSTOM' = 'USD';
   private nextId = 1;
 
   constructor(seedTokens = 0) {

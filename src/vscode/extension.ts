@@ -19,7 +19,7 @@ import { HttpService } from './httpFactory';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
-import { recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
+import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
 import { openFileAt, Verifier } from './verify';
 
 /**
@@ -39,6 +39,8 @@ export interface InternalApi {
   notifications(): readonly ShownNotification[];
   /** The quick picks offered so far (their items as shown). */
   picks(): readonly ShownPick[];
+  /** The picker of ours that is open (token pickers), to type into it as a person would. */
+  quickPick(): vscode.QuickPick<vscode.QuickPickItem> | undefined;
 }
 
 /**
@@ -69,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
   const usage = new AgentUsageStore(context.globalState);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
-  const statusBar = new StatusBar(accounts, gateways, http, log);
+  const statusBar = new StatusBar(accounts, gateways, log);
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
@@ -129,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
     restore: (backupId, options) => agents.restore({ backupId }, options),
     notifications: recentNotifications,
     picks: recentPicks,
+    quickPick: activeQuickPick,
   };
   return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, internal };
 }

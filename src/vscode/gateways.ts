@@ -1,4 +1,7 @@
 import type { AccountMeta, AccountStore } from '../core/accounts';
+import { accountBalance, keyBalance } from '../core/balance';
+import { BalanceStore } from '../core/balanceStore';
+import { GatewayError } from '../core/errors';
 import { consoleClientFor } from '../core/clients';
 import type { ConsoleClient } from '../core/consoleClient';
 import { Emitter } from '../core/emitter';
@@ -10,7 +13,8 @@ import type { HttpService } from './httpFactory';
 
 /**
  * Per-account services, created on first use and dropped on sign-out: the console client, the
- * token API, the token list the tree shows, and the gateway's quota display (read once per account).
+ * token API, the token list the tree shows, the gateway's quota display (read once per account) and
+ * the balance every view shows (one BalanceStore, so the status bar and the tree never disagree).
  */
 export class Gateways {
   private readonly lists = new Map<string, { list: TokenList; unsubscribe: () => void }>();
@@ -18,9 +22,22 @@ export class Gateways {
   private readonly apis = new Map<string, TokenApi>();
   private readonly tokensChanged = new Emitter<string>();
   readonly onDidChangeTokens = this.tokensChanged.event;
+  readonly balances: BalanceStore;
 
   constructor(private readonly accounts: AccountStore, private readonly http: HttpService) {
     accounts.onDidChange(() => this.forgetRemoved());
+    this.balances = new BalanceStore((id) => this.readBalance(id));
+  }
+
+  /** One request: the console's /api/user/self, or what the key itself can tell for key-only accounts. */
+  private async readBalance(accountId: string) {
+    const meta = this.accounts.get(accountId);
+    if (!meta) throw new GatewayError('unauthorized', 'This account is signed out.');
+    const display = await this.quotaDisplay(meta);
+    const snapshot = meta.authKind === 'key'
+      ? await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display.quotaPerUnit)
+      : await accountBalance(await this.console(meta));
+    return { snapshot, display };
   }
 
   async console(meta: AccountMeta): Promise<ConsoleClient> {
@@ -64,10 +81,11 @@ export class Gateways {
     return quotaDisplayOf(await this.status(meta));
   }
 
-  /** Reloads every token list that was loaded, and re-reads each gateway's display settings. */
+  /** Reloads every token list that was loaded (as far as it was loaded), each gateway's display settings and each balance. */
   refreshAll(): void {
     this.statuses.clear();
     for (const { list } of this.lists.values()) void list.refresh();
+    for (const meta of this.accounts.list()) if (this.balances.get(meta.id)) void this.balances.refresh(meta.id);
   }
 
   /** The console's token page, for "Open in Console". */
@@ -89,5 +107,6 @@ export class Gateways {
         this.apis.delete(id);
       }
     }
+    for (const id of this.balances.ids()) if (!live.has(id)) this.balances.forget(id);
   }
 }

@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
 import { accountLabel, type AccountStore } from '../core/accounts';
-import { accountBalance, keyBalance } from '../core/balance';
 import { hostLabel } from '../core/baseUrl';
-import { errorMessage, GatewayError } from '../core/errors';
 import { quotaDisplayOf } from '../core/quota';
 import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
-import { statusView, type StatusState } from '../core/statusView';
+import { statusView } from '../core/statusView';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
-import type { HttpService } from './httpFactory';
 import type { Log } from './log';
 import { statusRefreshMinutes } from './settings';
 
@@ -19,27 +16,28 @@ const FIRST_REFRESH_DELAY_MS = 1500;
 export const refreshMinutes = (): number => statusRefreshMinutes();
 
 /**
- * Balance and connectivity of the active account. The first request goes out after startup (never
- * during activation), then RefreshScheduler decides: every N minutes while focused, backoff on errors,
- * silence after an auth failure until the user acts. A click runs Verify.
+ * Balance and connectivity of the active account, as the shared BalanceStore has it (the tree's
+ * balance row reads the same entry, so both always agree). The first request goes out after startup
+ * (never during activation), then RefreshScheduler decides: every N minutes while focused, backoff on
+ * errors, silence after an auth failure until the user acts. A click runs Verify.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: { dispose(): void }[];
   private readonly scheduler: RefreshScheduler;
-  private state: StatusState = { display: quotaDisplayOf(undefined), checking: false };
   private accountId?: string;
 
   constructor(
     private readonly accounts: AccountStore,
     private readonly gateways: Gateways,
-    private readonly http: HttpService,
     private readonly log: Log,
   ) {
     this.item.name = 'Tokaify';
     this.scheduler = new RefreshScheduler(() => this.refresh(), { intervalMs: refreshMinutes() * 60_000 });
     this.subscriptions = [
       accounts.onDidChange(() => this.accountChanged()),
+      // Whoever read the balance (the tree's Refresh, Verify, this item), this item shows it at once.
+      gateways.balances.onDidChange((id) => id === this.accounts.active()?.id && this.render()),
       vscode.window.onDidChangeWindowState((state) => this.scheduler.setFocused(state.focused)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tokaify.statusRefreshMinutes')) this.scheduler.setIntervalMs(refreshMinutes() * 60_000);
@@ -78,7 +76,6 @@ export class StatusBar implements vscode.Disposable {
     const active = this.accounts.active();
     if (active?.id === this.accountId) return;
     this.accountId = active?.id;
-    this.state = { display: quotaDisplayOf(undefined), checking: false };
     this.render();
     if (active) void this.refreshNow();
   }
@@ -89,33 +86,17 @@ export class StatusBar implements vscode.Disposable {
       this.render();
       return 'ok';
     }
-    this.state = { ...this.state, checking: true };
-    this.render();
-    try {
-      const display = await this.gateways.quotaDisplay(meta);
-      let snapshot;
-      if (meta.authKind === 'key') {
-        snapshot = await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display.quotaPerUnit);
-      } else {
-        snapshot = await accountBalance(await this.gateways.console(meta));
-      }
-      if (this.accounts.active()?.id !== meta.id) return 'ok'; // switched meanwhile; that refresh is on its way
-      this.state = { ...this.state, display, last: snapshot, error: undefined, checking: false };
-      return 'ok';
-    } catch (error) {
-      const kind = error instanceof GatewayError ? error.kind : 'unknown';
-      this.log.warn(`Status of ${accountLabel(meta)}: ${errorMessage(error)}`);
-      this.state = { ...this.state, error: { kind, message: errorMessage(error), at: Date.now() }, checking: false };
-      return kind === 'unauthorized' || kind === 'forbidden' ? 'auth' : 'error';
-    } finally {
-      this.render();
-    }
+    const entry = await this.gateways.balances.refresh(meta.id);
+    if (!entry.error) return 'ok';
+    this.log.warn(`Status of ${accountLabel(meta)}: ${entry.error.message}`);
+    return entry.error.kind === 'unauthorized' || entry.error.kind === 'forbidden' ? 'auth' : 'error';
   }
 
   private render(): void {
     const active = this.accounts.active();
+    const entry = active && this.gateways.balances.get(active.id);
     const view = statusView({
-      ...this.state,
+      display: entry?.display ?? quotaDisplayOf(undefined), last: entry?.snapshot, error: entry?.error, checking: entry?.checking ?? false,
       account: active && {
         label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
         host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',

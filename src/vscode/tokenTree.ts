@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
 import { hostLabel } from '../core/baseUrl';
-import { errorMessage, isGatewayError } from '../core/errors';
-import { formatQuota } from '../core/quota';
+import type { AccountBalance } from '../core/balanceStore';
+import { formatQuota, type QuotaDisplay } from '../core/quota';
 import { describeToken, tokenTooltip } from '../core/tokenFormat';
 import type { Token, TokenStatus } from '../core/tokenModel';
 import { labelText, markdownText, TEXT_LIMITS, tooltipText } from '../core/untrustedText';
@@ -47,6 +47,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.subscriptions = [
       accounts.onDidChange(() => this.refresh()),
       gateways.onDidChangeTokens((id) => this.changed.fire(this.accountNodes.get(id))),
+      gateways.balances.onDidChange((id) => this.changed.fire(this.accountNodes.get(id))),
     ];
   }
 
@@ -123,16 +124,24 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       }];
     }
     const list = this.gateways.tokens(meta);
-    const [balance, display] = await Promise.all([this.balanceRow(meta), this.gateways.quotaDisplay(meta), list.ensureLoaded()]);
+    const [balance, display] = await Promise.all([this.gateways.balances.ensure(meta.id), this.gateways.quotaDisplay(meta), list.ensureLoaded()]);
     const state = list.state;
-    const rows: TreeNode[] = [balance];
-    if (state.error) {
-      const signedOut = state.errorKind === 'unauthorized';
+    // A gateway that forgot the sign-in fails both reads: one row says so, not two.
+    const signedOut = balance.error?.kind === 'unauthorized' || state.errorKind === 'unauthorized';
+    const rows: TreeNode[] = [];
+    if (signedOut) {
+      rows.push({
+        kind: 'info', id: `${meta.id}:signedOut`, icon: 'warning', label: 'Signed out by the gateway: sign in again', description: 'click to sign in',
+        tooltip: balance.error?.message ?? state.error, command: { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] },
+      });
+    } else {
+      rows.push(this.balanceRow(meta, balance, display));
+    }
+    if (state.error && !signedOut) {
       rows.push({
         kind: 'info', id: `${meta.id}:error`, icon: 'warning',
-        label: signedOut ? 'Signed out by the gateway: sign in again' : state.loaded ? 'Could not refresh: showing the last list' : 'Could not load the tokens',
-        description: signedOut ? 'click to sign in' : 'click to retry', tooltip: state.error,
-        command: signedOut ? { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] } : { command: Commands.refresh, title: 'Retry' },
+        label: state.loaded ? 'Could not refresh: showing the last list' : 'Could not load the tokens',
+        description: 'click to retry', tooltip: state.error, command: { command: Commands.refresh, title: 'Retry' },
       });
     }
     if (state.keyword) {
@@ -170,23 +179,22 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     return item;
   }
 
-  private async balanceRow(meta: AccountMeta): Promise<TreeNode> {
-    try {
-      const [self, display] = await Promise.all([(await this.gateways.console(meta)).self(), this.gateways.quotaDisplay(meta)]);
-      return {
-        kind: 'info', id: `${meta.id}:balance`, icon: 'credit-card',
-        label: `Balance ${formatQuota(self.quota, display)}`,
-        description: `used ${formatQuota(self.used_quota, display)}${self.group ? ` · group ${self.group}` : ''}`,
-      };
-    } catch (error) {
-      this.log.warn(`Balance of ${accountLabel(meta)}: ${errorMessage(error)}`);
-      const signedOut = isGatewayError(error, 'unauthorized');
-      return {
-        kind: 'info', id: `${meta.id}:balance`, icon: signedOut ? 'warning' : 'error',
-        label: signedOut ? 'Signed out by the gateway: sign in again' : 'Balance unavailable', tooltip: errorMessage(error),
-        command: signedOut ? { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] } : undefined,
-      };
+  /** The shared balance entry (the status bar shows the same one): value, use, group, and when it was read. */
+  private balanceRow(meta: AccountMeta, entry: AccountBalance, fallback: QuotaDisplay): TreeNode {
+    const display = entry.display ?? fallback;
+    const last = entry.snapshot;
+    if (!last) {
+      if (entry.error) this.log.warn(`Balance of ${accountLabel(meta)}: ${entry.error.message}`);
+      return { kind: 'info', id: `${meta.id}:balance`, icon: entry.error ? 'error' : 'sync~spin', label: entry.error ? 'Balance unavailable' : 'Reading the balance…', tooltip: entry.error?.message };
     }
+    const stale = entry.error ? ' (stale)' : '';
+    const read = `Read at ${new Date(last.at).toISOString().slice(11, 19)} UTC in ${last.latencyMs} ms`;
+    return {
+      kind: 'info', id: `${meta.id}:balance`, icon: 'credit-card',
+      label: `Balance ${formatQuota(last.remaining, display)}${stale}`,
+      description: `used ${formatQuota(last.used, display)}${last.group ? ` · group ${last.group}` : ''}`,
+      tooltip: entry.error ? `${read}. The last read failed: ${entry.error.message}` : `${read}.`,
+    };
   }
 
   dispose(): void {

@@ -80,3 +80,18 @@ export function pickSome<T extends vscode.QuickPickItem>(items: readonly T[], op
   recordPick(options.title, options.placeHolder, items);
   return vscode.window.showQuickPick(items, { ...options, canPickMany: true });
 }
+
+let currentQuickPick: vscode.QuickPick<vscode.QuickPickItem> | undefined;
+
+/** Remembers a picker we built while it is open, so tests can type into it as a person would. */
+export function trackQuickPick<T extends vscode.QuickPickItem>(qp: vscode.QuickPick<T>): void {
+  const tracked = qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
+  currentQuickPick = tracked;
+  qp.onDidHide(() => {
+    if (currentQuickPick === tracked) currentQuickPick = undefined;
+  });
+}
+
+export function activeQuickPick(): vscode.QuickPick<vscode.QuickPickItem> | undefined {
+  return currentQuickPick;
+}

@@ -85,7 +85,7 @@ export class Verifier implements vscode.Disposable {
     if (meta.authKind === 'key') return { key: await this.deps.accounts.apiKey(meta.id) };
     const used = this.deps.usage.all().filter((u) => u.accountId === meta.id && u.tokenId !== undefined).sort((a, b) => b.at - a.at);
     const id = tokenId ?? used[0]?.tokenId;
-    const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined);
+    const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined, 'Verify Setup');
     if (!target) return undefined;
     const key = await this.deps.tokens.keyFor(target);
     return key ? { key, token: target.token } : undefined;

@@ -20,6 +20,7 @@ import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
 import type { HttpService } from '../httpFactory';
 import type { Log } from '../log';
+import { pickTokens } from '../tokenPicker';
 import { notify, pickOne, pickSome, recordPick } from '../ui';
 import type { AgentUsageStore } from './agentUsage';
 import type { PreviewDocuments } from './preview';
@@ -236,16 +237,12 @@ export class AgentCommands {
   }
 
   private async pickToken(meta: AccountMeta): Promise<{ meta: AccountMeta; token: Token } | undefined> {
-    const list = this.deps.gateways.tokens(meta);
-    await list.ensureLoaded();
-    const usable = [...list.state.tokens].sort((a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'));
-    const items: Item<Token | 'create'>[] = [
-      ...usable.map((token) => ({ label: labelText(token.name || '(unnamed)'), description: token.status === 'enabled' ? undefined : token.status, value: token })),
-      { label: '$(add) Create a new token…', value: 'create' as const },
-    ];
-    const picked = await pickOne(items, { title: 'Configure: token', placeHolder: 'Which token should the agents use?' });
+    const picked = await pickTokens(this.deps.gateways.tokens(meta), {
+      title: 'Configure: token', placeholder: 'Which token should the agents use? Type to search all of the gateway\u2019s tokens.', many: false,
+      extra: { label: '$(add) Create a new token…' }, order: (a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'),
+    });
     if (!picked) return undefined;
-    if (picked.value !== 'create') return { meta, token: picked.value };
+    if ('tokens' in picked) return { meta, token: picked.tokens[0]! };
     const created = await this.deps.tokens.create(meta.id);
     return created ? { meta, token: created } : undefined;
   }

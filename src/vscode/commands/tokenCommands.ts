@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AccountMeta, AccountStore } from '../../core/accounts';
-import { errorMessage, isGatewayError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
+import { failureText } from '../../core/failureText';
 import { maskKey } from '../../core/redact';
 import type { GatewayStatus } from '../../core/schemas';
 import type { TokenSort } from '../../core/tokenList';
@@ -9,7 +10,8 @@ import { labelText } from '../../core/untrustedText';
 import type { Gateways } from '../gateways';
 import type { Log } from '../log';
 import type { TreeNode } from '../tokenTree';
-import { notify, pickOne, pickSome } from '../ui';
+import { pickTokens } from '../tokenPicker';
+import { notify, pickOne } from '../ui';
 import { accountOf, tokenRefsOf, type TokenRef } from './args';
 import { runTokenForm } from './tokenForm';
 
@@ -75,7 +77,8 @@ export class TokenCommands {
   }
 
   async setEnabled(enabled: boolean, arg?: unknown, many?: unknown): Promise<number> {
-    const targets = await this.targets(many ?? arg, true, enabled ? 'Enable Tokens' : 'Disable Tokens');
+    const targets = await this.targets(many ?? arg, true, enabled ? 'Enable Tokens' : 'Disable Tokens',
+      enabled ? (t) => t.status !== 'enabled' : (t) => t.status === 'enabled');
     let changed = 0;
     for (const { meta, token } of targets) {
       try {
@@ -83,7 +86,7 @@ export class TokenCommands {
         this.deps.gateways.tokens(meta).upsert({ ...token, status: enabled ? 'enabled' : 'disabled' });
         changed++;
       } catch (error) {
-        this.report(`Could not ${enabled ? 'enable' : 'disable'} "${token.name}"`, error);
+        this.report(`Could not ${enabled ? 'enable' : 'disable'} "${token.name}"`, error, { meta, token });
       }
     }
     for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
@@ -108,7 +111,7 @@ export class TokenCommands {
         this.deps.gateways.tokens(meta).remove([token.id]);
         deleted++;
       } catch (error) {
-        this.report(`Could not delete "${token.name}"`, error);
+        this.report(`Could not delete "${token.name}"`, error, { meta, token });
       }
     }
     for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
@@ -194,9 +197,9 @@ export class TokenCommands {
     if (picked) list.setSort(picked.value);
   }
 
-  /** The token a command acts on: a tree row, a `{ accountId, tokenId }`, the selection, or a pick. */
-  async target(arg?: unknown): Promise<TokenTarget | undefined> {
-    return (await this.targets(arg, false))[0];
+  /** The token a command acts on: a tree row, a `{ accountId, tokenId }`, the selection, or a pick titled `title`. */
+  async target(arg?: unknown, title?: string): Promise<TokenTarget | undefined> {
+    return (await this.targets(arg, false, title))[0];
   }
 
   /**
@@ -222,7 +225,7 @@ export class TokenCommands {
       await this.deps.accounts.storeAccountSecret(meta.id, keySecretName(token.id), revealed);
       return revealed;
     } catch (error) {
-      this.report(`Could not reveal the key of "${token.name}"`, error);
+      this.report(`Could not reveal the key of "${token.name}"`, error, { meta, token });
       return undefined;
     }
   }
@@ -257,22 +260,20 @@ export class TokenCommands {
     return active;
   }
 
-  private async targets(arg: unknown, many: boolean, title = 'Tokaify'): Promise<Target[]> {
+  /** `title` names the action; `applies` keeps the picker to the tokens the action can change. */
+  private async targets(arg: unknown, many: boolean, title = 'Tokaify', applies?: (token: Token) => boolean): Promise<Target[]> {
     const named = tokenRefsOf(arg);
     if (named.length) return this.resolve(many ? named : named.slice(0, 1));
-    const selected = tokenRefsOf(this.deps.selection());
-    if (selected.length) return this.resolve(many ? selected : selected.slice(0, 1));
+    // The tree's selection, if it still names tokens of a signed-in account.
+    const selected = await this.resolve(tokenRefsOf(this.deps.selection()));
+    if (selected.length) return many ? selected : selected.slice(0, 1);
     // From the palette with nothing selected: pick from the active account's tokens.
     const meta = this.account(undefined);
     if (!meta) return [];
-    const list = this.deps.gateways.tokens(meta);
-    await list.ensureLoaded();
-    const items = list.state.tokens.map((token) => ({ label: labelText(token.name || '(unnamed)'), description: token.status, token }));
-    const picked = many
-      ? await pickSome(items, { title, placeHolder: 'Which tokens?' })
-      : await pickOne(items, { title, placeHolder: 'Which token?' });
-    const chosen = picked === undefined ? [] : Array.isArray(picked) ? picked : [picked];
-    return chosen.map((p) => ({ meta, token: p.token }));
+    const picked = await pickTokens(this.deps.gateways.tokens(meta), {
+      title, many, applies, placeholder: `${many ? 'Which tokens?' : 'Which token?'} Type to search all of the gateway's tokens.`,
+    });
+    return picked && 'tokens' in picked ? picked.tokens.map((token) => ({ meta, token })) : [];
   }
 
   private progress<T>(title: string, task: () => Promise<T>): Thenable<T> {
@@ -294,19 +295,26 @@ export class TokenCommands {
     for (const ref of refs) {
       const meta = this.deps.accounts.get(ref.accountId);
       if (!meta || meta.authKind === 'key') continue;
-      const token = this.deps.gateways.tokens(meta).find(ref.tokenId) ?? (await (await this.deps.gateways.tokenApi(meta)).get(ref.tokenId));
-      targets.push({ meta, token });
+      try {
+        const token = this.deps.gateways.tokens(meta).find(ref.tokenId) ?? (await (await this.deps.gateways.tokenApi(meta)).get(ref.tokenId));
+        targets.push({ meta, token });
+      } catch (error) {
+        // Deleted meanwhile, or the gateway is unreachable: nothing to act on for this one.
+        this.deps.log.warn(`Token #${ref.tokenId}: ${errorMessage(error)}`);
+      }
     }
     return targets;
   }
 
-  private report(what: string, error: unknown): void {
-    const message = `${what}: ${errorMessage(error)}`;
-    this.deps.log.error(message);
-    const actions = isGatewayError(error, 'unauthorized') ? ['Sign In Again'] : ['Show Log'];
-    void notify.error(message, ...actions).then((choice) => {
+  /** The failure in the user's words with the next step as a button; the full error (route, status) goes to the log. */
+  private report(what: string, error: unknown, target?: Target): void {
+    this.deps.log.error(`${what}: ${errorMessage(error)}`);
+    const { message, next } = failureText(what, error);
+    const action = next === 'editToken' && target ? 'Edit Token' : next === 'signIn' ? 'Sign In Again' : 'Show Log';
+    void notify.error(message, action).then((choice) => {
       if (choice === 'Show Log') this.deps.log.show();
-      if (choice === 'Sign In Again') void vscode.commands.executeCommand('tokaify.addGateway');
+      if (choice === 'Sign In Again') void vscode.commands.executeCommand('tokaify.addGateway', target ? { baseUrl: target.meta.baseUrl } : undefined);
+      if (choice === 'Edit Token' && target) void vscode.commands.executeCommand('tokaify.editToken', { accountId: target.meta.id, tokenId: target.token.id });
     });
   }
 }
