@@ -30,6 +30,8 @@ export class TokenList {
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
   private tokens: Token[] = [];
+  /** When each listed token was last read from the gateway (ms), so a caller can say how old its copy is. */
+  private readAtById = new Map<number, number>();
   private total?: number;
   private nextPage?: number;
   private hasMore = false;
@@ -97,17 +99,24 @@ export class TokenList {
     const index = this.tokens.findIndex((t) => t.id === token.id);
     if (index >= 0) this.tokens[index] = token;
     else this.tokens.unshift(token);
+    this.readAtById.set(token.id, Date.now());
     this.changed.fire();
   }
 
   remove(ids: readonly number[]): void {
     this.tokens = this.tokens.filter((t) => !ids.includes(t.id));
+    for (const id of ids) this.readAtById.delete(id);
     if (this.total !== undefined) this.total = Math.max(0, this.total - ids.length);
     this.changed.fire();
   }
 
   find(id: number): Token | undefined {
     return this.tokens.find((t) => t.id === id);
+  }
+
+  /** When the listed token `id` was read from the gateway (a page load or an update), if it is listed. */
+  readAt(id: number): number | undefined {
+    return this.readAtById.get(id);
   }
 
   private load(first: boolean, signal?: AbortSignal): Promise<void> {
@@ -125,6 +134,9 @@ export class TokenList {
           added.push(t);
         }
         this.tokens = first ? added : [...this.tokens, ...added];
+        const at = Date.now();
+        if (first) this.readAtById = new Map();
+        for (const t of added) this.readAtById.set(t.id, at);
         this.total = page.total;
         // A page that adds nothing, or a list as long as the total, ends the paging whatever the gateway says.
         const complete = page.total !== undefined && this.tokens.length >= page.total;
