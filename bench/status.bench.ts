@@ -9,6 +9,7 @@ import path from 'node:path';
 import { collectFacts } from '../src/core/diagnosis/collect';
 import { diagnose } from '../src/core/diagnosis/rules';
 import { HttpClient } from '../src/core/http';
+import { quotaDisplayOf } from '../src/core/quota';
 import { RefreshScheduler, type Clock } from '../src/core/refreshScheduler';
 import { DEMO, startGateway } from '../src/simulator';
 
@@ -68,7 +69,7 @@ async function verifyTime(latencyMs: number): Promise<{ ms: number; requests: nu
     const facts = await collectFacts({
       http: new HttpClient({ timeoutMs: 30_000 }), accountId: 'bench', accountKind: 'accessToken', gatewayRoot: gw.url, key: DEMO.key,
       configured: [{ agent: 'codex', model: 'gpt-5.4' }, { agent: 'claude-code', model: 'claude-sonnet-4-5' }, { agent: 'opencode', model: 'gpt-4o' }],
-      host: { env: {}, home, platform: process.platform }, terminalEnv: {}, workspaceFolders: [],
+      host: { env: {}, home, platform: process.platform }, terminalEnv: {}, workspaceFolders: [], display: quotaDisplayOf(undefined),
     });
     diagnose(facts);
     return { ms: performance.now() - started, requests: gw.requests.length };

@@ -30,6 +30,8 @@ export class TokenList {
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
   private tokens: Token[] = [];
+  /** When each listed token was last read from the gateway (ms), so a caller can say how old its copy is. */
+  private readAtById = new Map<number, number>();
   private total?: number;
   private nextPage?: number;
   private hasMore = false;
@@ -113,17 +115,24 @@ export class TokenList {
     const index = this.tokens.findIndex((t) => t.id === token.id);
     if (index >= 0) this.tokens[index] = token;
     else this.tokens.unshift(token);
+    this.readAtById.set(token.id, Date.now());
     this.changed.fire();
   }
 
   remove(ids: readonly number[]): void {
     this.tokens = this.tokens.filter((t) => !ids.includes(t.id));
+    for (const id of ids) this.readAtById.delete(id);
     if (this.total !== undefined) this.total = Math.max(0, this.total - ids.length);
     this.changed.fire();
   }
 
   find(id: number): Token | undefined {
     return this.tokens.find((t) => t.id === id);
+  }
+
+  /** When the listed token `id` was read from the gateway (a page load or an update), if it is listed. */
+  readAt(id: number): number | undefined {
+    return this.readAtById.get(id);
   }
 
   /**
@@ -159,6 +168,9 @@ export class TokenList {
         this.hasMore = hasMore;
         this.nextPage = next;
         this.pagesLoaded = pages;
+        const at = Date.now();
+        if (fromStart) this.readAtById = new Map();
+        for (const t of tokens) if (fromStart || !this.readAtById.has(t.id)) this.readAtById.set(t.id, at);
         this.error = undefined;
         this.errorKind = undefined;
         this.loaded = true;

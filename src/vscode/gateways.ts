@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AccountMeta, AccountStore } from '../core/accounts';
 import { accountBalance, keyBalance } from '../core/balance';
 import { BalanceStore } from '../core/balanceStore';
@@ -5,6 +6,7 @@ import { GatewayError } from '../core/errors';
 import { consoleClientFor } from '../core/clients';
 import type { ConsoleClient } from '../core/consoleClient';
 import { Emitter } from '../core/emitter';
+import type { HttpClient } from '../core/http';
 import { quotaDisplayOf, type QuotaDisplay } from '../core/quota';
 import type { GatewayStatus } from '../core/schemas';
 import { TokenApi } from '../core/tokenApi';
@@ -19,7 +21,7 @@ import type { HttpService } from './httpFactory';
 export class Gateways {
   private readonly lists = new Map<string, { list: TokenList; unsubscribe: () => void }>();
   private readonly statuses = new Map<string, Promise<GatewayStatus | undefined>>();
-  private readonly apis = new Map<string, TokenApi>();
+  private readonly apis = new Map<string, { api: TokenApi; client: HttpClient; signIn: string }>();
   private readonly tokensChanged = new Emitter<string>();
   readonly onDidChangeTokens = this.tokensChanged.event;
   readonly balances: BalanceStore;
@@ -44,13 +46,20 @@ export class Gateways {
     return consoleClientFor(this.http.client, meta, await this.accounts.credential(meta.id));
   }
 
+  /**
+   * Kept per account (it learns the gateway's paging), but rebuilt when the sign-in changed (Sign In Again
+   * keeps the account id) or the HTTP client was (proxy or timeout settings): the old one would keep failing.
+   */
   async tokenApi(meta: AccountMeta): Promise<TokenApi> {
-    let api = this.apis.get(meta.id);
-    if (!api) {
-      api = new TokenApi(await this.console(meta), meta.flavor);
-      this.apis.set(meta.id, api);
+    const credential = await this.accounts.credential(meta.id);
+    const client = this.http.client;
+    const signIn = createHash('sha256').update(JSON.stringify([meta.baseUrl, meta.userId, meta.flavor, credential ?? null])).digest('hex');
+    let entry = this.apis.get(meta.id);
+    if (!entry || entry.client !== client || entry.signIn !== signIn) {
+      entry = { api: new TokenApi(consoleClientFor(client, meta, credential), meta.flavor), client, signIn };
+      this.apis.set(meta.id, entry);
     }
-    return api;
+    return entry.api;
   }
 
   tokens(meta: AccountMeta): TokenList {

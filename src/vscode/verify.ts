@@ -5,12 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
-import { collectFacts } from '../core/diagnosis/collect';
+import { collectFacts, type ConsoleSources } from '../core/diagnosis/collect';
 import { renderReport, REPORT_COMMANDS } from '../core/diagnosis/report';
 import { diagnose } from '../core/diagnosis/rules';
-import type { Finding, TokenFacts } from '../core/diagnosis/types';
+import type { Finding } from '../core/diagnosis/types';
 import { errorMessage } from '../core/errors';
-import { formatQuota } from '../core/quota';
 import { maskKey } from '../core/redact';
 import type { Token } from '../core/tokenModel';
 import { labelText } from '../core/untrustedText';
@@ -92,26 +91,25 @@ export class Verifier implements vscode.Disposable {
   }
 
   private async run(meta: AccountMeta, subject: { key: string; token?: Token }, probe: boolean): Promise<Finding[]> {
-    let token: TokenFacts | undefined;
-    let user: { quota: number; formatted: string } | undefined;
+    // Fresh reads only: collectFacts records a failed one (a finding) and marks the cached token as such.
+    let consoleSources: ConsoleSources | undefined;
     if (meta.authKind !== 'key') {
-      const [fresh, self, display] = await Promise.all([
-        subject.token ? (await this.deps.gateways.tokenApi(meta)).get(subject.token.id).catch(() => subject.token) : Promise.resolve(undefined),
-        this.deps.gateways.console(meta).then((c) => c.self()).catch(() => undefined),
-        this.deps.gateways.quotaDisplay(meta),
-      ]);
-      if (fresh) {
-        token = { id: fresh.id, name: fresh.name, status: fresh.status, unlimited: fresh.unlimited, remainQuota: fresh.remainQuota,
-          modelLimits: fresh.modelLimits, allowIps: fresh.allowIps, group: fresh.group, expiredTime: fresh.expiredTime };
-      }
-      if (self) user = { quota: self.quota, formatted: formatQuota(self.quota, display) };
+      const cached = subject.token;
+      consoleSources = {
+        token: cached && {
+          cached, cachedAt: this.deps.gateways.tokens(meta).readAt(cached.id),
+          read: async () => (await this.deps.gateways.tokenApi(meta)).get(cached.id),
+        },
+        self: async () => (await this.deps.gateways.console(meta)).self(),
+      };
     }
+    const display = await this.deps.gateways.quotaDisplay(meta);
     const configured = this.deps.usage.all().filter((u) => u.accountId === meta.id && (subject.token === undefined || u.tokenId === subject.token.id))
       .map((u) => ({ agent: u.agent, model: u.model }));
     const platformKey = TERMINAL_ENV_KEY[process.platform] ?? 'linux';
     const terminalEnv = vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(platformKey) ?? {};
     const facts = await collectFacts({
-      http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, token, user,
+      http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, console: consoleSources, display,
       configured, host: hostEnvironment(), probe,
       terminalEnv: Object.fromEntries(Object.entries(terminalEnv).filter((e): e is [string, string] => typeof e[1] === 'string')),
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),

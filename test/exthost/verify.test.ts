@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
 import type { TokaifyApi } from '../../src/vscode/extension';
-import { startGateway, type RunningGateway } from '../../src/simulator';
+import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
@@ -251,6 +251,76 @@ describe('Verify Setup names each failure with its fix', () => {
     }
   });
 
+  /** The report's section for one finding, as rendered. */
+  const section = (id: string) => new RegExp(`<section class="finding [a-z]+" data-id="${id.replace('.', '\\.')}">[\\s\\S]*?</section>`).exec(api.verifier.lastHtml)?.[0] ?? '';
+
+  it('token and balance facts say they are fresh from the gateway, in the gateway\'s currency', async () => {
+    Object.assign(token(), { unlimited_quota: false, remain_quota: 500_000 });
+    const findings = await verify();
+    assert.deepEqual(ids(findings), ['ok:ok'], JSON.stringify(findings, null, 1));
+    const evidence = findings[0]!.evidence.join('\n');
+    assert.match(evidence, /token "verify-me" \(#\d+\) is enabled, \$1\.00 left, .*\(token facts: from the gateway, just now\)/);
+    assert.match(evidence, /Account balance: \$10\.00 \(from the gateway, just now\)/);
+    assert.doesNotMatch(api.verifier.lastHtml, /remaining quota|500000/);
+  });
+
+  it('the console no longer accepts the access token: a finding with Sign In Again, never "All good" from the cached list', async () => {
+    const user = gw.state.users[0]!;
+    const accessToken = user.access_token;
+    user.access_token = 'reset-in-the-web-console-0000000'; // what "generate a new access token" in the web console does
+    try {
+      const findings = await verify();
+      assert.ok(!findings.some((f) => f.severity === 'ok'), ids(findings).join(', '));
+      const finding = findings.find((f) => f.id === 'console.sign-in');
+      assert.ok(finding, ids(findings).join(', '));
+      assert.equal(finding.severity, 'error');
+      assert.equal(finding.title, 'The console did not accept your sign-in: sign in again');
+      assert.deepEqual([finding.fix?.command, finding.fix?.args], ['tokaify.addGateway', [{ baseUrl: api.accounts.get(accountId)!.baseUrl }]]);
+      const html = section('console.sign-in');
+      assert.match(html, /The console did not accept your sign-in/);
+      assert.match(html, /href="command:tokaify\.addGateway\?/);
+      assert.match(html, /token facts: from the token list loaded at \d\d:\d\d:\d\d UTC; the gateway refused a fresh read/);
+      assert.doesNotMatch(api.verifier.lastHtml, /All good|from the gateway, just now/);
+      // What the button leads to: signed in again (same account), the console reads are fresh again.
+      const again = await api.internal.addGateway({ baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken: user.access_token });
+      assert.deepEqual(again.ok && again.accountId, accountId);
+      assert.deepEqual(ids(await verify()), ['ok:ok']);
+      assert.match(api.verifier.lastHtml, /token facts: from the gateway, just now/);
+    } finally {
+      user.access_token = accessToken;
+      await api.internal.addGateway({ baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken });
+    }
+  });
+
+  it('a truncated JSON body is named as such, and no button offers to change the (correct) address', async () => {
+    gw.faults.malformedJson = true;
+    const findings = await verify();
+    const finding = findings.find((f) => f.id === 'gateway.bad-response');
+    assert.ok(finding, ids(findings).join(', '));
+    assert.equal(finding.title, 'The gateway answered with a broken (truncated) body');
+    assert.match(finding.evidence.join('\n'), /malformed JSON/);
+    assert.ok(!findings.some((f) => f.id === 'gateway.not-gateway' || f.fix?.command === 'tokaify.addGateway'), ids(findings).join(', '));
+    assert.doesNotMatch(api.verifier.lastHtml, /not like a new-api|Correct the gateway address/);
+    assert.match(section('gateway.bad-response'), /a fault in the gateway or a proxy in between/);
+  });
+
+  it('a slow gateway: a warning with the measured time, as the status bar says "slow"', async () => {
+    gw.faults.latencyMs = 2000;
+    try {
+      const findings = await verify();
+      const finding = findings.find((f) => f.id === 'gateway.slow');
+      assert.ok(finding, ids(findings).join(', '));
+      assert.equal(finding.severity, 'warning');
+      assert.match(finding.title, /^The gateway is slow: 2\.\d s to answer \/(api\/status|v1\/models)$/);
+      assert.ok(!findings.some((f) => f.severity === 'ok'), ids(findings).join(', '));
+      assert.match(section('gateway.slow'), /The gateway is slow: 2\.\d s/);
+      await api.statusBar.refreshNow();
+      assert.match(api.statusBar.text, /slow/);
+    } finally {
+      gw.faults.latencyMs = 0;
+    }
+  });
+
   it('clicking the status bar runs Verify and opens the report', async () => {
     const item = api.statusBar;
     assert.ok(item.text.startsWith('$('), item.text);
@@ -308,5 +378,46 @@ describe('Verify Setup on a TokModel-style gateway (seed 004 error shapes)', () 
     } finally {
       t.key = key;
     }
+  });
+});
+
+describe('Verify Setup on one-api: each agent\'s finding names its own route', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: TempAgentHome;
+  let tokenId: number;
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'one-api' });
+    accountId = await signInWithAccessToken(gw.url);
+    home = await TempAgentHome.create('verify-one-api');
+    tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
+    const configured = await api.internal.configure(['codex', 'claude-code'], { accountId, tokenId, model: 'gpt-4o' }, { confirm: false });
+    assert.ok(configured.ok, JSON.stringify(configured));
+  });
+  after(async () => {
+    await signOutAll(api);
+    await gw.close();
+    await home.dispose();
+  });
+
+  it('one-api has neither /v1/responses nor /v1/messages: Codex\'s finding is about /v1/responses, Claude Code\'s about /v1/messages', async () => {
+    const findings = (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
+    const text = (id: string) => {
+      const finding = findings.find((f) => f.id === id);
+      assert.ok(finding, `${id} in ${findings.map((f) => f.id).join(', ')}`);
+      return [finding.title, finding.detail, ...finding.evidence].join('\n');
+    };
+    const codex = text('codex.probe-failed');
+    assert.match(codex, /\/v1\/responses/);
+    assert.doesNotMatch(codex, /\/v1\/messages|\/v1\/chat\/completions/);
+    const claude = text('claude.probe-failed');
+    assert.match(claude, /\/v1\/messages/);
+    assert.doesNotMatch(claude, /\/v1\/responses|\/v1\/chat\/completions/);
+    const html = /<section class="finding [a-z]+" data-id="codex\.probe-failed">[\s\S]*?<\/section>/.exec(api.verifier.lastHtml)?.[0] ?? '';
+    assert.match(html, /\/v1\/responses/);
+    assert.doesNotMatch(html, /\/v1\/messages/);
   });
 });

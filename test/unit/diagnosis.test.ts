@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { readConsole } from '../../src/core/diagnosis/collect';
 import { diagnose, RULES } from '../../src/core/diagnosis/rules';
-import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Severity } from '../../src/core/diagnosis/types';
+import { FIX_COMMANDS, type AgentFacts, type ConsoleRead, type Facts, type Finding, type Severity } from '../../src/core/diagnosis/types';
 import type { AgentId } from '../../src/core/agents/types';
+import { GatewayError } from '../../src/core/errors';
+import { quotaDisplayOf } from '../../src/core/quota';
 import { maskKey } from '../../src/core/redact';
+import { SLOW_MS } from '../../src/core/statusView';
+import type { Token } from '../../src/core/tokenModel';
 
 const KEY = 'sk-test' + 'x'.repeat(40);
 const OTHER_KEY = 'sk-othr' + 'y'.repeat(40);
@@ -24,8 +29,13 @@ function healthy(): Facts {
     keyLabel: maskKey(KEY),
     gateway: { ok: true, status: 200, latencyMs: 120, isGateway: true },
     relay: { ok: true, status: 200, latencyMs: 80, models: ['gpt-5.4', 'gpt-4o', 'claude-sonnet-4-5'] },
-    token: { id: 7, name: 'vscode', status: 'enabled', unlimited: false, remainQuota: 500000, modelLimits: [], allowIps: [], group: 'default', expiredTime: -1 },
-    user: { quota: 1000000, formatted: '$2.00' },
+    token: { id: 7, name: 'vscode', status: 'enabled', unlimited: false, remainQuota: 500000, modelLimits: [], allowIps: [], group: 'default', expiredTime: -1, origin: { source: 'gateway' } },
+    user: { quota: 1000000 },
+    consoleReads: [
+      { label: 'GET /api/token/7', fact: 'token', ok: true, status: 200, latencyMs: 40 },
+      { label: 'GET /api/user/self', fact: 'balance', ok: true, status: 200, latencyMs: 30 },
+    ],
+    display: quotaDisplayOf(undefined),
     agents: [
       {
         agent: 'codex',
@@ -112,6 +122,30 @@ function probeRefuses(f: Facts, id: AgentId, status: number, serverMessage: stri
   agent(f, id).probe = { ok: false, status, serverMessage, message: `The gateway answered HTTP ${status}.`, contextManagementRejected: false, ...(code ? { code } : {}) };
 }
 
+/** When the token list was loaded, for the "how old" evidence: 10:32:05 UTC. */
+const LOADED_AT = Date.UTC(2026, 3, 9, 10, 32, 5);
+
+/** The console stops accepting the sign-in: both reads refused, the token facts from the list, no balance. */
+function consoleRefuses(f: Facts, how: 'accessToken' | 'session' = 'accessToken'): void {
+  // new-api answers an unknown access token with HTTP 200 success:false, and a forgotten session with 401 (console-api.md §1.3).
+  const refused: Omit<ConsoleRead, 'label' | 'fact'> = how === 'session'
+    ? { ok: false, status: 401, errorKind: 'unauthorized', serverMessage: '无权进行此操作，未登录且未提供 access token', message: 'The gateway did not accept the credentials.' }
+    : { ok: false, status: 200, errorKind: 'rejected', serverMessage: '无权进行此操作，access token 无效', message: 'The gateway refused the request.' };
+  f.consoleReads = [{ label: 'GET /api/token/7', fact: 'token', ...refused }, { label: 'GET /api/user/self', fact: 'balance', ...refused }];
+  f.token!.origin = { source: 'cache', at: LOADED_AT };
+  delete f.user;
+}
+
+/** Every reply cut short (a proxy dropping the connection mid-body): HTTP 200, not JSON. */
+function truncatedBodies(f: Facts): void {
+  const broken = { ok: false, status: 200, errorKind: 'badResponse', message: 'answered with malformed JSON. The gateway or a proxy in between may be broken; try again.' } as const;
+  f.gateway = { ...broken, message: `GET /api/status ${broken.message}`, isGateway: false };
+  f.relay = { ...broken, message: 'GET /v1/models did not answer with JSON: the reply is malformed.' };
+  f.consoleReads = f.consoleReads.map((r) => ({ label: r.label, fact: r.fact, ...broken }));
+  f.token!.origin = { source: 'cache', at: LOADED_AT };
+  delete f.user;
+}
+
 interface Case {
   name: string;
   change: (f: Facts) => void;
@@ -161,6 +195,64 @@ const CASES: Case[] = [
     absent: ['gateway.not-gateway'],
   },
   { name: '/v1/models fails with 500', change: (f) => (f.relay = { ok: false, status: 500, errorKind: 'server' }), expect: 'gateway.server-error', severity: 'error' },
+  {
+    name: 'a truncated JSON body everywhere: a broken reply, not a wrong address',
+    change: truncatedBodies,
+    expect: 'gateway.bad-response',
+    severity: 'error',
+    fix: null,
+    absent: ['gateway.not-gateway', 'gateway.unreachable', 'relay.failed', 'console.unreadable'],
+  },
+  {
+    name: 'only /v1/models is cut short',
+    change: (f) => (f.relay = { ok: false, status: 200, errorKind: 'badResponse', message: 'GET /v1/models did not answer with JSON: the reply is malformed.' }),
+    expect: 'gateway.bad-response',
+    severity: 'error',
+    fix: null,
+    absent: ['relay.failed'],
+  },
+  {
+    name: '/api/status answers JSON of an unknown shape',
+    change: (f) => (f.gateway = { ok: false, errorKind: 'badResponse', message: 'GET /api/status: the gateway\'s reply has an unexpected shape at "success".', isGateway: false }),
+    expect: 'gateway.bad-response',
+    severity: 'error',
+    fix: null,
+    absent: ['gateway.unreachable', 'gateway.not-gateway'],
+  },
+  { name: 'the gateway takes 2 s to answer', change: (f) => (f.gateway.latencyMs = 2000), expect: 'gateway.slow', severity: 'warning', fix: null },
+
+  // --- the console ------------------------------------------------------------------------------
+  {
+    name: 'the console rejects the access token (reset in the web console): HTTP 200 无权进行此操作，access token 无效',
+    change: (f) => consoleRefuses(f),
+    expect: 'console.sign-in',
+    severity: 'error',
+    fix: FIX_COMMANDS.addGateway,
+    args: [{ baseUrl: ROOT }],
+    absent: ['console.unreadable'],
+  },
+  {
+    name: 'the gateway forgot the password session: 401 on every console call',
+    change: (f) => {
+      f.accountKind = 'session';
+      consoleRefuses(f, 'session');
+    },
+    expect: 'console.sign-in',
+    severity: 'error',
+    fix: FIX_COMMANDS.addGateway,
+    args: [{ baseUrl: ROOT }],
+  },
+  {
+    name: 'the token read fails with 502 while the rest of the gateway answers',
+    change: (f) => {
+      f.consoleReads[0] = { label: 'GET /api/token/7', fact: 'token', ok: false, status: 502, errorKind: 'server', message: 'The gateway had an internal error (502).' };
+      f.token!.origin = { source: 'cache', at: LOADED_AT };
+    },
+    expect: 'console.unreadable',
+    severity: 'warning',
+    fix: null,
+    absent: ['console.sign-in', 'gateway.server-error'],
+  },
 
   // --- the key on the relay -----------------------------------------------------------------------
   {
@@ -180,6 +272,7 @@ const CASES: Case[] = [
       delete f.tokenId;
       delete f.token;
       delete f.user;
+      f.consoleReads = [];
       relayRefuses(f, 401, `无效的令牌${REQUEST_ID}`);
     },
     expect: 'relay.key-invalid',
@@ -262,7 +355,7 @@ const CASES: Case[] = [
     fix: FIX_COMMANDS.openConsole,
     absent: ['opencode.probe-failed'],
   },
-  { name: 'the console says the balance is zero', change: (f) => (f.user = { quota: 0, formatted: '$0.00' }), expect: 'relay.no-credit', severity: 'error', fix: FIX_COMMANDS.openConsole },
+  { name: 'the console says the balance is zero', change: (f) => (f.user = { quota: 0 }), expect: 'relay.no-credit', severity: 'error', fix: FIX_COMMANDS.openConsole },
   {
     name: 'new-api 403 access_denied (IP allowlist)',
     change: (f) => {
@@ -619,6 +712,102 @@ describe('diagnose', () => {
     assert.equal(ok!.fix, undefined);
   });
 
+  it('the evidence of an all-good check says where the token and balance facts came from, in the display unit', () => {
+    const [ok] = diagnose(healthy());
+    assert.ok(ok!.evidence.includes('Console: token "vscode" (#7) is enabled, $1.00 left, never expires, group "default" (token facts: from the gateway, just now)'), ok!.evidence.join('\n'));
+    assert.ok(ok!.evidence.includes('Account balance: $2.00 (from the gateway, just now)'), ok!.evidence.join('\n'));
+  });
+
+  it('a console that no longer accepts the sign-in is never "All good"; the token facts say they are from the list, and when it was loaded', () => {
+    const findings = run((f) => consoleRefuses(f));
+    assert.ok(!findings.some((x) => x.severity === 'ok'), ids(findings).join(', '));
+    const hit = findings.find((x) => x.id === 'console.sign-in')!;
+    assert.equal(hit.title, 'The console did not accept your sign-in: sign in again');
+    assert.deepEqual(hit.fix, { label: 'Sign in again', command: FIX_COMMANDS.addGateway, args: [{ baseUrl: ROOT }] });
+    const evidence = hit.evidence.join('\n');
+    assert.match(evidence, /GET \/api\/token\/7 → HTTP 200/);
+    assert.match(evidence, /access token 无效 \(the access token is not valid\)/);
+    assert.match(evidence, /token facts: from the token list loaded at 10:32:05 UTC; the gateway refused a fresh read \(GET \/api\/token\/7 → HTTP 200\)/);
+    assert.match(evidence, /Account balance: unknown; the gateway refused a fresh read \(GET \/api\/user\/self → HTTP 200\)/);
+    assert.doesNotMatch(evidence, /from the gateway, just now/);
+  });
+
+  it('a token read that failed is never cited as fresh, wherever the token line appears', () => {
+    const findings = run((f) => {
+      consoleRefuses(f);
+      f.token!.status = 'disabled';
+    });
+    const lines = findings.flatMap((x) => x.evidence).filter((line) => line.startsWith('Console: token'));
+    assert.ok(lines.length >= 2, lines.join('\n'));
+    for (const line of lines) assert.match(line, /from the token list loaded at 10:32:05 UTC; the gateway refused a fresh read/);
+  });
+
+  it('amounts in findings and evidence use the gateway\'s display unit, never raw quota units', () => {
+    for (const [status, left, balance] of [
+      [undefined, '$1.00 left', '$2.00'],
+      [{ quota_display_type: 'CNY', usd_exchange_rate: 7.3 }, '¥7.30 left', '¥14.60'],
+      [{ quota_display_type: 'TOKENS' }, '500,000 tokens left', '1,000,000 tokens'],
+    ] as const) {
+      for (const change of [(f: Facts) => (f.display = quotaDisplayOf(status)), (f: Facts) => {
+        f.display = quotaDisplayOf(status);
+        f.token!.status = 'disabled';
+        f.user!.quota = 0;
+      }]) {
+        const findings = run(change);
+        const text = findings.flatMap((x) => x.evidence).join('\n');
+        assert.ok(text.includes(left), text);
+        assert.doesNotMatch(text, /remaining quota|\b500000\b/, text);
+        if (findings[0]!.id === 'ok') assert.ok(text.includes(`Account balance: ${balance}`), text);
+      }
+    }
+    const broke = run((f) => (f.user!.quota = 0)).find((x) => x.id === 'relay.no-credit')!;
+    assert.ok(broke.evidence.includes('Account balance: $0.00 (from the gateway, just now)'), broke.evidence.join('\n'));
+  });
+
+  it('a truncated body is named as one, with its own evidence, and no fix that changes the address', () => {
+    const findings = run(truncatedBodies);
+    const hit = findings.find((x) => x.id === 'gateway.bad-response')!;
+    assert.equal(hit.title, 'The gateway answered with a broken (truncated) body');
+    assert.match(hit.detail, /fault in the gateway or a proxy in between/);
+    assert.match(hit.detail, /try again; if it persists, ask the gateway's operator/i);
+    assert.match(hit.evidence.join('\n'), /malformed JSON/);
+    for (const x of findings) {
+      assert.doesNotMatch(x.title, /not like a new-api/, x.id);
+      assert.notEqual(x.fix?.command, FIX_COMMANDS.addGateway, `${x.id} offers to change the address`);
+    }
+  });
+
+  it('a slow gateway is a warning with the measured time, past the status bar\'s own "slow" mark', () => {
+    const findings = run((f) => (f.gateway.latencyMs = 2000));
+    const hit = findings.find((x) => x.id === 'gateway.slow');
+    assert.ok(hit, ids(findings).join(', '));
+    assert.equal(hit.title, 'The gateway is slow: 2.0 s to answer /api/status');
+    assert.ok(hit.evidence.includes('GET /api/status → HTTP 200 in 2000 ms'), hit.evidence.join('\n'));
+    assert.ok(!findings.some((x) => x.severity === 'ok'));
+    assert.match(run((f) => (f.relay.latencyMs = 3456)).find((x) => x.id === 'gateway.slow')!.title, /3\.5 s to answer \/v1\/models/);
+    assert.deepEqual(ids(run((f) => (f.gateway.latencyMs = SLOW_MS))), ['ok:ok'], 'at the mark is not slow, as in the status bar');
+  });
+
+  describe('a 404 on an agent\'s test request names that agent\'s route only', () => {
+    const ROUTES: Record<AgentId, string> = { codex: '/v1/responses', 'claude-code': '/v1/messages', opencode: '/v1/chat/completions' };
+    const PREFIXES: Record<AgentId, string> = { codex: 'codex', 'claude-code': 'claude', opencode: 'opencode' };
+    for (const id of ['codex', 'claude-code', 'opencode'] as const) {
+      for (const wireApi of id === 'codex' ? ['responses', 'chat'] : [undefined]) {
+        it(`${id}${wireApi ? ` (wire_api = "${wireApi}")` : ''}`, () => {
+          const findings = run((f) => {
+            if (wireApi) codexProvider(f).wireApi = wireApi;
+            agent(f, id).probe = { ok: false, status: 404, errorKind: 'notFound', message: `${ROOT}${ROUTES[id]} does not exist on this gateway (404).`, contextManagementRejected: false };
+          });
+          const hit = findings.find((x) => x.id === `${PREFIXES[id]}.probe-failed`);
+          assert.ok(hit, ids(findings).join(', '));
+          const text = ALL_TEXT(hit);
+          assert.ok(text.includes(ROUTES[id]), text);
+          for (const [other, route] of Object.entries(ROUTES)) if (other !== id) assert.ok(!text.includes(route), `${hit.id} mentions ${route}:\n${text}`);
+        });
+      }
+    }
+  });
+
   describe('one case per rule', () => {
     for (const c of CASES) {
       it(`${c.name} → ${c.expect} (${c.severity})`, () => {
@@ -756,5 +945,33 @@ describe('diagnose', () => {
     const hit = findings.find((x) => x.id === 'claude.parse')!;
     assert.deepEqual(hit.evidence, [`${CLAUDE_SETTINGS}:4:7: trailing comma`]);
     assert.match(hit.detail, /discard the whole file/);
+  });
+});
+
+describe('readConsole: every console fact is read fresh, and a failed read is recorded, never hidden', () => {
+  const cached: Token = {
+    id: 7, name: 'vscode', key: 'x'.repeat(48), keyMasked: false, status: 'enabled', unlimited: false, remainQuota: 500000, usedQuota: 0,
+    createdTime: 0, accessedTime: 0, expiredTime: -1, modelLimits: [], allowIps: [], group: 'default', crossGroupRetry: false,
+  };
+  const refused = () => Promise.reject(new GatewayError('unauthorized', 'The gateway did not accept the credentials.', { status: 401, serverMessage: '无权进行此操作，未登录且未提供 access token' }));
+
+  it('fresh reads: the token from the gateway, the balance, both reads ok', async () => {
+    const result = await readConsole({ token: { cached, cachedAt: LOADED_AT, read: async () => ({ ...cached, status: 'disabled' }) }, self: async () => ({ quota: 42 }) });
+    assert.equal(result.token?.status, 'disabled');
+    assert.deepEqual(result.token?.origin, { source: 'gateway' });
+    assert.deepEqual(result.user, { quota: 42 });
+    assert.deepEqual(result.reads.map((r) => [r.label, r.fact, r.ok]), [['GET /api/token/7', 'token', true], ['GET /api/user/self', 'balance', true]]);
+  });
+
+  it('refused reads: the token is the cached copy marked with when it was read, the balance is unknown, both failures recorded', async () => {
+    const result = await readConsole({ token: { cached, cachedAt: LOADED_AT, read: refused }, self: refused });
+    assert.equal(result.token?.name, 'vscode');
+    assert.deepEqual(result.token?.origin, { source: 'cache', at: LOADED_AT });
+    assert.equal(result.user, undefined);
+    assert.deepEqual(result.reads.map((r) => [r.label, r.ok, r.status, r.errorKind]), [['GET /api/token/7', false, 401, 'unauthorized'], ['GET /api/user/self', false, 401, 'unauthorized']]);
+  });
+
+  it('a key account has no console reads', async () => {
+    assert.deepEqual(await readConsole(undefined), { reads: [] });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Gathers the facts Verify's rules judge: three requests to the gateway (status, models with the
- * key, one probe per configured agent in its own shape), the agents' files, and what in the
- * environment or the workspace overrides them. No judgement here: rules.ts does that.
+ * Gathers the facts Verify's rules judge: requests to the gateway (status, models with the key, the
+ * console's token and balance for signed-in accounts, one probe per configured agent in its own shape),
+ * the agents' files, and what in the environment or the workspace overrides them. No judgement here:
+ * rules/ does that.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,9 +18,18 @@ import { ConsoleClient } from '../consoleClient';
 import { errorMessage, GatewayError } from '../errors';
 import type { HttpClient } from '../http';
 import { tryJsonObject } from '../json';
+import type { QuotaDisplay } from '../quota';
 import { maskKey } from '../redact';
 import { RelayClient } from '../relayClient';
-import type { AgentFacts, EnvironmentFacts, Facts, ParseProblem, ProjectOverride, RequestFacts, TokenFacts } from './types';
+import type { Token } from '../tokenModel';
+import type { AgentFacts, ConsoleRead, EnvironmentFacts, Facts, FactOrigin, ParseProblem, ProjectOverride, RequestFacts, TokenFacts } from './types';
+
+/** The console reads of a signed-in account, supplied by the caller (which holds the clients and the token list). */
+export interface ConsoleSources {
+  /** The token under test: a fresh read, and Tokaify's copy with when it was read (shown only when the fresh read fails). */
+  token?: { cached: Token; cachedAt?: number; read: () => Promise<Token> };
+  self: () => Promise<{ quota: number }>;
+}
 
 export interface CollectInput {
   http: HttpClient;
@@ -28,8 +38,9 @@ export interface CollectInput {
   gatewayRoot: string;
   /** The key under test, with `sk-`. */
   key: string;
-  token?: TokenFacts;
-  user?: Facts['user'];
+  /** Absent for key accounts: they have no console. */
+  console?: ConsoleSources;
+  display: QuotaDisplay;
   /** Agents Tokaify configured, with the model it wrote. */
   configured: { agent: AgentId; model: string }[];
   host: HostEnvironment;
@@ -47,14 +58,16 @@ export const WATCHED_ENV = [
 ] as const;
 
 export async function collectFacts(input: CollectInput): Promise<Facts> {
-  const [gateway, relay] = await Promise.all([checkGateway(input), checkRelay(input)]);
+  const [gateway, relay, consoleFacts] = await Promise.all([checkGateway(input), checkRelay(input), readConsole(input.console)]);
+  const { token, user, reads } = consoleFacts;
   const agents = await Promise.all((['codex', 'claude-code', 'opencode'] as const).map((agent) => agentFacts(agent, input)));
   // Codex may read its key from a variable named by env_key: whether it is set matters too.
   const codex = agents.find((a) => a.agent === 'codex')?.codex?.config;
   const envKey = codex?.modelProvider ? codex.providers[codex.modelProvider]?.envKey : undefined;
   return {
-    accountId: input.accountId, tokenId: input.token?.id, gatewayRoot: input.gatewayRoot, accountKind: input.accountKind, keyLabel: maskKey(input.key),
-    gateway, relay, token: input.token, user: input.user, agents, environment: await environmentFacts(input, envKey ? [envKey] : []),
+    accountId: input.accountId, tokenId: token?.id, gatewayRoot: input.gatewayRoot, accountKind: input.accountKind, keyLabel: maskKey(input.key),
+    gateway, relay, token, user, consoleReads: reads, display: input.display, agents,
+    environment: await environmentFacts(input, envKey ? [envKey] : []),
   };
 }
 
@@ -66,6 +79,42 @@ function failure(error: unknown, started: number): RequestFacts {
     };
   }
   return { ok: false, message: errorMessage(error), latencyMs: Date.now() - started };
+}
+
+function tokenFacts(t: Token, origin: FactOrigin): TokenFacts {
+  return {
+    id: t.id, name: t.name, status: t.status, unlimited: t.unlimited, remainQuota: t.remainQuota, modelLimits: t.modelLimits,
+    allowIps: t.allowIps, group: t.group, expiredTime: t.expiredTime, origin,
+  };
+}
+
+/**
+ * The token and the balance, read fresh. Every read is recorded, so a failure becomes a finding; the
+ * token then falls back to Tokaify's copy, marked as such, and the balance stays unknown.
+ */
+export async function readConsole(sources: ConsoleSources | undefined): Promise<{ token?: TokenFacts; user?: Facts['user']; reads: ConsoleRead[] }> {
+  if (!sources) return { reads: [] };
+  const attempt = async <T>(label: string, fact: ConsoleRead['fact'], read: () => Promise<T>): Promise<{ value?: T; read: ConsoleRead }> => {
+    const started = Date.now();
+    try {
+      const value = await read();
+      return { value, read: { label, fact, ok: true, status: 200, latencyMs: Date.now() - started } };
+    } catch (error) {
+      return { read: { label, fact, ...failure(error, started) } };
+    }
+  };
+  const cached = sources.token?.cached;
+  const [token, self] = await Promise.all([
+    sources.token && cached ? attempt(`GET /api/token/${cached.id}`, 'token', sources.token.read) : undefined,
+    attempt('GET /api/user/self', 'balance', sources.self),
+  ]);
+  const reads = [...(token ? [token.read] : []), self.read];
+  const fresh = token?.value;
+  return {
+    token: fresh ? tokenFacts(fresh, { source: 'gateway' }) : cached ? tokenFacts(cached, { source: 'cache', at: sources.token?.cachedAt }) : undefined,
+    user: self.value ? { quota: self.value.quota } : undefined,
+    reads,
+  };
 }
 
 /** `/api/status` through the console client: answering it at all is what makes this a new-api/one-api gateway. */

@@ -9,6 +9,7 @@ import type { CodexAuthMode } from '../agents/codexAuth';
 import type { OpencodeConfigSummary } from '../agents/opencode';
 import type { AgentId } from '../agents/types';
 import type { GatewayErrorKind } from '../errors';
+import type { QuotaDisplay } from '../quota';
 import type { TokenStatus } from '../tokenModel';
 
 /** The outcome of one HTTP check, enough to explain it (never the key). */
@@ -31,6 +32,20 @@ export interface RelayFacts extends RequestFacts {
   models?: string[];
 }
 
+/**
+ * Where a console fact came from, so the evidence can say how fresh it is: read from the gateway during
+ * this Verify, or Tokaify's earlier copy (its token list, read at `at`, ms since epoch) because the fresh
+ * read failed. A stale copy is never passed off as current.
+ */
+export type FactOrigin = { source: 'gateway' } | { source: 'cache'; at?: number };
+
+/** One console read Verify makes (the token under test, the account's balance); a failed one is a finding. */
+export interface ConsoleRead extends RequestFacts {
+  /** The request, e.g. `GET /api/token/7`, `GET /api/user/self`. */
+  label: string;
+  fact: 'token' | 'balance';
+}
+
 /** The token as the console lists it, when the account is signed in to the console. */
 export interface TokenFacts {
   id: number;
@@ -43,6 +58,7 @@ export interface TokenFacts {
   group: string;
   /** Unix seconds, -1 never. */
   expiredTime: number;
+  origin: FactOrigin;
 }
 
 export interface ParseProblem {
@@ -118,8 +134,12 @@ export interface Facts {
   /** GET /v1/models with the key. */
   relay: RelayFacts;
   token?: TokenFacts;
-  /** The account's balance (quota units) when the console answered, and how to show it. */
-  user?: { quota: number; formatted: string };
+  /** The account's balance (quota units), when the console answered during this Verify. */
+  user?: { quota: number };
+  /** The console reads this Verify made (none for key accounts), failed or not. */
+  consoleReads: ConsoleRead[];
+  /** How the gateway shows amounts; every amount in a finding uses it, as the status bar and the tree do. */
+  display: QuotaDisplay;
   agents: AgentFacts[];
   environment: EnvironmentFacts;
 }

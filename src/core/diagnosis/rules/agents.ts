@@ -1,7 +1,7 @@
 /** Judges what every agent shares: files that do not parse, a configuration that is gone, a test request that failed unexplained. */
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
 import type { AgentFacts, Facts, Finding } from '../types';
-import { agentOf, configureFix, make, missingFiles, openFileFix, PREFIX, PROBE_REQUEST, type Rule } from './common';
+import { agentOf, codexSelection, configureFix, make, missingFiles, openFileFix, PREFIX, type Rule } from './common';
 import { modelProblem } from './models';
 import { describe, networkFailure, probeSource, refusal, serverFailure } from './requests';
 
@@ -16,6 +16,19 @@ const PARSE_DETAIL: Record<AgentId, (path: string) => string> = {
     /auth\.json$/i.test(path)
       ? 'OpenCode\'s auth.json is strict JSON written by OpenCode itself; when it does not parse, the stored keys are ignored.'
       : 'OpenCode stops with a configuration error when its config does not parse. Fix the line shown.',
+};
+
+/** A 404 on the agent's test request: the route that agent sends to is missing. Each names its own route only. */
+const ROUTE_MISSING: Record<AgentId, (a: AgentFacts) => string> = {
+  codex: (a) =>
+    (codexSelection(a)?.provider.wireApi === 'chat'
+      ? 'Codex\'s config asks for chat completions (wire_api = "chat"), which current Codex refuses; with wire_api = "responses" it sends every request to /v1/responses, and this gateway has no such route (404). '
+      : 'Codex (wire_api = "responses") sends every request to /v1/responses, and this gateway has no such route (404). ') +
+    'Gateways from before the Responses API (one-api, older new-api versions) lack it. Use a gateway version that serves /v1/responses, or another tool.',
+  'claude-code': () =>
+    'Claude Code sends every request to /v1/messages (the Anthropic Messages API), and this gateway has no such route (404); one-api does not serve it. Use a gateway that does (new-api), or another tool.',
+  opencode: () =>
+    'OpenCode\'s OpenAI-compatible provider sends every request to /v1/chat/completions, and this gateway has no such route (404). Check that the provider\'s baseURL is this gateway\'s /v1 address; if it is, the gateway does not serve chat completions.',
 };
 
 const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
@@ -72,7 +85,7 @@ export const PROBE_RULES: readonly Rule[] = perAgent('probe-failed', (f, a, id, 
     'error',
     `A test request in ${label}'s shape failed${source.req.status !== undefined ? ` (HTTP ${source.req.status})` : ''}`,
     notFound
-      ? `The gateway has no ${PROBE_REQUEST[a.agent].slice(5)} route, so ${label} cannot work through it (one-api has no /v1/messages; older gateways have no /v1/responses). Use a gateway that serves this API, or another tool.`
+      ? ROUTE_MISSING[a.agent](a)
       : `The key and the model list are fine, but the request ${label} sends was refused: ${source.req.message ?? 'see the gateway\'s message below'}`,
     describe(source),
   );

@@ -2,6 +2,7 @@
 import type { AgentId } from '../../agents/types';
 import type { CodexProviderSummary } from '../../agents/codex';
 import { normalizeBaseUrl } from '../../baseUrl';
+import { formatQuota } from '../../quota';
 import { maskKey } from '../../redact';
 import { explainServerMessage } from '../../serverMessages';
 import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
@@ -43,6 +44,11 @@ export function gloss(message: string): string {
   if (explained !== message) return explained;
   const extra = EXTRA_GLOSSES.find(([pattern]) => pattern.test(message))?.[1];
   return extra ? `${message} (${extra})` : message;
+}
+
+/** An amount in the gateway's display unit ($1.00, ¥7.30, 500,000 tokens), as everywhere else in Tokaify. */
+export function amount(f: Facts, quota: number): string {
+  return formatQuota(quota, f.display);
 }
 
 export function make(id: string, severity: Severity, title: string, detail: string, evidence: string[], fix?: Fix): Finding {

@@ -1,7 +1,8 @@
-/** Judges whether the gateway can be reached and is a new-api / one-api gateway: DNS, refused, reset, TLS, timeout, wrong service, 5xx. */
+/** Judges whether the gateway can be reached and is a new-api / one-api gateway: DNS, refused, reset, TLS, timeout, wrong service, broken replies, 5xx, slowness. */
+import { SLOW_MS } from '../../statusView';
 import { FIX_COMMANDS, type Facts, type Fix } from '../types';
 import { hostOf, make, type Rule } from './common';
-import { describe, gatewaySource, networkFailure, notGateway, relaySource, serverFailure } from './requests';
+import { brokenReply, describe, gatewaySource, networkFailure, notGateway, relaySource, serverFailure } from './requests';
 
 function networkRule(id: string, codes: RegExp, title: (host: string) => string, detail: string, fix?: (f: Facts) => Fix): Rule {
   return {
@@ -100,6 +101,26 @@ export const GATEWAY_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'gateway.bad-response',
+    check(f) {
+      const broken = brokenReply(f);
+      if (!broken) return undefined;
+      // The right server answered: its address is correct, so no "correct the address" fix here.
+      const { code, status } = broken.req;
+      const [title, what] =
+        code === 'BODY_TOO_LARGE' ? ['The gateway answered with a reply too large to read', 'a far larger reply than any gateway sends']
+          : status !== undefined ? ['The gateway answered with a broken (truncated) body', 'a reply that was cut short or is not valid JSON']
+            : ['The gateway answered with a reply Tokaify cannot read', 'JSON of a shape new-api and one-api do not send'];
+      return make(
+        'gateway.bad-response',
+        'error',
+        title,
+        `${broken.label} got ${what}. This is a fault in the gateway or a proxy in between, not in your configuration or the address. Try again; if it persists, ask the gateway's operator.`,
+        describe(broken),
+      );
+    },
+  },
+  {
     id: 'gateway.server-error',
     check(f) {
       const failed = serverFailure(f);
@@ -110,6 +131,24 @@ export const GATEWAY_RULES: readonly Rule[] = [
         `The gateway failed with HTTP ${failed.req.status ?? '5xx'}`,
         'This is a fault on the gateway\'s side (or the proxy in front of it), not in your configuration. Try again in a few minutes; if it persists, tell the gateway\'s operator and quote the request id from the message.',
         describe(failed),
+      );
+    },
+  },
+  {
+    id: 'gateway.slow',
+    check(f) {
+      // Answers (any status) slower than the status bar's "slow" mark, so the two agree; the test requests wait on a model and do not count.
+      const slowest = [gatewaySource(f), relaySource(f)]
+        .filter((s) => s.req.status !== undefined && (s.req.latencyMs ?? 0) > SLOW_MS)
+        .sort((a, b) => (b.req.latencyMs ?? 0) - (a.req.latencyMs ?? 0))[0];
+      if (!slowest) return undefined;
+      const seconds = ((slowest.req.latencyMs ?? 0) / 1000).toFixed(1);
+      return make(
+        'gateway.slow',
+        'warning',
+        `The gateway is slow: ${seconds} s to answer ${slowest.label.replace(/^GET /, '')}`,
+        `A gateway answers these in well under ${SLOW_MS / 1000} s; at this speed every agent request waits too, and long ones may time out. The gateway may be overloaded, or the network path to it (VPN, proxy) is slow. Try again later; if it stays slow, tell the gateway's operator.`,
+        [gatewaySource(f), relaySource(f)].filter((s) => s.req.status !== undefined).flatMap((s) => describe(s).slice(0, 1)),
       );
     },
   },

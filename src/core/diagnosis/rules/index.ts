@@ -6,12 +6,13 @@ import { PARSE_RULES, CONFIG_MISSING_RULES, PROBE_RULES } from './agents';
 import { CLAUDE_RULES } from './claudeCode';
 import { CODEX_RULES } from './codex';
 import { hostOf, joinAnd, list, make, reportedAgents, type Rule } from './common';
+import { CONSOLE_RULES } from './console';
 import { ENV_RULES, PROJECT_RULES } from './environment';
 import { GATEWAY_RULES } from './gateway';
 import { MODEL_RULES, modelInUse } from './models';
 import { RELAY_RULES } from './relay';
 import { OPENCODE_RULES } from './opencode';
-import { describe, gatewaySource, relaySource, tokenLine } from './requests';
+import { balanceLine, describe, gatewaySource, relaySource, tokenLine } from './requests';
 
 export type { Rule } from './common';
 
@@ -26,6 +27,7 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
  */
 export const RULES: readonly Rule[] = [
   ...GATEWAY_RULES,
+  ...CONSOLE_RULES,
   ...RELAY_RULES,
   ...MODEL_RULES,
   ...PARSE_RULES,
@@ -52,7 +54,8 @@ function allGood(f: Facts, infos: Finding[]): Finding {
   if (f.relay.models?.length) evidence.push(`Models: ${list(f.relay.models)}`);
   const token = tokenLine(f);
   if (token) evidence.push(token);
-  if (f.user) evidence.push(`Account balance: ${f.user.formatted}`);
+  const balance = balanceLine(f);
+  if (balance) evidence.push(balance);
   for (const a of agents) {
     const model = modelInUse(f, a);
     const probe = a.probe?.ok ? `, test request OK${a.probe.latencyMs !== undefined ? ` in ${a.probe.latencyMs} ms` : ''}` : '';

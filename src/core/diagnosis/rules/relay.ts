@@ -1,7 +1,7 @@
 /** Judges the key on the relay (GET /v1/models and the agents' test requests): invalid key, token state, credit, IP allowlist, group, ban, rate limit, model list. */
 import { FIX_COMMANDS, type Facts, type Fix, type Severity } from '../types';
 import { CONFIGURE, consoleFix, list, make, openAiBaseOf, reportedAgents, tokenFix, type Rule, type TokenFixCommand } from './common';
-import { describe, firstRefusal, notGateway, refusal, relaySource, tokenLine, tokenState, type Refusal, type Source, type TokenState } from './requests';
+import { balanceLine, describe, firstRefusal, notGateway, refusal, relaySource, tokenLine, tokenState, type Refusal, type Source, type TokenState } from './requests';
 
 function keyEvidence(f: Facts, source: Source | undefined): string[] {
   const lines = source ? describe(source) : [];
@@ -115,7 +115,8 @@ export const RELAY_RULES: readonly Rule[] = [
       const broke = f.user !== undefined && f.user.quota <= 0;
       if (!source && !broke) return undefined;
       const evidence = source ? describe(source) : [];
-      if (f.user) evidence.push(`Account balance: ${f.user.formatted}`);
+      const balance = balanceLine(f);
+      if (balance) evidence.push(balance);
       return make(
         'relay.no-credit',
         'error',
@@ -166,7 +167,9 @@ export const RELAY_RULES: readonly Rule[] = [
     id: 'relay.failed',
     check(f) {
       const req = f.relay;
-      if (req.ok || req.status === undefined || req.status >= 500 || refusal(req) !== undefined || notGateway(f) || !f.gateway.ok) return undefined;
+      if (req.ok || req.status === undefined || req.status >= 500 || req.errorKind === 'badResponse' || refusal(req) !== undefined || notGateway(f) || !f.gateway.ok) {
+        return undefined;
+      }
       return make(
         'relay.failed',
         'error',

@@ -1,7 +1,7 @@
 /** What the gateway answered: the request behind each finding, the kind of refusal, evidence lines, and the console token's state. */
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
-import type { AgentFacts, Facts, RequestFacts } from '../types';
-import { gloss, PROBE_REQUEST, reportedAgents } from './common';
+import type { AgentFacts, ConsoleRead, Facts, RequestFacts } from '../types';
+import { amount, gloss, PROBE_REQUEST, reportedAgents } from './common';
 
 export interface Source {
   /** e.g. `GET /v1/models`, `POST /v1/responses (Codex CLI test request)`. */
@@ -89,16 +89,58 @@ export function firstRefusal(f: Facts, ...kinds: Refusal[]): Source | undefined 
 
 /** A request that got no HTTP answer (DNS, refused, TLS, timeout): the gateway's own first, then the relay's. */
 export function networkFailure(f: Facts): Source | undefined {
-  return [gatewaySource(f), relaySource(f)].find((s) => !s.req.ok && s.req.status === undefined);
+  // A reply of the wrong shape has no status either, but it did come back.
+  return [gatewaySource(f), relaySource(f)].find((s) => !s.req.ok && s.req.status === undefined && s.req.errorKind !== 'badResponse');
+}
+
+/** A reply Tokaify could not read (cut short, not JSON, too large, of an unknown shape): the gateway's own first, then the relay's. */
+export function brokenReply(f: Facts): Source | undefined {
+  return [gatewaySource(f), relaySource(f)].find((s) => !s.req.ok && s.req.errorKind === 'badResponse');
 }
 
 export function serverFailure(f: Facts): Source | undefined {
   return [gatewaySource(f), relaySource(f)].find((s) => s.req.status !== undefined && s.req.status >= 500 && refusal(s.req) === undefined);
 }
 
-/** The gateway answered /api/status, but not like new-api / one-api. */
+/** The gateway answered /api/status, but not like new-api / one-api (a broken body is a fault of the right server, not a wrong address). */
 export function notGateway(f: Facts): boolean {
-  return !f.gateway.isGateway && f.gateway.status !== undefined && f.gateway.status < 500;
+  return !f.gateway.isGateway && f.gateway.status !== undefined && f.gateway.status < 500 && f.gateway.errorKind !== 'badResponse';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console reads
+
+export function consoleSource(read: ConsoleRead): Source {
+  return { label: read.label, req: read };
+}
+
+/**
+ * The console no longer accepts the account's sign-in: a 401, or new-api's HTTP 200 refusals of its auth
+ * middleware ("无权进行此操作，…": unknown access token, user id mismatch; console-api.md §1.3).
+ */
+export function signInRefused(read: ConsoleRead): boolean {
+  if (read.ok) return false;
+  if (read.errorKind === 'unauthorized') return true;
+  return read.errorKind === 'rejected' && /无权进行此操作(?!，权限不足)|未登录|access token|New-Api-User|会话已过期/i.test(read.serverMessage ?? '');
+}
+
+function time(at: number): string {
+  return `${new Date(at).toISOString().slice(11, 19)} UTC`;
+}
+
+/** Why a fresh read failed, in a few words for an evidence line. */
+function failedRead(read: ConsoleRead): string {
+  const answer = read.status !== undefined ? `HTTP ${read.status}` : read.code ?? read.errorKind ?? 'no answer';
+  return `${signInRefused(read) ? 'the gateway refused a fresh read' : 'a fresh read failed'} (${read.label} → ${answer})`;
+}
+
+/** Where the token facts came from and how old they are. */
+function tokenOrigin(f: Facts): string {
+  const origin = f.token?.origin;
+  if (!origin || origin.source === 'gateway') return 'from the gateway, just now';
+  const read = f.consoleReads.find((r) => r.fact === 'token' && !r.ok);
+  const when = origin.at !== undefined ? `from the token list loaded at ${time(origin.at)}` : 'from Tokaify\'s earlier copy';
+  return read ? `${when}; ${failedRead(read)}` : when;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +160,14 @@ export function tokenState(f: Facts): TokenState | undefined {
 export function tokenLine(f: Facts): string | undefined {
   const t = f.token;
   if (!t) return undefined;
-  const quota = t.unlimited ? 'unlimited quota' : `remaining quota ${t.remainQuota}`;
+  const quota = t.unlimited ? 'unlimited quota' : `${amount(f, t.remainQuota)} left`;
   const expires = t.expiredTime === -1 ? 'never expires' : `expires ${new Date(t.expiredTime * 1000).toISOString().replace('.000Z', 'Z')}`;
-  return `Console: token "${t.name}" (#${t.id}) is ${t.status}, ${quota}, ${expires}, group "${t.group || 'default'}"`;
+  return `Console: token "${t.name}" (#${t.id}) is ${t.status}, ${quota}, ${expires}, group "${t.group || 'default'}" (token facts: ${tokenOrigin(f)})`;
+}
+
+/** The account's balance with where it came from, or why it is unknown; undefined for key accounts. */
+export function balanceLine(f: Facts): string | undefined {
+  if (f.user) return `Account balance: ${amount(f, f.user.quota)} (from the gateway, just now)`;
+  const read = f.consoleReads.find((r) => r.fact === 'balance' && !r.ok);
+  return read ? `Account balance: unknown; ${failedRead(read)}` : undefined;
 }
