@@ -10,5 +10,5 @@ export function consoleClientFor(http: HttpClient, meta: AccountMeta, credential
   }
   return new ConsoleClient(http, meta.baseUrl, credential.kind === 'accessToken'
     ? { kind: 'accessToken', userId: meta.userId, accessToken: credential.accessToken }
-    : { kind: 'session', userId: meta.userId, cookie: credential.cookie });
+    : { kind: 'session', userId: meta.userId, cookie: credential.cookie }, meta.flavor);
 }

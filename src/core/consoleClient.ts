@@ -3,7 +3,8 @@
  * GatewayError; it branches on HTTP status and `success`, never on message text (which is often Chinese).
  */
 
-import { GatewayError } from './errors';
+import type { GatewayFlavor } from './accounts';
+import { GatewayError, isGatewayError } from './errors';
 import type { HttpClient, Method } from './http';
 import { tryJson } from './json';
 import {
@@ -28,11 +29,20 @@ export interface CallOptions {
   auth?: boolean;
 }
 
+/** The user's model names: new-api's route, and one-api's (spec §4). */
+const MODEL_ROUTES = { 'new-api': '/api/user/models', 'one-api': '/api/user/available_models' } as const;
+type ModelRoute = (typeof MODEL_ROUTES)[GatewayFlavor];
+
 export class ConsoleClient {
+  /** The model-list route that answered; forks do not always match the flavour their /api/status suggests. */
+  private modelRoute: ModelRoute | undefined;
+
   constructor(
     private readonly http: HttpClient,
     readonly baseUrl: string,
     private readonly auth?: ConsoleAuth,
+    /** Decides which model-list route is tried first; the other is tried once on a 404. */
+    private readonly flavor: GatewayFlavor = 'new-api',
   ) {}
 
   async status(signal?: AbortSignal): Promise<GatewayStatus> {
@@ -51,9 +61,26 @@ export class ConsoleClient {
   }
 
   async models(signal?: AbortSignal): Promise<string[]> {
-    const { data } = await this.call('GET', '/api/user/models', { signal });
-    refuseLongList(data, MAX_MODELS, 'GET /api/user/models', 'data', 'model names');
-    return parseOrThrow(modelNamesSchema, data, 'GET /api/user/models', 'data') ?? [];
+    if (this.modelRoute) return this.modelsAt(this.modelRoute, signal);
+    const first = MODEL_ROUTES[this.flavor];
+    const other = MODEL_ROUTES[this.flavor === 'one-api' ? 'new-api' : 'one-api'];
+    let route: ModelRoute = first;
+    let names: string[];
+    try {
+      names = await this.modelsAt(first, signal);
+    } catch (error) {
+      if (!isGatewayError(error, 'notFound')) throw error;
+      route = other;
+      names = await this.modelsAt(other, signal);
+    }
+    this.modelRoute = route;
+    return names;
+  }
+
+  private async modelsAt(route: ModelRoute, signal?: AbortSignal): Promise<string[]> {
+    const { data } = await this.call('GET', route, { signal });
+    refuseLongList(data, MAX_MODELS, `GET ${route}`, 'data', 'model names');
+    return parseOrThrow(modelNamesSchema, data, `GET ${route}`, 'data') ?? [];
   }
 
   /** Password login. The password is sent once and never kept; the session cookie is the credential. */

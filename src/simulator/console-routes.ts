@@ -1,5 +1,5 @@
 /** Console routes other than tokens: status, login (+2FA), logout, self, access token, groups, models, logs. */
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { sessionOf, userAuth } from './console-auth';
 import { decode, empty, fail, fillerModels, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
 import { QUOTA_PER_UNIT, nowSeconds, randomKey, type LogRow, type User } from './state';
@@ -82,7 +82,8 @@ function logRows(sim: Sim, ctx: Ctx, user: User): LogRow[] {
 
 function logView(sim: Sim, l: LogRow, index: number): Record<string, unknown> {
   const { use_time, group, request_id, token_id, ...rest } = l;
-  if (sim.flavor === 'one-api') return { ...rest, elapsed_time: use_time * 1000, system_prompt_reset: false };
+  // one-api's Log has request_id (always present, '' when unknown) but no group, token_id, ip or other.
+  if (sim.flavor === 'one-api') return { ...rest, request_id, elapsed_time: use_time * 1000, system_prompt_reset: false };
   // new-api rewrites `id` to offset+i+1 and omits an empty request_id; `other` is a JSON string.
   return { ...rest, id: index + 1, use_time, group, token_id, channel_name: '', ip: '', other: '{"model_ratio":1,"group_ratio":1}', ...(request_id ? { request_id } : {}) };
 }
@@ -101,8 +102,8 @@ export function consoleRoutes(sim: Sim): Route[] {
     }),
     route('GET', '/api/user/self', auth((_ctx, user) => self(sim, user))),
     route('GET', '/api/user/token', auth((_ctx, user) => {
-      // Every call rotates: the previous access token stops working at once.
-      user.access_token = randomKey(29 + randomInt(4));
+      // Every call rotates: the previous access token stops working at once. one-api's is a dashless UUID.
+      user.access_token = newApi ? randomKey(29 + randomInt(4)) : randomUUID().replace(/-/g, '');
       return ok(user.access_token);
     })),
     ...(newApi

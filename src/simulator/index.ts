@@ -141,7 +141,7 @@ async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: Serv
   if (faults.hostile) makeHostile(sim.state);
   // Control requests are never subject to the faults they set.
   const controlReply = await control(sim, ctx, requests);
-  const reply = controlReply ?? (await withFaults(sim, ctx, () => route(routes, ctx, url.search)));
+  const reply = controlReply ?? (await withFaults(sim, ctx, () => route(sim.flavor, routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
   if (!controlReply && faults.hugeBodyBytes && faults.hugeBodyBytes > 0) {
     await streamHugeBody(res, faults.hugeBodyBytes, !!faults.hugeBodyLength, headers);
@@ -239,7 +239,7 @@ async function control(sim: Sim, ctx: Ctx, requests: readonly RequestRecord[]): 
   return { status: 404, body: { error: 'unknown control route' } };
 }
 
-async function route(routes: Route[], ctx: Ctx, search: string): Promise<Reply> {
+async function route(flavor: Flavor, routes: Route[], ctx: Ctx, search: string): Promise<Reply> {
   const found = dispatch(routes, ctx, search);
   if (found && 'handler' in found) {
     try {
@@ -249,6 +249,9 @@ async function route(routes: Route[], ctx: Ctx, search: string): Promise<Reply> 
     }
   }
   if (found) return found;
-  if (/^\/(api|v1|dashboard)(\/|$)/.test(ctx.path)) return invalidUrl(ctx);
+  // NoRoute (router/web.go, web-router.go) tests the raw prefix: /v1…, /api… (and /assets… on new-api)
+  // get the JSON 404; everything else, /dashboard/… included, is the web app.
+  const prefixes = flavor === 'one-api' ? ['/v1', '/api'] : ['/v1', '/api', '/assets'];
+  if (prefixes.some((p) => ctx.path.startsWith(p))) return invalidUrl(ctx);
   return { status: 200, body: CONSOLE_PAGE };
 }

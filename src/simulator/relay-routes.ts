@@ -1,5 +1,5 @@
 /**
- * The relay (spec §3.2, §3.3, §6): key auth in new-api's order, `/v1/models`, chat completions, responses,
+ * The relay (spec §3.2, §3.3, §6): key auth in each flavour's order, `/v1/models`, chat completions, responses,
  * Anthropic messages and the billing routes, every error in the flavour's real shape and status.
  */
 import { fillerModels, route, isRecord, type Ctx, type Reply, type Route } from './http-util';
@@ -22,11 +22,14 @@ function openAiError(sim: Sim, ctx: Ctx, status: number, message: string, code =
   return { status, body: { error: { message: withRequestId(ctx, message), type: 'new_api_error', code } } };
 }
 
-/** Errors written by the relay itself (after auth): Claude shape on /v1/messages, OpenAI shape elsewhere. */
+/**
+ * Errors written by the relay itself (after auth): Claude shape on /v1/messages, OpenAI shape elsewhere.
+ * one-api's relay errors (`openai.ErrorWrapper`) carry `param` and `code`, unlike its middleware's.
+ */
 function relayError(sim: Sim, ctx: Ctx, status: number, message: string, code: string): Reply {
   if (ctx.path === '/v1/messages') return { status, body: { type: 'error', error: { type: 'new_api_error', message: withRequestId(ctx, message) } } };
-  if (sim.flavor === 'one-api') return openAiError(sim, ctx, status, message);
-  return { status, body: { error: { message: withRequestId(ctx, message), type: 'new_api_error', param: '', code } } };
+  const type = sim.flavor === 'one-api' ? 'one_api_error' : 'new_api_error';
+  return { status, body: { error: { message: withRequestId(ctx, message), type, param: '', code } } };
 }
 
 /** TokModel's documented replacements (seed 004) for the two errors a user meets most. */
@@ -43,7 +46,7 @@ function keyOf(sim: Sim, ctx: Ctx): string {
 
 const masked = (key: string) => `sk-${key.slice(0, 3)}***${key.slice(-3)}`;
 
-/** `ValidateUserToken` + the user and group checks, in new-api's order. `readOnly` is `TokenAuthReadOnly`. */
+/** `ValidateUserToken` + the user and group checks, in the flavour's order. `readOnly` is new-api's `TokenAuthReadOnly`. */
 function authenticateKey(sim: Sim, ctx: Ctx, readOnly = false): Caller | Refusal {
   const key = keyOf(sim, ctx);
   const refuse = (status: number, message: string, code = ''): Refusal => ({ refused: openAiError(sim, ctx, status, message, code) });
@@ -51,31 +54,50 @@ function authenticateKey(sim: Sim, ctx: Ctx, readOnly = false): Caller | Refusal
   const token = sim.state.findTokenByKey(key);
   const user = token && sim.state.user(token.user_id);
   if (!token || !user) return sim.relayErrorStyle === 'tokmodel' ? { refused: tokmodelInvalidKey() } : refuse(401, '无效的令牌');
+  if (sim.flavor === 'one-api') return oneApiKeyChecks(ctx, token, user, refuse);
   if (!readOnly) {
     if (token.status === 2) return refuse(401, '该令牌状态不可用');
     if (token.status === 3 || (token.expired_time !== -1 && token.expired_time < nowSeconds())) {
       token.status = 3;
       return refuse(401, '该令牌已过期');
     }
-    if (token.status === 4) {
-      return refuse(401, sim.flavor === 'one-api' ? `令牌 ${token.name}（#${token.id}）额度已用尽` : `该令牌额度已用尽 TokenStatusExhausted[${masked(token.key)}]`);
-    }
+    if (token.status === 4) return refuse(401, `该令牌额度已用尽 TokenStatusExhausted[${masked(token.key)}]`);
     if (!token.unlimited_quota && token.remain_quota <= 0) {
       token.status = 4;
-      return refuse(401, sim.flavor === 'one-api' ? '该令牌额度已用尽' : `[${masked(token.key)}] 该令牌额度已用尽 !token.UnlimitedQuota && token.RemainQuota = ${token.remain_quota}`);
+      return refuse(401, `[${masked(token.key)}] 该令牌额度已用尽 !token.UnlimitedQuota && token.RemainQuota = ${token.remain_quota}`);
     }
     if (token.allow_ips) {
-      const allowed = sim.flavor === 'one-api' ? oneApiSubnets(token.allow_ips) : newApiIpLimits(token.allow_ips);
-      if (allowed.length && !ipAllowed(ctx.ip, allowed)) {
-        return sim.flavor === 'one-api' ? refuse(403, `该令牌只能在指定网段使用：${token.allow_ips}`) : refuse(403, '您的 IP 不在令牌允许访问的列表中', 'access_denied');
-      }
+      const allowed = newApiIpLimits(token.allow_ips);
+      if (allowed.length && !ipAllowed(ctx.ip, allowed)) return refuse(403, '您的 IP 不在令牌允许访问的列表中', 'access_denied');
     }
   }
   if (user.status === 2) return refuse(403, '用户已被封禁');
-  if (sim.flavor !== 'one-api' && !readOnly && token.group) {
+  if (!readOnly && token.group) {
     if (!sim.state.groups[token.group]) return refuse(403, `分组 ${token.group} 已被弃用`);
     if (!sim.state.usableGroups.includes(token.group)) return refuse(403, `无权访问 ${token.group} 分组`);
   }
+  return { token, user };
+}
+
+/**
+ * one-api `TokenAuth`: `ValidateUserToken` tests the status before the dates (so an exhausted token
+ * past its expiry is reported exhausted), then the subnet, then the user.
+ */
+function oneApiKeyChecks(ctx: Ctx, token: Token, user: User, refuse: (status: number, message: string) => Refusal): Caller | Refusal {
+  if (token.status === 4) return refuse(401, `令牌 ${token.name}（#${token.id}）额度已用尽`);
+  if (token.status === 3) return refuse(401, '该令牌已过期');
+  if (token.status !== 1) return refuse(401, '该令牌状态不可用');
+  if (token.expired_time !== -1 && token.expired_time < nowSeconds()) {
+    token.status = 3;
+    return refuse(401, '该令牌已过期');
+  }
+  if (!token.unlimited_quota && token.remain_quota <= 0) {
+    token.status = 4;
+    return refuse(401, '该令牌额度已用尽');
+  }
+  const subnets = oneApiSubnets(token.allow_ips);
+  if (subnets.length && !ipAllowed(ctx.ip, subnets)) return refuse(403, `该令牌只能在指定网段使用：${token.allow_ips}，当前 ip：${ctx.ip}`);
+  if (user.status === 2) return refuse(403, '用户已被封禁');
   return { token, user };
 }
 
@@ -106,13 +128,9 @@ function listModels(sim: Sim, ctx: Ctx, caller: Caller): Reply {
 async function generate(sim: Sim, ctx: Ctx, caller: Caller, answer: (model: string, text: string) => unknown): Promise<Reply> {
   const body = await ctx.body();
   const model = isRecord(body) && typeof body.model === 'string' ? body.model : '';
-  if (!model) return openAiError(sim, ctx, 400, 'Model name not specified, please specify the model name in the request body');
   const { token, user } = caller;
-  const limitsOn = sim.flavor === 'one-api' ? token.model_limits !== '' : token.model_limits_enabled;
-  if (limitsOn && !limitedModels(token).includes(model)) {
-    if (sim.flavor === 'one-api') return openAiError(sim, ctx, 403, `该令牌无权使用模型：${model}`);
-    return openAiError(sim, ctx, 403, limitedModels(token).length ? `This token has no access to model ${model}` : 'This token has no access to any models');
-  }
+  const refusal = sim.flavor === 'one-api' ? oneApiDistribute(sim, ctx, caller, body, model) : newApiDistribute(sim, ctx, token, model);
+  if (refusal) return refusal;
   if (!sim.state.models.includes(model)) {
     return openAiError(sim, ctx, 503, `No available channel for model ${model} under group ${token.group || user.group} (distributor)`, 'model_not_found');
   }
@@ -121,10 +139,11 @@ async function generate(sim: Sim, ctx: Ctx, caller: Caller, answer: (model: stri
   }
   if (user.quota <= 0) {
     if (sim.relayErrorStyle === 'tokmodel') return tokmodelNoCredits();
-    return relayError(sim, ctx, 403, `用户额度不足, 剩余额度: ${user.quota}`, 'insufficient_user_quota');
+    // one-api: relay/controller/helper.go preConsumeQuota, model.PreConsumeTokenQuota.
+    return relayError(sim, ctx, 403, sim.flavor === 'one-api' ? 'user quota is not enough' : `用户额度不足, 剩余额度: ${user.quota}`, 'insufficient_user_quota');
   }
   if (!token.unlimited_quota && token.remain_quota < CALL_COST) {
-    return relayError(sim, ctx, 403, `token quota is not enough, token remain quota: ${token.remain_quota}, need quota: ${CALL_COST}`, 'pre_consume_token_quota_failed');
+    return relayError(sim, ctx, 403, sim.flavor === 'one-api' ? '令牌额度不足' : `token quota is not enough, token remain quota: ${token.remain_quota}, need quota: ${CALL_COST}`, 'pre_consume_token_quota_failed');
   }
   user.quota -= CALL_COST;
   user.used_quota += CALL_COST;
@@ -134,6 +153,28 @@ async function generate(sim: Sim, ctx: Ctx, caller: Caller, answer: (model: stri
   if (!token.unlimited_quota) token.remain_quota -= CALL_COST;
   sim.state.addLog(user, token, model, 12, 3, CALL_COST, nowSeconds(), ctx.requestId);
   return { status: 200, body: answer(model, 'Hello from the Tokaify gateway simulator.') };
+}
+
+/** new-api `Distribute`: the token's model limits first (an absent model is not in them), then the model is required. */
+function newApiDistribute(sim: Sim, ctx: Ctx, token: Token, model: string): Reply | undefined {
+  if (token.model_limits_enabled && !limitedModels(token).includes(model)) {
+    return openAiError(sim, ctx, 403, limitedModels(token).length ? `This token has no access to model ${model}` : 'This token has no access to any models');
+  }
+  if (!model) return openAiError(sim, ctx, 400, 'Model name not specified, please specify the model name in the request body');
+  return undefined;
+}
+
+/**
+ * one-api: `TokenAuth` reads the model (a body that is not JSON is a 400 on chat completions) and checks
+ * the token's models only when one is named; `Distribute` then finds no channel for a missing or
+ * unserved model: 503 with no code.
+ */
+function oneApiDistribute(sim: Sim, ctx: Ctx, caller: Caller, body: unknown, model: string): Reply | undefined {
+  if (!isRecord(body)) return openAiError(sim, ctx, 400, 'common.UnmarshalBodyReusable failed: unexpected end of JSON input');
+  const { token, user } = caller;
+  if (model && token.model_limits !== '' && !limitedModels(token).includes(model)) return openAiError(sim, ctx, 403, `该令牌无权使用模型：${model}`);
+  if (!model || !sim.state.models.includes(model)) return openAiError(sim, ctx, 503, `当前分组 ${user.group} 下对于模型 ${model} 无可用渠道`);
+  return undefined;
 }
 
 const chatAnswer = (model: string, text: string) => ({

@@ -61,6 +61,13 @@ function invalid(sim: Sim, ctx: Ctx, f: TokenFields): string | undefined {
 /** SQL LIKE with `%` as the only wildcard (`_` and `!` are escaped by new-api). */
 const likeRegex = (pattern: string) => new RegExp(`^${pattern.split('%').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 
+/**
+ * SQL LIKE as one-api sends it, unescaped: `%` any run of characters, `_` any one character; ASCII
+ * case-insensitive, as on its default SQLite and MySQL.
+ */
+const oneApiLike = (pattern: string) =>
+  new RegExp(`^${[...pattern].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'is');
+
 /** new-api's search pattern rules: exact unless `%`; at most two, never adjacent, ≥ 2 other chars. */
 function patternError(value: string): string | undefined {
   if (!value.includes('%')) return undefined;
@@ -99,9 +106,10 @@ function search(sim: Sim, ctx: Ctx, user: User): Reply {
   const keyword = ctx.query.get('keyword') ?? '';
   let rows = sim.state.tokensOf(user.id);
   if (sim.flavor === 'one-api') {
-    // one-api: `name LIKE keyword%`, a prefix match, unpaged.
-    const prefix = likeRegex(`${keyword}%`);
-    return ok(rows.filter((t) => prefix.test(t.name)).map((t) => tokenView(sim, t)));
+    // one-api: `name LIKE keyword%`, a prefix match, unpaged; nothing is escaped, so `_` matches any one
+    // character too. No ORDER BY: the database's primary-key order, oldest first.
+    const prefix = oneApiLike(`${keyword}%`);
+    return ok(rows.filter((t) => prefix.test(t.name)).sort((a, b) => a.id - b.id).map((t) => tokenView(sim, t)));
   }
   if (!sim.search.allow(`SR${user.id}`)) return empty(429);
   const key = (ctx.query.get('token') ?? '').replace(/^sk-/, '');
@@ -123,7 +131,8 @@ function list(sim: Sim, ctx: Ctx, user: User): Reply {
   }
   // one-api: 0-based `p`, fixed 10 per page, optional order by a quota column.
   const order = ctx.query.get('order');
-  if (order === 'remain_quota' || order === 'used_quota') rows.sort((a, b) => b[order] - a[order]);
+  if (order === 'remain_quota') rows.sort((a, b) => Number(b.unlimited_quota) - Number(a.unlimited_quota) || b.remain_quota - a.remain_quota);
+  if (order === 'used_quota') rows.sort((a, b) => b.used_quota - a.used_quota);
   const p = Math.max(0, Number.parseInt(ctx.query.get('p') ?? '0', 10) || 0);
   return ok(rows.slice(p * 10, p * 10 + 10).map((t) => tokenView(sim, t)));
 }
@@ -147,6 +156,7 @@ async function update(sim: Sim, ctx: Ctx, user: User): Promise<Reply> {
   if (!body.ok) return fail(body.message);
   const problem = invalid(sim, ctx, body.fields);
   if (problem) return fail(problem);
+  if (sim.flavor === 'one-api' && !body.id) return fail(NO_ID);
   const token = sim.state.tokenOf(user.id, body.id);
   if (!token) return fail('record not found');
   if (body.status === 1) {
@@ -164,10 +174,19 @@ async function update(sim: Sim, ctx: Ctx, user: User): Promise<Reply> {
   return ok(tokenView(sim, token));
 }
 
-function withId(handler: (ctx: Ctx, user: User, id: number) => Reply | Promise<Reply>): UserHandler {
+/** one-api's `GetTokenByIds` / `DeleteTokenById` refuse id 0 before asking the database. */
+const NO_ID = 'id 或 userId 为空！';
+
+/**
+ * `:id` as the handlers parse it: new-api answers the Atoi error; one-api's GetToken does too, but its
+ * DeleteToken ignores the error (id 0); id 0 is refused with NO_ID on one-api.
+ */
+function withId(sim: Sim, handler: (ctx: Ctx, user: User, id: number) => Reply | Promise<Reply>, atoiErrors = true): UserHandler {
   return (ctx, user, params) => {
-    const id = atoi(params.id ?? '');
-    return typeof id === 'string' ? fail(id) : handler(ctx, user, id);
+    const parsed = atoi(params.id ?? '');
+    if (typeof parsed === 'string' && (sim.flavor !== 'one-api' || atoiErrors)) return fail(parsed);
+    const id = typeof parsed === 'string' ? 0 : parsed;
+    return sim.flavor === 'one-api' && id === 0 ? fail(NO_ID) : handler(ctx, user, id);
   };
 }
 
@@ -188,7 +207,7 @@ export function tokenRoutes(sim: Sim): Route[] {
         }
         return ok({ keys });
       })),
-      route('POST', '/api/token/:id/key', auth(withId((ctx, user, id) => {
+      route('POST', '/api/token/:id/key', auth(withId(sim, (ctx, user, id) => {
         if (!critical(ctx)) return empty(429);
         const t = sim.state.tokenOf(user.id, id);
         return t ? ok({ key: t.key }) : fail('record not found');
@@ -206,13 +225,13 @@ export function tokenRoutes(sim: Sim): Route[] {
   return [
     route('GET', '/api/token/', auth((ctx, user) => list(sim, ctx, user))),
     route('GET', '/api/token/search', auth((ctx, user) => search(sim, ctx, user))),
-    route('GET', '/api/token/:id', auth(withId((_ctx, user, id) => {
+    route('GET', '/api/token/:id', auth(withId(sim, (_ctx, user, id) => {
       const t = sim.state.tokenOf(user.id, id);
       return t ? ok(tokenView(sim, t)) : fail('record not found');
     }))),
     route('POST', '/api/token/', auth((ctx, user) => create(sim, ctx, user))),
     route('PUT', '/api/token/', auth((ctx, user) => update(sim, ctx, user))),
-    route('DELETE', '/api/token/:id', auth(withId((_ctx, user, id) => (sim.state.deleteTokens(user.id, [id]) ? ok() : fail('record not found'))))),
+    route('DELETE', '/api/token/:id', auth(withId(sim, (_ctx, user, id) => (sim.state.deleteTokens(user.id, [id]) ? ok() : fail('record not found')), false))),
     ...reveal,
     ...batchDelete,
   ];

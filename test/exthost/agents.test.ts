@@ -82,8 +82,15 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
   it('a second run with the same choices changes nothing', async () => {
     const before = readFileSync(file('codex', 'config.toml'), 'utf8');
     const outcome = await configure('tokaify.configureCodex', { model: 'gpt-5.4', codex: { reasoningEffort: 'high' } });
-    assert.deepEqual(outcome, { ok: true, written: [], backupIds: [] });
+    assert.deepEqual(outcome, { ok: true, written: [], backupIds: [], warnings: [] });
     assert.equal(readFileSync(file('codex', 'config.toml'), 'utf8'), before);
+  });
+
+  it('new-api serves every agent\'s route: no warning', async () => {
+    await fs.rm(file('codex', 'config.toml'), { force: true });
+    const outcome = await api.internal.configure(['codex', 'claude-code', 'opencode'], { accountId, tokenId: demoToken().id, model: 'gpt-4o' }, { confirm: false });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(outcome.warnings, []);
   });
 
   it('Claude Code: only env keys change in settings.json; hooks and other env vars stay; mode 0600', async () => {
@@ -154,5 +161,69 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
     const state = JSON.stringify(api.globalState.keys().map((k) => api.globalState.get(k)));
     assert.ok(!state.includes(key));
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('tokaify')).includes(key));
+  });
+});
+
+describe('Configure agents on one-api: what cannot work is said before anything is written', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: TempAgentHome;
+  const file = (...parts: string[]) => home.file(...parts);
+  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+  const configure = (agents: AgentId[], extra: Partial<ConfigureArgs>) =>
+    api.internal.configure(agents, { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
+  const checks = (route: string) => gw.requests.filter((r) => r.method === 'POST' && r.path === route);
+
+  before(async () => {
+    api = await activateExtension();
+    await signOutAll(api);
+    gw = await startGateway({ flavor: 'one-api' });
+    accountId = await signInWithAccessToken(gw.url);
+    home = await TempAgentHome.create('agents-one-api');
+  });
+  after(async () => {
+    await signOutAll(api);
+    await gw.close();
+    await home.dispose();
+  });
+
+  it('Codex: "no /v1/responses" with what to do instead; the config is still written (the user may apply)', async () => {
+    const outcome = await configure(['codex'], { model: 'gpt-4o', codex: {} });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.warnings?.length, 1, JSON.stringify(outcome.warnings));
+    assert.match(outcome.warnings[0]!, /^This gateway \(one-api\) has no \/v1\/responses: Codex .*Use a new-api gateway for Codex/);
+    assert.ok(outcome.written.includes(file('codex', 'config.toml')));
+    assert.deepEqual(checks('/v1/responses').map((r) => r.status), [404]);
+    assert.ok(api.log.recentLines().some((l) => l.includes('has no /v1/responses')));
+  });
+
+  it('Claude Code: "no /v1/messages", with an alternative', async () => {
+    const outcome = await configure(['claude-code'], { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(outcome.warnings, [
+      'This gateway (one-api) has no /v1/messages: Claude Code cannot use it. Use a new-api gateway for Claude Code, or an Anthropic-compatible proxy in front of this one.',
+    ]);
+  });
+
+  it('OpenCode talks /v1/chat/completions, which one-api serves: no warning, and nothing was spent', async () => {
+    const used = demoToken().used_quota;
+    const outcome = await configure(['opencode'], { model: 'gpt-4o' });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(outcome.warnings, []);
+    assert.deepEqual(checks('/v1/chat/completions').map((r) => r.status), [503], 'answered by the route: no channel for an empty model');
+    assert.equal(demoToken().used_quota, used);
+  });
+
+  it('Configure Agents… warns for both; each route was checked once for this account in the session', async () => {
+    const outcome = await configure(['codex', 'claude-code', 'opencode'], { model: 'gpt-4o-mini' });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.warnings?.length, 2);
+    assert.match(outcome.warnings.join('\n'), /\/v1\/responses[\s\S]*\/v1\/messages/);
+    for (const route of ['/v1/responses', '/v1/messages', '/v1/chat/completions']) assert.equal(checks(route).length, 1, route);
+  });
+
+  it('scripted runs (confirm: false) show no modal', () => {
+    assert.ok(!api.internal.notifications().some((n) => n.modal && /has no \/v1\//.test(n.message)));
   });
 });

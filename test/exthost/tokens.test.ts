@@ -80,6 +80,27 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
       assert.equal((await row('ext-created'))?.item.description, '$2.00 left · expires 2027-01-01');
     });
 
+    it('Edit Token offers the gateway\'s models to limit the token to (one-api reads /api/user/available_models)', async () => {
+      const title = 'Edit Token "demo"';
+      const before = api.internal.picks().length;
+      const modelsStep = () => api.internal.picks().slice(before).find((p) => p.title === title && p.placeholder?.startsWith('Models'));
+      const running = run('tokaify.editToken', ref(serverToken('demo')!));
+      // Walk the form as a person pressing Enter would: the name (already filled), the group (new-api), the quota.
+      let shown = modelsStep();
+      for (let i = 0; !shown && i < 100; i++) {
+        await run('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((r) => setTimeout(r, 100));
+        shown = modelsStep();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      await run('workbench.action.closeQuickOpen');
+      assert.equal(await running, undefined, 'closing the form saves nothing');
+      assert.ok(shown, 'the Models step was shown');
+      assert.deepEqual(shown.items.map((i) => i.label), [...gw.state.models].sort());
+      const asked = gw.requests.filter((r) => /^\/api\/user\/(available_)?models$/.test(r.path)).map((r) => `${r.path} ${r.status}`);
+      assert.deepEqual(asked, [`${flavor === 'one-api' ? '/api/user/available_models' : '/api/user/models'} 200`], 'the flavour\'s own route, once');
+    });
+
     it('disables and enables a token; the row\'s icon state follows', async () => {
       const target = serverToken('ext-created')!;
       assert.equal(await run('tokaify.disableToken', ref(target)), 1);

@@ -812,3 +812,133 @@ describe('simulator control routes (for tests in another process)', () => {
     assert.equal((await post('/__simulator/patch', { token: { name: 'nope' } })).status, 404);
   });
 });
+
+// Each route below once diverged from the servers' source (spec §1.1, §2, §5, §6; one-api at 8df4a267).
+describe('simulator: routes as each flavour\'s source has them', () => {
+  const newApi = useGateway({ flavor: 'new-api' });
+  const oneApi = useGateway({ flavor: 'one-api', seedTokens: 12 });
+  const oneApiAuth = { Authorization: `Bearer ${DEMO.accessToken}` };
+  const noModel = (gw: RunningGateway, key: string, body: unknown) => relay<OpenAiError>(gw, '/v1/chat/completions', key, { method: 'POST', body });
+
+  it('NoRoute answers the JSON 404 only under /api and /v1 (and /assets on new-api); /dashboard/… is the web app', async () => {
+    for (const gw of [newApi(), oneApi()]) {
+      const page = await request(`${gw.url}/dashboard/billing/nothing`);
+      assert.equal(page.status, 200, gw.flavor);
+      assert.match(page.text, /^<!doctype html>/);
+      assert.equal((await request(`${gw.url}/api/nothing`)).status, 404);
+      assert.equal((await request(`${gw.url}/v1/nothing`, { method: 'POST', body: {} })).status, 404);
+    }
+    assert.equal((await request(`${newApi().url}/assets/x.js`)).status, 404);
+    assert.equal((await request(`${oneApi().url}/assets/x.js`)).status, 200);
+  });
+
+  it('one-api key checks: the status before the dates, then the subnet (naming the caller\'s address)', async () => {
+    const gw = oneApi();
+    const longAgo = Math.floor(Date.now() / 1000) - 86_400;
+    const exhaustedAndExpired = gw.state.addToken({ name: 'spent', status: 4, remain_quota: 0, expired_time: longAgo });
+    const disabledAndExpired = gw.state.addToken({ name: 'off', status: 2, remain_quota: 1, expired_time: longAgo });
+    const lapsed = gw.state.addToken({ name: 'lapsed', remain_quota: 1, expired_time: longAgo });
+    const drained = gw.state.addToken({ name: 'drained', remain_quota: 0 });
+    const fenced = gw.state.addToken({ name: 'fenced', unlimited_quota: true, allow_ips: '10.0.0.0/8' });
+    const cases: [string, number, string][] = [
+      [exhaustedAndExpired.key, 401, `令牌 spent（#${exhaustedAndExpired.id}）额度已用尽`],
+      [disabledAndExpired.key, 401, '该令牌状态不可用'],
+      [lapsed.key, 401, '该令牌已过期'],
+      [drained.key, 401, '该令牌额度已用尽'],
+      [fenced.key, 403, '该令牌只能在指定网段使用：10.0.0.0/8，当前 ip：127.0.0.1'],
+    ];
+    for (const [key, status, message] of cases) {
+      const res = await relay<OpenAiError>(gw, '/v1/models', `sk-${key}`);
+      assert.equal(res.status, status, message);
+      assert.deepEqual(res.body, { error: { message: `${message} (request id: ${res.headers.get('x-oneapi-request-id')})`, type: 'one_api_error' } });
+    }
+    assert.equal(exhaustedAndExpired.status, 4, 'still exhausted, not re-marked expired');
+    assert.equal(lapsed.status, 3);
+    assert.equal(drained.status, 4);
+  });
+
+  it('one-api chat completions: no model or an unserved one is 503 "no channel"; a body that is not JSON is 400; limits only bite on a named model', async () => {
+    const gw = oneApi();
+    const missing = await noModel(gw, DEMO.key, {});
+    assert.equal(missing.status, 503);
+    assert.match(missing.body.error.message, /^当前分组 default 下对于模型  无可用渠道 \(request id: /);
+    assert.equal('code' in missing.body.error, false);
+    const unserved = await chat(gw, DEMO.key, 'no-such-model');
+    assert.equal(unserved.status, 503);
+    assert.match(unserved.body.error.message, /^当前分组 default 下对于模型 no-such-model 无可用渠道/);
+    const notJson = await request<OpenAiError>(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { Authorization: `Bearer ${DEMO.key}` } });
+    assert.equal(notJson.status, 400);
+    assert.match(notJson.body.error.message, /^common\.UnmarshalBodyReusable failed/);
+    assert.equal((await noModel(gw, LIMITED_KEY, {})).status, 503, 'no model named: the limits are not checked');
+    const limited = await chat(gw, LIMITED_KEY, 'gpt-4o');
+    assert.equal(limited.status, 403);
+    assert.match(limited.body.error.message, /^该令牌无权使用模型：gpt-4o/);
+  });
+
+  it('one-api billing refusals come from the relay: with param and code', async () => {
+    const gw = oneApi();
+    const user = gw.state.user(DEMO.userId)!;
+    const saved = user.quota;
+    user.quota = 0;
+    try {
+      const res = await chat(gw, DEMO.key);
+      assert.equal(res.status, 403);
+      assert.deepEqual(res.body, { error: { message: `user quota is not enough (request id: ${res.headers.get('x-oneapi-request-id')})`, type: 'one_api_error', param: '', code: 'insufficient_user_quota' } });
+    } finally {
+      user.quota = saved;
+    }
+    const thin = gw.state.addToken({ name: 'thin', remain_quota: 10 });
+    const res = await chat(gw, `sk-${thin.key}`);
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error.code, 'pre_consume_token_quota_failed');
+    assert.match(res.body.error.message, /^令牌额度不足/);
+  });
+
+  it('new-api checks a limited token\'s models before asking for a model: no model is 403, not 400', async () => {
+    const limited = await noModel(newApi(), LIMITED_KEY, {});
+    assert.equal(limited.status, 403);
+    assert.match(limited.body.error.message, /^This token has no access to model /);
+    assert.equal((await noModel(newApi(), DEMO.key, {})).status, 400);
+  });
+
+  it('one-api ?order=remain_quota puts unlimited tokens first, then the largest remainder', async () => {
+    const res = await api<TokenRow[]>(oneApi(), '/api/token/?p=0&order=remain_quota', { headers: oneApiAuth });
+    const rows = res.body.data ?? [];
+    assert.equal(rows.length, 10);
+    const firstCapped = rows.findIndex((t) => !t.unlimited_quota);
+    assert.ok(firstCapped > 0 && rows.slice(firstCapped).every((t) => !t.unlimited_quota), rows.map((t) => t.unlimited_quota).join());
+    const capped = rows.slice(firstCapped).map((t) => t.remain_quota);
+    assert.deepEqual(capped, [...capped].sort((a, b) => b - a));
+  });
+
+  it('one-api search is an unescaped, case-insensitive LIKE prefix (`_` is a wildcard), oldest first, unpaged', async () => {
+    const res = await api<TokenRow[]>(oneApi(), '/api/token/search?keyword=TOKEN_0001', { headers: oneApiAuth });
+    const names = (res.body.data ?? []).map((t) => t.name);
+    assert.deepEqual(names, ['token-00010', 'token-00011', 'token-00012']);
+    const ids = (res.body.data ?? []).map((t) => t.id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  });
+
+  it('one-api refuses token id 0 (and DELETE a non-numeric id, which it reads as 0) with "id 或 userId 为空！"', async () => {
+    const gw = oneApi();
+    for (const [method, route, body] of [['GET', '/api/token/0'], ['DELETE', '/api/token/abc'], ['PUT', '/api/token/', { name: 'x' }]] as const) {
+      const res = await api(gw, route, { method, headers: oneApiAuth, ...(body ? { body } : {}) });
+      assert.deepEqual(res.body, { success: false, message: 'id 或 userId 为空！' }, `${method} ${route}`);
+    }
+    const get = await api(gw, '/api/token/abc', { headers: oneApiAuth });
+    assert.equal(get.body.message, 'strconv.Atoi: parsing "abc": invalid syntax', 'GetToken reports the Atoi error');
+  });
+
+  it('one-api log rows keep request_id; a rotated one-api access token is a dashless UUID', async () => {
+    const gw = oneApi();
+    const logs = await api<Record<string, unknown>[]>(gw, '/api/log/self?p=0', { headers: oneApiAuth });
+    assert.ok(logs.body.data?.length);
+    for (const row of logs.body.data ?? []) {
+      assert.equal(typeof row.request_id, 'string');
+      assert.ok(!('group' in row) && !('token_id' in row) && !('other' in row));
+    }
+    const rotated = await api<string>(gw, '/api/user/token', { headers: oneApiAuth });
+    assert.match(rotated.body.data ?? '', /^[0-9a-f]{32}$/);
+    gw.state.user(DEMO.userId)!.access_token = DEMO.accessToken;
+  });
+});

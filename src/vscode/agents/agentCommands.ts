@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
 import { hostLabel } from '../../core/baseUrl';
+import { RouteSupportCache, routeWarning } from '../../core/agents/capabilities';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
@@ -44,7 +45,8 @@ export interface ConfigureOptions {
 }
 
 export type ConfigureOutcome =
-  | { ok: true; written: string[]; backupIds: string[] }
+  /** `warnings` (Configure only): what will not work on this gateway, as said before Apply (empty when all is served). */
+  | { ok: true; written: string[]; backupIds: string[]; warnings?: string[] }
   | { ok: false; cancelled?: boolean; error?: string };
 
 export interface Source {
@@ -71,6 +73,8 @@ const ALL_AGENTS: AgentId[] = ['codex', 'claude-code', 'opencode'];
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export class AgentCommands {
+  private readonly routes = new RouteSupportCache();
+
   constructor(private readonly deps: AgentCommandDeps) {}
 
   backupStore(): BackupStore {
@@ -106,9 +110,11 @@ export class AgentCommands {
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
     if (!pending.length) {
       void notify.info(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
-      return { ok: true, written: [], backupIds: [] };
+      return { ok: true, written: [], backupIds: [], warnings: [] };
     }
+    const warnings = await this.routeWarnings(agents, source);
     if (confirm) {
+      if (warnings.length && !(await this.warnUnserved(warnings))) return { ok: false, cancelled: true };
       const notes = plans.flatMap((p) => p.notes);
       const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply');
       if (!approved) return { ok: false, cancelled: true };
@@ -126,7 +132,32 @@ export class AgentCommands {
     this.deps.log.info(`Configured ${what} for "${source.name}" with ${request.model}: ${written.join(', ')}`);
     this.deps.refreshTree();
     void this.offerTest(agents, source, request);
-    return { ok: true, written, backupIds };
+    return { ok: true, written, backupIds, warnings };
+  }
+
+  /** One sentence per agent whose route the gateway lacks; checked once per account and agent per session. */
+  private async routeWarnings(agents: AgentId[], source: Source): Promise<string[]> {
+    const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking what the gateway serves…' }, () =>
+      Promise.all(agents.map((agent) => this.routes.check(this.deps.http.client, source.meta.id, source.meta.baseUrl, source.key, agent))));
+    const warnings: string[] = [];
+    for (const check of checks) {
+      if (check.served === undefined) this.deps.log.warn(`Could not check ${check.route} on ${source.meta.baseUrl}: ${check.error}`);
+      const warning = routeWarning(check, source.meta.flavor);
+      if (warning) {
+        this.deps.log.warn(warning);
+        warnings.push(warning);
+      }
+    }
+    return warnings;
+  }
+
+  /** Said before the diff preview; the user may still write the config (a gateway may be upgraded later). */
+  private async warnUnserved(warnings: string[]): Promise<boolean> {
+    const action = 'Configure Anyway';
+    const several = warnings.length > 1;
+    const message = several ? `${warnings.length} of the chosen agents cannot use this gateway.` : warnings[0]!;
+    const detail = [...(several ? [...warnings, ''] : []), `${action} writes the config regardless (a diff preview comes next); the agent will fail until the gateway serves that route.`].join('\n');
+    return (await notify.modal('warning', message, detail, action)) === action;
   }
 
   private async offerTest(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<void> {
