@@ -147,6 +147,10 @@ export class ConsoleClient {
     }
     const envelope = parseOrThrow(envelopeSchema, json, what);
     if (!envelope.success) {
+      // UserAuth refuses an unknown access token with HTTP 200 (spec §1.3): the sign-in is gone, as after a 401.
+      if (/access token 无效|未登录且未提供 access token/.test(envelope.message ?? '')) {
+        throw new GatewayError('unauthorized', `The gateway did not accept the credentials for ${what}.${said}`, detail);
+      }
       throw new GatewayError('rejected', `The gateway refused ${what}: ${explainServerMessage(envelope.message ?? '') || 'no reason given'}.`, detail);
     }
     return { data: envelope.data, message: envelope.message ?? '', cookie: sessionCookie(response.headers['set-cookie']) };

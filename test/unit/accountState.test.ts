@@ -96,3 +96,15 @@ describe('failureText: what failed, what to do next, no routes', () => {
     assert.doesNotMatch(failureText('x', new GatewayError('badResponse', 'GET /api/token/ answered with malformed JSON.')).message, /\/api\//);
   });
 });
+
+describe('ConsoleClient: an access token the gateway no longer knows is a lost sign-in', () => {
+  it('the HTTP 200 "access token 无效" refusal (spec §1.3) is unauthorized, like a 401', async () => {
+    const gw = await startGateway({ flavor: 'new-api' });
+    try {
+      const console = new ConsoleClient(new HttpClient(), gw.url, { kind: 'accessToken', userId: DEMO.userId, accessToken: 'reset-in-the-console' });
+      await assert.rejects(console.self(), (e: unknown) => e instanceof GatewayError && e.kind === 'unauthorized');
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -46,7 +46,7 @@ describe('ConsoleClient.models(): the flavour\'s route, the other on a 404', () 
   });
 
   it('an error other than 404 is not retried on the other route', async () => {
-    await assert.rejects(client(oneApi, 'one-api', 'not-the-token').models(), (e: unknown) => e instanceof GatewayError && e.kind === 'rejected');
+    await assert.rejects(client(oneApi, 'one-api', 'not-the-token').models(), (e: unknown) => e instanceof GatewayError && e.kind === 'unauthorized');
     assert.deepEqual(modelRequests(oneApi), ['/api/user/available_models 200']);
   });
 });
