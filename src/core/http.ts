@@ -1,11 +1,12 @@
 /**
- * The one place that talks HTTP. Built on undici so proxies, timeouts and cancellation are explicit.
+ * The one place that talks HTTP. Built on the platform's global `fetch`: in the extension host VS Code
+ * patches it to follow `http.proxy`, `http.noProxy`, `http.proxyStrictSSL` and HTTP(S)_PROXY / NO_PROXY,
+ * and bundling an HTTP client of our own would cost most of the bundle.
  * Policy: every request has a timeout and honours a caller's AbortSignal; only GETs are retried
  * (network errors and 502/503/504, with jittered backoff) and identical GETs in flight are shared
  * (the shared request is aborted once every caller waiting on it has given up). A response body is
  * read up to `maxBodyBytes` and no further: a gateway cannot make us hold more than that.
  */
-import { request, type Dispatcher } from 'undici';
 import { GatewayError } from './errors';
 import { redact } from './redact';
 
@@ -34,7 +35,6 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The largest response body read; a longer one is refused (badResponse) and the connection dropped. Default 8 MiB. */
   maxBodyBytes?: number;
-  dispatcher?: Dispatcher;
   userAgent?: string;
   retries?: number;
   log?: (line: string) => void;
@@ -144,7 +144,7 @@ export class HttpClient {
   private async attempt(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const timeoutMs = validTimeout(req.timeoutMs) ?? validTimeout(this.options.timeoutMs) ?? DEFAULT_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
-    // Aborted by us when the body passes the cap, so undici drops the connection instead of draining it.
+    // Aborted by us when the body passes the cap, so fetch drops the connection instead of draining it.
     const stop = new AbortController();
     const combined = AbortSignal.any(signal ? [signal, timeout, stop.signal] : [timeout, stop.signal]);
     const headers: Record<string, string> = {
@@ -155,21 +155,23 @@ export class HttpClient {
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     const started = Date.now();
     try {
-      const res = await request(req.url, {
+      const res = await fetch(req.url, {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal: combined,
-        dispatcher: this.options.dispatcher,
+        // A redirect is answered, never followed: a gateway must not send our credentials elsewhere.
+        redirect: 'manual',
       });
       const text = await readCapped(res, this.maxBodyBytes, stop, req);
       const flat: Record<string, string> = {};
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      res.headers.forEach((value, name) => (flat[name] = value));
+      // forEach gives each Set-Cookie apart, so the last would win: all of them, joined with ", " as before.
+      const cookies = res.headers.getSetCookie();
+      if (cookies.length > 0) flat['set-cookie'] = cookies.join(', ');
       const elapsedMs = Date.now() - started;
-      this.options.log?.(redact(`${req.method} ${req.url} → ${res.statusCode} in ${elapsedMs} ms`));
-      return { status: res.statusCode, headers: flat, text, requestId: flat['x-oneapi-request-id'], elapsedMs };
+      this.options.log?.(redact(`${req.method} ${req.url} → ${res.status} in ${elapsedMs} ms`));
+      return { status: res.status, headers: flat, text, requestId: flat['x-oneapi-request-id'], elapsedMs };
     } catch (error) {
       const mapped = error instanceof GatewayError ? error : toGatewayError(error, req.url, signal?.aborted ?? false, timeout.aborted, timeoutMs);
       this.options.log?.(redact(`${req.method} ${req.url} failed: ${mapped.message}`));
@@ -191,23 +193,32 @@ function validTimeout(ms: number | undefined): number | undefined {
  * The body as text, refusing it once it passes `max` bytes: at once when Content-Length says so,
  * else as soon as the count passes it while streaming (never the whole body in memory first).
  */
-async function readCapped(res: Dispatcher.ResponseData, max: number, stop: AbortController, req: HttpRequest): Promise<string> {
+async function readCapped(res: Response, max: number, stop: AbortController, req: HttpRequest): Promise<string> {
   const tooLarge = () => {
     stop.abort();
     const limit = formatBytes(max);
     return new GatewayError('badResponse', `The gateway sent more than ${limit} for ${req.method} ${safePath(req.url)}; Tokaify stops reading at ${limit}.`,
-      { status: res.statusCode, url: req.url, code: 'BODY_TOO_LARGE' });
+      { status: res.status, url: req.url, code: 'BODY_TOO_LARGE' });
   };
-  const declared = Number(res.headers['content-length']);
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  const chunks: Buffer[] = [];
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw tooLarge();
-    chunks.push(chunk);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      const error = tooLarge();
+      // The abort above already ends the stream; cancel only releases our hold on it.
+      void reader.cancel().catch(() => undefined);
+      throw error;
+    }
+    chunks.push(value);
   }
-  // TextDecoder drops a leading BOM, as undici's body.text() did.
+  // TextDecoder drops a leading BOM, as Response.text() does.
   return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
@@ -230,17 +241,34 @@ function toGatewayError(error: unknown, url: string, callerAborted: boolean, tim
     return new GatewayError('timeout', `${host} did not answer within ${limit}.`, { url, code: 'TIMEOUT' });
   }
   const code = errorCode(error);
-  const reason = (code && NETWORK_MESSAGES[code]) ?? (error instanceof Error ? error.message : String(error));
+  const reason = (code && NETWORK_MESSAGES[code]) ?? innermostMessage(error);
   return new GatewayError('network', `Cannot reach ${host}: ${reason}.`, { url, code });
 }
 
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_CONNECT') return code;
-    e = (e as { cause?: unknown }).cause;
+/**
+ * The first telling code in the error's chain: fetch rejects with a bare TypeError whose `cause`
+ * carries it, and a failed connect to several addresses is an AggregateError with the codes in `errors`.
+ */
+function errorCode(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 4) return undefined;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && code !== 'UND_ERR_CONNECT') return code;
+  const inner = errorCode(cause, depth + 1);
+  if (inner) return inner;
+  if (Array.isArray(errors)) for (const e of errors) {
+    const found = errorCode(e, depth + 1);
+    if (found) return found;
   }
   return undefined;
+}
+
+/** fetch's own message is only "fetch failed"; the cause at the bottom of the chain says what happened. */
+function innermostMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) {
+    if (e.message) message = e.message;
+  }
+  return message;
 }
 
 function hasCode(error: unknown, pattern: RegExp): boolean {

@@ -48,7 +48,7 @@ export class Gateways {
 
   /**
    * Kept per account (it learns the gateway's paging), but rebuilt when the sign-in changed (Sign In Again
-   * keeps the account id) or the HTTP client was (proxy or timeout settings): the old one would keep failing.
+   * keeps the account id) or the HTTP client was (the timeout setting): the old one would keep failing.
    */
   async tokenApi(meta: AccountMeta): Promise<TokenApi> {
     const credential = await this.accounts.credential(meta.id);

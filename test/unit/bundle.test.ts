@@ -52,4 +52,9 @@ describe('the built extension bundle', () => {
     const text = readFileSync(bundlePath, 'utf8');
     assert.ok(!text.includes('"Zeichen"'), 'the German locale of zod is in the bundle: import zod as `import * as z from \'zod/mini\'`');
   });
+
+  it('carries no HTTP client of its own: requests use VS Code\'s global fetch (bundled undici was two thirds of the bundle)', () => {
+    const text = readFileSync(bundlePath, 'utf8');
+    assert.ok(!text.includes('WebAssembly'), 'an HTTP parser (undici\'s llhttp wasm) is in the bundle: use the global fetch, not an import of undici');
+  });
 });

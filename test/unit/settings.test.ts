@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dispatcherPlan } from '../../src/core/proxyTls';
 import { clampNumberSetting, REQUEST_TIMEOUT_SECONDS, STATUS_REFRESH_MINUTES } from '../../src/core/settings';
 
 interface Manifest {
@@ -48,29 +47,6 @@ describe('settings that shape requests', () => {
     for (const [raw, timeout, refresh] of cases) {
       assert.equal(clampNumberSetting(raw, REQUEST_TIMEOUT_SECONDS), timeout, `timeout ${JSON.stringify(raw)}`);
       assert.equal(clampNumberSetting(raw, STATUS_REFRESH_MINUTES), refresh, `refresh ${JSON.stringify(raw)}`);
-    }
-  });
-});
-
-describe('proxy and TLS choice (http.proxy, http.proxyStrictSSL)', () => {
-  it('without http.proxy: the environment agent, certificates always checked, even with proxyStrictSSL false', () => {
-    for (const proxy of [undefined, '', '   ', 42]) {
-      assert.deepEqual(dispatcherPlan(proxy, false), { kind: 'env', connect: { rejectUnauthorized: true } });
-      assert.deepEqual(dispatcherPlan(proxy, true), { kind: 'env', connect: { rejectUnauthorized: true } });
-    }
-  });
-
-  it('with http.proxy: proxyStrictSSL false loosens the proxy and the TLS through it', () => {
-    assert.deepEqual(dispatcherPlan(' http://proxy:3128 ', false), {
-      kind: 'proxy', uri: 'http://proxy:3128', proxyTls: { rejectUnauthorized: false }, requestTls: { rejectUnauthorized: false },
-    });
-  });
-
-  it('with http.proxy: anything but an explicit false keeps the checks', () => {
-    for (const strict of [true, undefined, 'false', 0, null]) {
-      const plan = dispatcherPlan('http://proxy:3128', strict);
-      assert.ok(plan.kind === 'proxy');
-      assert.deepEqual([plan.proxyTls, plan.requestTls], [{ rejectUnauthorized: true }, { rejectUnauthorized: true }], String(strict));
     }
   });
 });
