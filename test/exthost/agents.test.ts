@@ -9,7 +9,7 @@ import type { ConfigureArgs } from '../../src/vscode/agents/agentCommands';
 import type { AgentId } from '../../src/core/agents/types';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
+import { activateExtension, endSuite, signedInSuite, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 
 describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
@@ -176,17 +176,9 @@ describe('Configure agents on one-api: what cannot work is said before anything 
   const checks = (route: string) => gw.requests.filter((r) => r.method === 'POST' && r.path === route);
 
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'one-api' });
-    accountId = await signInWithAccessToken(gw.url);
-    home = await TempAgentHome.create('agents-one-api');
+    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'one-api' }, 'agents-one-api'));
   });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-    await home.dispose();
-  });
+  after(() => endSuite({ api, gw, home }));
 
   it('Codex: "no /v1/responses" with what to do instead; the config is still written (the user may apply)', async () => {
     const outcome = await configure(['codex'], { model: 'gpt-4o', codex: {} });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
-import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
+import { activateExtension, endSuite, signedInSuite, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,16 +18,8 @@ describe('Bounded work against a misbehaving gateway', () => {
   let accountId: string;
   const count = (p: string) => gw.requests.filter((r) => r.path === p).length;
 
-  before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api', seedTokens: 150 });
-    accountId = await signInWithAccessToken(gw.url);
-  });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-  });
+  before(async () => ({ api, gw, accountId } = await signedInSuite({ flavor: 'new-api', seedTokens: 150 })));
+  after(() => endSuite({ api, gw }));
   afterEach(() => gw.resetFaults());
 
   it('Load All Tokens against a gateway that always claims another page stops after a few requests', async () => {
@@ -128,17 +120,9 @@ describe('Agent files a user wrote by hand', () => {
   const demoId = () => gw.state.tokens.find((t) => t.name === 'demo')!.id;
 
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api' });
-    accountId = await signInWithAccessToken(gw.url);
-    home = await TempAgentHome.create('bounds');
+    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'new-api' }, 'bounds'));
   });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-    await home.dispose();
-  });
+  after(() => endSuite({ api, gw, home }));
 
   it('Claude Code settings.json with "env" twice is refused at path:line:col of the second, untouched, with Open File', async () => {
     const file = home.file('claude', 'settings.json');

@@ -2,7 +2,7 @@ import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMO } from '../../src/simulator';
+import { DEMO, startGateway, type GatewayOptions, type RunningGateway } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
 
 export const EXTENSION_ID = 'tokaify.tokaify-vscode';
@@ -95,4 +95,33 @@ export async function signInWithAccessToken(baseUrl: string): Promise<string> {
 /** Markdown as a person reads it: backslash escapes removed (server values in tooltips are fully escaped). */
 export function readMarkdown(markdown: string): string {
   return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
+export interface SignedInSuite {
+  api: TokaifyApi;
+  gw: RunningGateway;
+  accountId: string;
+  home: TempAgentHome | undefined;
+}
+
+/**
+ * A suite's usual start: the extension active with no account, a simulator with `options`, signed in
+ * with the demo access token, and (with `homePrefix`) a temporary home for the agents' files.
+ */
+export async function signedInSuite(options: GatewayOptions, homePrefix: string): Promise<SignedInSuite & { home: TempAgentHome }>;
+export async function signedInSuite(options?: GatewayOptions): Promise<SignedInSuite>;
+export async function signedInSuite(options: GatewayOptions = {}, homePrefix?: string): Promise<SignedInSuite> {
+  const api = await activateExtension();
+  await signOutAll(api);
+  const gw = await startGateway(options);
+  const accountId = await signInWithAccessToken(gw.url);
+  const home = homePrefix ? await TempAgentHome.create(homePrefix) : undefined;
+  return { api, gw, accountId, home };
+}
+
+/** The suite's end: signed out, the simulator closed, the temporary home removed. */
+export async function endSuite({ api, gw, home }: Partial<SignedInSuite>): Promise<void> {
+  if (api) await signOutAll(api);
+  await gw?.close();
+  await home?.dispose();
 }

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
+import { DEMO, type RunningGateway } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import type { TreeNode } from '../../src/vscode/tokenTree';
-import { activateExtension, readTree, signInWithAccessToken, signOutAll } from './helpers';
+import { endSuite, readTree, signedInSuite, signInWithAccessToken, signOutAll } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
@@ -28,16 +28,10 @@ describe('One balance, one wording, every loaded row kept', () => {
   const balanceRow = async () => (await readTree(api))[0]!.children[0]!;
 
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api', seedTokens: 250 });
-    accountId = await signInWithAccessToken(gw.url);
+    ({ api, gw, accountId } = await signedInSuite({ flavor: 'new-api', seedTokens: 250 }));
     await api.statusBar.refreshNow();
   });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-  });
+  after(() => endSuite({ api, gw }));
   afterEach(() => {
     gw.state.displayType = 'USD';
     gw.state.users[0]!.access_token = DEMO.accessToken;
@@ -127,16 +121,10 @@ describe('Pickers reach every token (one-api: 10 a page)', () => {
   let accountId: string;
 
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'one-api', seedTokens: 40 });
-    accountId = await signInWithAccessToken(gw.url);
+    ({ api, gw, accountId } = await signedInSuite({ flavor: 'one-api', seedTokens: 40 }));
     await api.gateways.tokens(api.accounts.get(accountId)!).refresh();
   });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-  });
+  after(() => endSuite({ api, gw }));
 
   async function openPicker(command: string, title: string) {
     const running = vscode.commands.executeCommand(command);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
+import { activateExtension, endSuite, signedInSuite, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -388,20 +388,12 @@ describe('Verify Setup on one-api: each agent\'s finding names its own route', (
   let home: TempAgentHome;
   let tokenId: number;
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'one-api' });
-    accountId = await signInWithAccessToken(gw.url);
-    home = await TempAgentHome.create('verify-one-api');
+    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'one-api' }, 'verify-one-api'));
     tokenId = gw.state.tokens.find((t) => t.name === 'demo')!.id;
     const configured = await api.internal.configure(['codex', 'claude-code'], { accountId, tokenId, model: 'gpt-4o' }, { confirm: false });
     assert.ok(configured.ok, JSON.stringify(configured));
   });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-    await home.dispose();
-  });
+  after(() => endSuite({ api, gw, home }));
 
   it('one-api has neither /v1/responses nor /v1/messages: Codex\'s finding is about /v1/responses, Claude Code\'s about /v1/messages', async () => {
     const findings = (await run<Finding[]>('tokaify.verify', { accountId, tokenId, show: false })) ?? [];
