@@ -1,7 +1,7 @@
 /** `npm run bench`: prints measurements as a table and writes bench/results/latest.json. */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { benchActivation } from './activation.bench';
-import { benchStatus } from './status.bench';
+import { benchFirstBalance, benchStatus } from './status.bench';
 import { benchTokens } from './tokens.bench';
 
 async function main(): Promise<void> {
@@ -9,10 +9,11 @@ async function main(): Promise<void> {
   results['bundle'] = { 'dist/extension.js KB (as built)': Math.round(statSync('dist/extension.js').size / 1024) };
   results['activation, our code only (inert vscode)'] = benchActivation();
   results['token list, 10,000 tokens'] = await benchTokens(Number(process.env.BENCH_TOKENS ?? 10_000));
+  results['time from the item appearing to a fresh balance, gateway latency subtracted'] = await benchFirstBalance();
   results['status bar and verify'] = await benchStatus();
   for (const [section, rows] of Object.entries(results)) {
     console.log(`\n${section}`);
-    for (const [name, value] of Object.entries(rows)) console.log(`  ${name.padEnd(40)} ${value}`);
+    for (const [name, value] of Object.entries(rows)) console.log(`  ${name.padEnd(42)} ${value}`);
   }
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify({ when: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

@@ -50,6 +50,8 @@ const ACTIVE_KEY = 'tokaify.activeAccount';
 const credentialKey = (id: string) => `tokaify.account.${id}.credential`;
 /** Prefix of every secret that belongs to one account (credential, revealed keys…), so sign-out can remove all. */
 export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
+/** A non-secret value kept for one account in the state store (the gateway's display settings, the last balance). */
+export const accountStateKey = (id: string, name: 'display' | 'lastBalance') => `${ACCOUNTS_KEY}.${id}.${name}`;
 
 export function accountId(baseUrl: string, identity: string): string {
   return createHash('sha256').update(`${baseUrl}\n${identity}`).digest('hex').slice(0, 16);
@@ -151,6 +153,8 @@ export class AccountStore {
     const names = this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? [];
     await Promise.all([credentialKey(id), ...names.map((n) => `${accountSecretPrefix(id)}${n}`)].map((k) => this.secrets.delete(k)));
     await this.state.update(`${ACCOUNTS_KEY}.${id}.secrets`, undefined);
+    // The cached display settings and last balance go too: nothing of a signed-out account stays behind.
+    for (const name of ['display', 'lastBalance'] as const) await this.state.update(accountStateKey(id, name), undefined);
     const remaining = this.list().filter((a) => a.id !== id);
     await this.state.update(ACCOUNTS_KEY, remaining);
     if (this.state.get<string>(ACTIVE_KEY) === id) await this.state.update(ACTIVE_KEY, remaining[0]?.id);

@@ -29,6 +29,22 @@ export function quotaDisplayOf(status: GatewayStatus | undefined): QuotaDisplay 
   };
 }
 
+/**
+ * A QuotaDisplay read back from the state store (written by an earlier version, or edited by hand):
+ * undefined unless it has the right shape, and re-checked as strictly as the gateway's own values.
+ */
+export function storedQuotaDisplay(value: unknown): QuotaDisplay | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const { type, quotaPerUnit, usdExchangeRate, customSymbol, customRate } = v;
+  if (type !== 'USD' && type !== 'CNY' && type !== 'TOKENS' && type !== 'CUSTOM') return undefined;
+  if (typeof quotaPerUnit !== 'number' || typeof usdExchangeRate !== 'number' || typeof customSymbol !== 'string' || typeof customRate !== 'number') return undefined;
+  return quotaDisplayOf({
+    quota_display_type: type, quota_per_unit: quotaPerUnit, usd_exchange_rate: usdExchangeRate,
+    custom_currency_symbol: customSymbol, custom_currency_exchange_rate: customRate,
+  });
+}
+
 const positive = (value: number | null | undefined, fallback: number) =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1e12 ? value : fallback;
 

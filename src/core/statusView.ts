@@ -19,6 +19,10 @@ export interface StatusState {
   /** The most recent refresh failed (the last good balance, if any, is then stale). */
   error?: { kind: GatewayErrorKind | 'unknown'; message: string; at: number };
   checking: boolean;
+  /** `last` is an earlier session's (restored from the state store), not yet confirmed in this one. */
+  restored?: boolean;
+  /** For the age of a restored balance; Date.now() when absent. */
+  now?: number;
 }
 
 export interface StatusView {
@@ -45,7 +49,8 @@ export function connectivityOf(state: StatusState): Connectivity {
   }
   if (!state.last) return 'checking';
   if (!state.last.unlimited && state.last.remaining <= 0) return 'outOfCredit';
-  return state.last.latencyMs > SLOW_MS ? 'slow' : 'ok';
+  // An earlier session's latency says nothing about the connection now.
+  return state.last.latencyMs > SLOW_MS && !state.restored ? 'slow' : 'ok';
 }
 
 const ICON: Record<Connectivity, string> = {
@@ -57,6 +62,16 @@ const WORD: Record<Connectivity, string> = {
 
 function time(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
+}
+
+/** How long ago, in the unit a person would use; over a day old, the time alone would mislead, so the date is added. */
+function ago(at: number, now: number): { when: string; age: string } {
+  const ms = Math.max(0, now - at);
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const age = minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min ago` : hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+  const when = hours < 24 ? time(at) : new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+  return { when, age };
 }
 
 export function statusView(state: StatusState): StatusView {
@@ -80,7 +95,12 @@ export function statusView(state: StatusState): StatusView {
   if (state.last) {
     const whose = state.last.source === 'key' ? 'Key quota' : 'Balance';
     lines.push(`${whose}: **${md(balance)}**${stale} · used ${md(formatQuota(state.last.used, state.display))}`, '');
-    lines.push(`Last good check: ${time(state.last.at)} UTC, ${state.last.latencyMs} ms${state.last.latencyMs > SLOW_MS ? ' (slow)' : ''}`, '');
+    if (state.restored) {
+      const { when, age } = ago(state.last.at, state.now ?? Date.now());
+      lines.push(`Last good check: ${when} UTC (${age})${state.checking ? '; checking now…' : ''}`, '');
+    } else {
+      lines.push(`Last good check: ${time(state.last.at)} UTC, ${state.last.latencyMs} ms${state.last.latencyMs > SLOW_MS ? ' (slow)' : ''}`, '');
+    }
   }
   if (state.error) lines.push(`$(warning) ${md(state.error.message)} (${time(state.error.at)} UTC)`, '');
   if (connectivity === 'authFailed') lines.push('Not checking again until you sign in again or click Refresh.', '');

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
   const log = new Log();
   const http = new HttpService(log, version);
   const accounts = new AccountStore(context.globalState, context.secrets);
-  const gateways = new Gateways(accounts, http);
+  const gateways = new Gateways(accounts, http, context.globalState);
   const usage = new AgentUsageStore(context.globalState);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });

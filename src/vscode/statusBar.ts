@@ -11,15 +11,15 @@ import { statusRefreshMinutes } from './settings';
 
 /** The commands the tooltip links to: read-only ones; nothing else runs from it. */
 const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus];
-const FIRST_REFRESH_DELAY_MS = 1500;
 
 export const refreshMinutes = (): number => statusRefreshMinutes();
 
 /**
  * Balance and connectivity of the active account, as the shared BalanceStore has it (the tree's
- * balance row reads the same entry, so both always agree). The first request goes out after startup
- * (never during activation), then RefreshScheduler decides: every N minutes while focused, backoff on
- * errors, silence after an auth failure until the user acts. A click runs Verify.
+ * balance row reads the same entry, so both always agree). A returning user sees the last session's
+ * balance from the first frame (marked with its age); the first request goes out as soon as activation
+ * has returned (never during it), then RefreshScheduler decides: every N minutes while focused, backoff
+ * on errors, silence after an auth failure until the user acts. A click runs Verify.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
@@ -48,10 +48,10 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** Begins refreshing, after a short delay so activation stays free of network work. */
+  /** Begins refreshing: the first check is a timer of 0 ms, so it runs once activate() has returned, not inside it. */
   start(): void {
     this.scheduler.setFocused(vscode.window.state.focused);
-    this.scheduler.start(FIRST_REFRESH_DELAY_MS);
+    this.scheduler.start(0);
   }
 
   /** Refresh now (click, Refresh link, after sign-in); also lifts the pause after an auth failure. */
@@ -97,6 +97,7 @@ export class StatusBar implements vscode.Disposable {
     const entry = active && this.gateways.balances.get(active.id);
     const view = statusView({
       display: entry?.display ?? quotaDisplayOf(undefined), last: entry?.snapshot, error: entry?.error, checking: entry?.checking ?? false,
+      restored: entry?.restored ?? false,
       account: active && {
         label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
         host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',

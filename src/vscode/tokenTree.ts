@@ -188,7 +188,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       return { kind: 'info', id: `${meta.id}:balance`, icon: entry.error ? 'error' : 'sync~spin', label: entry.error ? 'Balance unavailable' : 'Reading the balance…', tooltip: entry.error?.message };
     }
     const stale = entry.error ? ' (stale)' : '';
-    const read = `Read at ${new Date(last.at).toISOString().slice(11, 19)} UTC in ${last.latencyMs} ms`;
+    const read = entry.restored
+      ? `Read at ${new Date(last.at).toISOString().slice(0, 19).replace('T', ' ')} UTC, in an earlier session`
+      : `Read at ${new Date(last.at).toISOString().slice(11, 19)} UTC in ${last.latencyMs} ms`;
     return {
       kind: 'info', id: `${meta.id}:balance`, icon: 'credit-card',
       label: `Balance ${formatQuota(last.remaining, display)}${stale}`,

@@ -1,8 +1,20 @@
 // The status bar against the simulator: each connectivity state set up for real, and the refresh policy.
 import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { HttpClient } from '../../src/core/http';
 import type { TokaifyApi } from '../../src/vscode/extension';
+import { Gateways } from '../../src/vscode/gateways';
+import { StatusBar } from '../../src/vscode/statusBar';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import { activateExtension, readMarkdown, signOutAll } from './helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(probe: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !probe();) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
 
 
 describe('Status bar: balance and connectivity', () => {
@@ -80,6 +92,31 @@ describe('Status bar: balance and connectivity', () => {
     await gone.close();
     assert.match(await refreshed(), /^\$\(debug-disconnect\) Tokaify: \$10\.00 \(stale\) · offline$/);
     await signOutAll(api);
+  });
+
+  it('a returning user: the last balance shows before any request, then one request (/api/user/self) confirms it', async () => {
+    await signOutAll(api);
+    await signIn();
+    assert.equal(await refreshed(), '$(pass) Tokaify: $10.00'); // stored in globalState by the real stores
+    gw.state.users[0]!.quota = 4_000_000;
+    const before = gw.requests.length;
+    // The next session, as activate() builds it: new Gateways and StatusBar over the same globalState.
+    const gateways = new Gateways(api.accounts, { client: new HttpClient() }, api.globalState);
+    const bar = new StatusBar(api.accounts, gateways, api.log);
+    try {
+      assert.equal(bar.text, '$(pass) Tokaify: $10.00', 'the stored balance, from the first frame');
+      assert.match(readMarkdown(bar.tooltip), /Last good check: \d\d:\d\d:\d\d UTC \((just now|\d+ min ago)\)/);
+      assert.doesNotMatch(bar.text, /stale|error|sign-in failed/);
+      assert.equal(gw.requests.length, before, 'no request has reached the gateway yet');
+      bar.start();
+      // An unfocused test window holds the scheduler's timer until focus: then the Refresh link's path stands in.
+      if (!vscode.window.state.focused) void bar.refreshNow();
+      await until(() => bar.text === '$(pass) Tokaify: $8.00' && gw.requests.length > before, 'the fresh balance');
+      assert.deepEqual(gw.requests.slice(before).map((r) => `${r.method} ${r.path}`), ['GET /api/user/self']);
+      assert.doesNotMatch(readMarkdown(bar.tooltip), /ago/, 'confirmed: no longer marked with its age');
+    } finally {
+      bar.dispose();
+    }
   });
 
   it('a key-only account shows the key\'s own quota', async () => {
