@@ -50,8 +50,8 @@ export function pickTokens(list: TokenList, options: TokenPickOptions): Promise<
   });
 
   const render = () => {
-    if (!list.state.loaded && !list.state.error) {
-      qp.busy = true; // the first page is on its way; render() runs again when it lands
+    if ((!list.state.loaded && !list.state.error) || filling) {
+      qp.busy = true; // the first pages are on their way; render() runs again when they land
       return;
     }
     qp.busy = !!searching;
@@ -97,9 +97,14 @@ export function pickTokens(list: TokenList, options: TokenPickOptions): Promise<
   };
 
   /** Enough pages that the action has something to offer (Enable on a list whose first pages are all enabled), up to 5. */
+  let filling = true;
   const fillFirstScreen = async () => {
-    await list.ensureLoaded();
-    for (let page = 0; page < 5 && list.state.hasMore && !list.state.tokens.some(applies); page++) await list.loadMore();
+    try {
+      await list.ensureLoaded();
+      for (let page = 0; page < 5 && list.state.hasMore && !list.state.tokens.some(applies); page++) await list.loadMore();
+    } finally {
+      filling = false;
+    }
   };
 
   return new Promise<TokenPick>((resolve) => {

@@ -85,7 +85,16 @@ export class Verifier implements vscode.Disposable {
     const used = this.deps.usage.all().filter((u) => u.accountId === meta.id && u.tokenId !== undefined).sort((a, b) => b.at - a.at);
     const id = tokenId ?? used[0]?.tokenId;
     const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined, 'Verify Setup');
-    if (!target) return undefined;
+    if (!target) {
+      if (id === undefined) return undefined; // the picker was dismissed
+      // The gateway would not give us the token (a lost sign-in, or it was deleted): verify with the key
+      // we hold for it, so the report says what is wrong instead of nothing.
+      const key = await this.deps.tokens.storedKey(meta.id, id);
+      if (key) return { key };
+      void notify.error(`Verify could not read token #${id} from the gateway, and Tokaify holds no key for it. Sign in again or pick another token, then verify.`, 'Sign In Again')
+        .then((choice) => choice && vscode.commands.executeCommand('tokaify.addGateway', { baseUrl: meta.baseUrl }));
+      return undefined;
+    }
     const key = await this.deps.tokens.keyFor(target);
     return key ? { key, token: target.token } : undefined;
   }

@@ -91,6 +91,7 @@ describe('One balance, one wording, every loaded row kept', () => {
     const account = (await api.tree.getChildren()).find((n) => n.kind === 'account')!;
     const target = (await api.tree.getChildren(account)).find((n) => n.kind === 'token' && n.token.name === 'token-00003')!;
     await api.treeView.reveal(target, { select: true, focus: false });
+    await until(() => api.treeView.selection.length > 0, 'the row to be selected');
 
     await vscode.commands.executeCommand('tokaify.refresh');
     await until(() => !list().state.loading && list().state.tokens.length === all, 'the refresh');
@@ -100,8 +101,8 @@ describe('One balance, one wording, every loaded row kept', () => {
     assert.equal(await vscode.commands.executeCommand('tokaify.disableToken', { accountId, tokenId: victim.id }), 1);
     await until(() => !list().state.loading && list().state.tokens.length === all, 'the refresh after Disable');
     assert.equal(list().find(victim.id)?.status, 'disabled');
-    const selected = api.treeView.selection[0];
-    assert.ok(selected?.kind === 'token' && selected.token.name === 'token-00003', `selection: ${JSON.stringify(selected && selected.kind)}`);
+    const selected = await until(() => api.treeView.selection[0], 'the selection after the refresh');
+    assert.ok(selected.kind === 'token' && selected.token.name === 'token-00003', `selection: ${JSON.stringify(selected.kind)}`);
   });
 
   it('a failure says what happened and what to do next, with the gateway\'s words glossed, and no route', async () => {

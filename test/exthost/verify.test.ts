@@ -292,6 +292,23 @@ describe('Verify Setup names each failure with its fix', () => {
     }
   });
 
+  it('the console refuses and the token is not in the loaded list: still a report, with Sign In Again', async () => {
+    const user = gw.state.users[0]!;
+    const accessToken = user.access_token;
+    const list = api.gateways.tokens(api.accounts.get(accountId)!);
+    list.remove([tokenId]); // e.g. the tree was never opened, or the token is on a page not loaded
+    user.access_token = 'reset-in-the-web-console-1111111';
+    try {
+      const findings = await verify();
+      assert.ok(findings.some((f) => f.id === 'console.sign-in'), ids(findings).join(', '));
+      assert.ok(!findings.some((f) => f.severity === 'ok'), ids(findings).join(', '));
+    } finally {
+      user.access_token = accessToken;
+      await api.internal.addGateway({ baseUrl: gw.url, method: 'accessToken', userId: DEMO.userId, accessToken });
+      await list.refresh();
+    }
+  });
+
   it('a truncated JSON body is named as such, and no button offers to change the (correct) address', async () => {
     gw.faults.malformedJson = true;
     const findings = await verify();

@@ -211,6 +211,12 @@ export class TokenCommands {
     return bare && (bare.startsWith('sk-') ? bare : `sk-${bare}`);
   }
 
+  /** The key revealed earlier for a token, from SecretStorage only (no request), with `sk-`. */
+  async storedKey(accountId: string, tokenId: number): Promise<string | undefined> {
+    const bare = await this.deps.accounts.accountSecret(accountId, keySecretName(tokenId));
+    return bare && (bare.startsWith('sk-') ? bare : `sk-${bare}`);
+  }
+
   private async bareKey({ meta, token }: Target): Promise<string | undefined> {
     const stored = await this.deps.accounts.accountSecret(meta.id, keySecretName(token.id));
     if (stored) return stored;
