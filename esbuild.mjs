@@ -8,13 +8,15 @@
 //   dist/bench/run.js     `npm run bench`
 // Flags: --production (minify, no sourcemaps), --watch, --only=<name>[,<name>].
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
 const watch = args.includes('--watch');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+/** --out=<dir>: the extension chunks (and their esbuild metafiles) go there instead of dist/ (the bundle test's production build). */
+const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 
 const common = {
   bundle: true,
@@ -80,8 +82,8 @@ const fromStartupChunk = {
 
 const exthostTests = listTests('test/exthost');
 const targets = {
-  extension: { stdin: startupEntry, outfile: 'dist/extension.js', external: ['vscode'], metafile: true },
-  main: { entryPoints: ['src/vscode/main.ts'], outfile: 'dist/main.js', external: ['vscode'], plugins: [fromStartupChunk], metafile: true },
+  extension: { stdin: startupEntry, outfile: path.join(outDir ?? 'dist', 'extension.js'), external: ['vscode'], metafile: true },
+  main: { entryPoints: ['src/vscode/main.ts'], outfile: path.join(outDir ?? 'dist', 'main.js'), external: ['vscode'], plugins: [fromStartupChunk], metafile: true },
   simulator: { entryPoints: ['src/simulator/main.ts'], outfile: 'dist/simulator.js' },
   cli: { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   exthost: {
@@ -109,7 +111,12 @@ if (watch) {
   console.log('[esbuild] watching…');
 } else {
   try {
-    await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    const results = await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    // Which modules make up each chunk, for the bundle test and anyone asking why a chunk grew.
+    results.forEach((result, i) => {
+      const { outfile } = selected[i][1];
+      if (result.metafile && outfile) writeFileSync(outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(result.metafile));
+    });
   } finally {
     await Promise.all(contexts.map((ctx) => ctx.dispose()));
   }
