@@ -1,5 +1,6 @@
 // Builds every bundle the project ships or tests:
-//   dist/extension.js   the extension (cjs, `vscode` external)
+//   dist/extension.js   the extension's startup chunk (cjs, `vscode` external): what activate() needs
+//   dist/main.js        the rest of the extension, required by the startup chunk on first need
 //   dist/simulator.js   the new-api gateway simulator (`npm run gateway`)
 //   dist/cli.js         `tokaify write …`: the agent config writers without VS Code
 //   dist/test/exthost.js  the mocha suite that runs inside a real VS Code extension host
@@ -7,13 +8,15 @@
 //   dist/bench/run.js     `npm run bench`
 // Flags: --production (minify, no sourcemaps), --watch, --only=<name>[,<name>].
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
 const watch = args.includes('--watch');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+/** --out=<dir>: the extension chunks (and their esbuild metafiles) go there instead of dist/ (the bundle test's production build). */
+const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 
 const common = {
   bundle: true,
@@ -33,9 +36,54 @@ function listTests(dir) {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort() : [];
 }
 
+/**
+ * The two extension chunks share modules without copying them: every module of the startup chunk is
+ * exported from it (as `__shared`), and the main chunk's imports of those modules read them from there
+ * (dist/main.js requires ./extension.js, already loaded). So a module's state (the redaction registry,
+ * a class's identity) exists once, and main.js carries none of the startup chunk's code.
+ * A prepass lists the startup chunk's modules; both builds take that list.
+ */
+const STARTUP_ENTRY = 'src/vscode/extension.ts';
+async function startupModules() {
+  const result = await esbuild.build({ ...common, entryPoints: [STARTUP_ENTRY], external: ['vscode'], write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
+  return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/') && input !== STARTUP_ENTRY).sort();
+}
+const needsStartup = !only || only.includes('extension') || only.includes('main');
+const shared = needsStartup ? await startupModules() : [];
+
+const startupEntry = {
+  contents: [
+    `export * from './${path.basename(STARTUP_ENTRY, '.ts')}';`,
+    ...shared.map((file, i) => `import * as m${i} from '${path.relative(path.dirname(STARTUP_ENTRY), file).replace(/\\/g, '/').replace(/^(?!\.)/, './').replace(/\.ts$/, '')}';`),
+    `export const __shared = { ${shared.map((file, i) => `${JSON.stringify(file)}: m${i}`).join(', ')} };`,
+  ].join('\n'),
+  resolveDir: path.resolve(path.dirname(STARTUP_ENTRY)),
+  sourcefile: 'startup-entry.ts',
+  loader: 'ts',
+};
+
+/** In the main chunk, an import of a startup module becomes a read of the startup chunk's copy. */
+const fromStartupChunk = {
+  name: 'from-startup-chunk',
+  setup(build) {
+    const byPath = new Map(shared.map((file) => [path.resolve(file), file]));
+    build.onResolve({ filter: /^\./, namespace: 'file' }, (args) => {
+      const base = path.resolve(args.resolveDir, args.path);
+      const file = [base, `${base}.ts`, path.join(base, 'index.ts')].map((p) => byPath.get(p)).find(Boolean);
+      return file ? { path: file, namespace: 'startup-chunk' } : undefined;
+    });
+    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'startup-chunk' }, () => ({ path: './extension.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'startup-chunk' }, (args) => ({
+      contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
 const exthostTests = listTests('test/exthost');
 const targets = {
-  extension: { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  extension: { stdin: startupEntry, outfile: path.join(outDir ?? 'dist', 'extension.js'), external: ['vscode'], metafile: true },
+  main: { entryPoints: ['src/vscode/main.ts'], outfile: path.join(outDir ?? 'dist', 'main.js'), external: ['vscode'], plugins: [fromStartupChunk], metafile: true },
   simulator: { entryPoints: ['src/simulator/main.ts'], outfile: 'dist/simulator.js' },
   cli: { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   exthost: {
@@ -63,7 +111,12 @@ if (watch) {
   console.log('[esbuild] watching…');
 } else {
   try {
-    await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    const results = await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    // Which modules make up each chunk, for the bundle test and anyone asking why a chunk grew.
+    results.forEach((result, i) => {
+      const { outfile } = selected[i][1];
+      if (result.metafile && outfile) writeFileSync(outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(result.metafile));
+    });
   } finally {
     await Promise.all(contexts.map((ctx) => ctx.dispose()));
   }

@@ -8,23 +8,9 @@ import { Emitter } from './emitter';
 import { GatewayError } from './errors';
 import { tryJson } from './json';
 import { registerSecret } from './redact';
+import { ACCOUNTS_KEY, ACTIVE_KEY, accountStateKey, storedAccounts, storedActiveAccount, type AccountMeta, type StateStore } from './accountKeys';
 
-export type AuthKind = 'accessToken' | 'session' | 'key';
-export type GatewayFlavor = 'new-api' | 'one-api';
-
-export interface AccountMeta {
-  id: string;
-  baseUrl: string;
-  authKind: AuthKind;
-  flavor: GatewayFlavor;
-  userId?: number;
-  username?: string;
-  displayName?: string;
-  systemName?: string;
-  /** Last four characters of the key, for key-only accounts: enough to tell keys apart, useless to an attacker. */
-  keyTail?: string;
-  addedAt: number;
-}
+export { accountStateKey, type AccountMeta, type AuthKind, type GatewayFlavor, type StateStore } from './accountKeys';
 
 const credentialSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accessToken'), accessToken: z.string().check(z.minLength(1)) }),
@@ -33,11 +19,6 @@ const credentialSchema = z.discriminatedUnion('kind', [
 ]);
 export type AccountCredential = z.infer<typeof credentialSchema>;
 
-/** The subset of vscode.Memento we use. */
-export interface StateStore {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
 /** The subset of vscode.SecretStorage we use. */
 export interface SecretStore {
   get(key: string): PromiseLike<string | undefined>;
@@ -45,14 +26,9 @@ export interface SecretStore {
   delete(key: string): PromiseLike<void>;
 }
 
-const ACCOUNTS_KEY = 'tokaify.accounts';
-const ACTIVE_KEY = 'tokaify.activeAccount';
 const credentialKey = (id: string) => `tokaify.account.${id}.credential`;
 /** Prefix of every secret that belongs to one account (credential, revealed keys…), so sign-out can remove all. */
 export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
-/** A non-secret value kept for one account in the state store (the gateway's display settings, the last balance). */
-export const accountStateKey = (id: string, name: 'display' | 'lastBalance') => `${ACCOUNTS_KEY}.${id}.${name}`;
-
 export function accountId(baseUrl: string, identity: string): string {
   return createHash('sha256').update(`${baseUrl}\n${identity}`).digest('hex').slice(0, 16);
 }
@@ -73,7 +49,7 @@ export class AccountStore {
   ) {}
 
   list(): AccountMeta[] {
-    return this.state.get<AccountMeta[]>(ACCOUNTS_KEY) ?? [];
+    return storedAccounts(this.state);
   }
 
   get(id: string): AccountMeta | undefined {
@@ -81,9 +57,7 @@ export class AccountStore {
   }
 
   active(): AccountMeta | undefined {
-    const accounts = this.list();
-    const activeId = this.state.get<string>(ACTIVE_KEY);
-    return accounts.find((a) => a.id === activeId) ?? accounts[0];
+    return storedActiveAccount(this.state);
   }
 
   /** Adds or replaces an account and makes it active. Nothing is half-saved: a failed metadata write removes the secret again. */

@@ -6,10 +6,11 @@
  * secret), so the next session shows it the moment the status bar appears, while it checks again.
  */
 import type { BalanceSnapshot } from './balance';
-import { accountStateKey, type StateStore } from './accounts';
+import { accountStateKey, type StateStore } from './accountKeys';
 import { Emitter } from './emitter';
 import { errorMessage, GatewayError, type GatewayErrorKind } from './errors';
-import { storedQuotaDisplay, type QuotaDisplay } from './quota';
+import type { QuotaDisplay } from './quota';
+import { storedBalance, type StoredBalance } from './storedBalance';
 
 export interface AccountBalance {
   /** The last good read (kept, marked stale by `error`, when a later read fails). */
@@ -23,26 +24,6 @@ export interface AccountBalance {
 }
 
 export type BalanceReader = (accountId: string) => Promise<{ snapshot: BalanceSnapshot; display: QuotaDisplay }>;
-
-/** What is persisted per account: amounts, their time and unit. Never the group or any other server text. */
-interface StoredBalance {
-  snapshot: Omit<BalanceSnapshot, 'group'>;
-  display: QuotaDisplay;
-}
-
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** A stored balance read back; undefined when it is missing or not the shape we write (an old or damaged entry). */
-function storedBalance(value: unknown): StoredBalance | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { snapshot, display } = value as Record<string, unknown>;
-  const quotaDisplay = storedQuotaDisplay(display);
-  if (typeof snapshot !== 'object' || snapshot === null || !quotaDisplay) return undefined;
-  const s = snapshot as Record<string, unknown>;
-  if (!finite(s.remaining) || !finite(s.used) || !finite(s.latencyMs) || !finite(s.at) || typeof s.unlimited !== 'boolean') return undefined;
-  if (s.source !== 'account' && s.source !== 'key') return undefined;
-  return { snapshot: { remaining: s.remaining, used: s.used, unlimited: s.unlimited, source: s.source, latencyMs: s.latencyMs, at: s.at }, display: quotaDisplay };
-}
 
 export class BalanceStore {
   private readonly entries = new Map<string, AccountBalance>();

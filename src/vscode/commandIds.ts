@@ -30,6 +30,8 @@ export const Commands = {
   openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
 } as const;
 
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
 export const ContextKeys = {
   hasAccounts: 'tokaify.hasAccounts',
 } as const;

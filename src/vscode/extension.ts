@@ -1,139 +1,53 @@
 /**
- * Entry point. activate() only wires objects together: nothing here touches the network or the disk
- * (the tree loads when its view is visible; the demo's auto sign-in runs after activation returns).
+ * Entry point, the startup chunk (dist/extension.js). activate() shows the status-bar item with the
+ * last stored balance, registers every command with a handler that loads the main chunk
+ * (dist/main.js, src/vscode/main.ts) on first run, and gives the view a provider that loads it when the
+ * view is first shown. The first balance check, right after activate() returns, loads it too when there
+ * is an account to check. Only type imports of the main chunk's modules are allowed here: a value
+ * import would pull it into this chunk (test/unit/bundle.test.ts keeps this chunk under 30 KB).
  */
 import * as vscode from 'vscode';
-import { AccountStore } from '../core/accounts';
-import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
-import { AgentUsageStore } from './agents/agentUsage';
-import { PreviewDocuments } from './agents/preview';
-import { scheduleAutoSignIn } from './autoSignIn';
-import { Commands, ContextKeys } from './commandIds';
-import { openConsole, signOut, switchGateway } from './commands/accountCommands';
-import { addGateway, addGatewayCommandArgs, type AddGatewayArgs, type AddGatewayOutcome } from './commands/addGateway';
-import { TokenCommands, type TokenRef } from './commands/tokenCommands';
-import type { AgentId } from '../core/agents/types';
-import type { Token, TokenInput } from '../core/tokenModel';
-import { Gateways } from './gateways';
-import { HttpService } from './httpFactory';
-import { Log } from './log';
-import { StatusBar } from './statusBar';
-import { TokenTreeProvider, type TreeNode } from './tokenTree';
-import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
-import { openFileAt, Verifier } from './verify';
+import { storedAccounts, storedActiveAccount } from '../core/accountKeys';
+import { Commands, ContextKeys, type CommandId } from './commandIds';
+import type { MainChunk, StartupParts, TokaifyApi } from './main';
+import { StatusItem } from './statusItem';
+import { TreeShell } from './treeShell';
 
-/**
- * The paths that skip a prompt or a confirmation, for the extension's own tests. Commands never reach
- * them: a command argument can only name an account, a token or a choice, and every safeguard follows.
- */
-export interface InternalApi {
-  /** Add Gateway with every value given (credentials, allowInsecure). */
-  addGateway(args: AddGatewayArgs): Promise<AddGatewayOutcome>;
-  signOut(accountId: string, options: { confirm: boolean }): Promise<boolean>;
-  createToken(accountId: string, input: Partial<TokenInput>): Promise<Token | undefined>;
-  editToken(ref: TokenRef, edits: Partial<TokenInput>): Promise<Token | undefined>;
-  deleteTokens(refs: readonly (TokenRef | TreeNode)[], options: { confirm: boolean }): Promise<number>;
-  configure(agents: AgentId[] | undefined, args: ConfigureArgs, options: ConfigureOptions): Promise<ConfigureOutcome>;
-  restore(backupId: string, options: ConfigureOptions): Promise<ConfigureOutcome>;
-  /** The notifications shown so far (sanitised, as a person saw them). */
-  notifications(): readonly ShownNotification[];
-  /** The quick picks offered so far (their items as shown). */
-  picks(): readonly ShownPick[];
-  /** The picker of ours that is open (token pickers), to type into it as a person would. */
-  quickPick(): vscode.QuickPick<vscode.QuickPickItem> | undefined;
-}
+export type { InternalApi, TokaifyApi } from './main';
 
-/**
- * What activate() returns outside production (tests, development): state to observe, and the internal
- * paths above. Installed from the marketplace, the extension exports nothing, so no other extension
- * can reach a path without its safeguards.
- */
-export interface TokaifyApi {
-  accounts: AccountStore;
-  gateways: Gateways;
-  tree: TokenTreeProvider;
-  treeView: vscode.TreeView<TreeNode>;
-  statusBar: StatusBar;
-  log: Log;
-  globalState: vscode.Memento;
-  agents: AgentCommands;
-  usage: AgentUsageStore;
-  verifier: Verifier;
-  internal: InternalApi;
-}
+/** The main chunk's path, relative to this one; esbuild keeps it as a plain runtime require. */
+const MAIN_CHUNK = './main.js';
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
-  const log = new Log();
-  const http = new HttpService(log, version);
-  const accounts = new AccountStore(context.globalState, context.secrets);
-  const gateways = new Gateways(accounts, http, context.globalState);
-  const usage = new AgentUsageStore(context.globalState);
-  const tree = new TokenTreeProvider(accounts, gateways, log, usage);
+  const statusItem = new StatusItem();
+  statusItem.showStored(context.globalState);
+  let main: MainChunk | undefined;
+  const tree = new TreeShell(() => loadMain().tree);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
-  const statusBar = new StatusBar(accounts, gateways, log);
-  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
-  const preview = new PreviewDocuments();
-  const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
-  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
-
-  const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
-  syncContextKeys();
-
-  const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
-  const register = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
-  context.subscriptions.push(
-    log, http, tree, treeView, statusBar, preview, verifier,
-    { dispose: accounts.onDidChange(syncContextKeys).dispose },
-    // Another window signed in or out: our view of the secrets is stale.
-    context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
-    // Handlers pass on only what names a thing; no handler forwards an option that skips a safeguard.
-    register(Commands.addGateway, (arg?: unknown) => signIn(addGatewayCommandArgs(arg, accounts))),
-    register(Commands.switchGateway, (arg?: unknown) => switchGateway(accounts, arg)),
-    register(Commands.signOut, (arg?: unknown) => signOut(accounts, arg)),
-    register(Commands.openConsole, (arg?: unknown) => openConsole(accounts, arg)),
-    register(Commands.refresh, () => tree.refresh()),
-    register(Commands.showLog, () => log.show()),
-    register(Commands.createToken, (arg?: unknown) => tokens.create(arg)),
-    register(Commands.editToken, (arg?: unknown) => tokens.edit(arg)),
-    register(Commands.enableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(true, arg, many)),
-    register(Commands.disableToken, (arg?: unknown, many?: unknown) => tokens.setEnabled(false, arg, many)),
-    register(Commands.deleteToken, (arg?: unknown, many?: unknown) => tokens.delete(arg, many)),
-    register(Commands.copyKey, (arg?: unknown) => tokens.copyKey(arg)),
-    register(Commands.copyConnectionString, (arg?: unknown) => tokens.copyConnectionString(arg)),
-    register(Commands.openTokenInConsole, (arg?: unknown) => tokens.openInConsole(arg)),
-    register(Commands.loadMoreTokens, (arg?: unknown) => tokens.loadMore(arg)),
-    register(Commands.loadAllTokens, (arg?: unknown) => tokens.loadAll(arg)),
-    register(Commands.filterTokens, (arg?: unknown) => tokens.filter(arg)),
-    register(Commands.clearTokenFilter, (arg?: unknown) => tokens.clearFilter(arg)),
-    register(Commands.sortTokens, (arg?: unknown) => tokens.sort(arg)),
-    register(Commands.configureCodex, (arg?: unknown) => agents.configure(['codex'], arg)),
-    register(Commands.configureClaudeCode, (arg?: unknown) => agents.configure(['claude-code'], arg)),
-    register(Commands.configureOpenCode, (arg?: unknown) => agents.configure(['opencode'], arg)),
-    register(Commands.configureAgents, (arg?: unknown) => agents.configure(undefined, arg)),
-    register(Commands.restoreAgentConfig, () => agents.restore()),
-    register(Commands.refreshStatus, () => statusBar.refreshNow()),
-    register(Commands.verify, (arg?: unknown) => verifier.verify(arg)),
-    register(Commands.openFileAt, (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column)),
-    register(Commands.openTerminalEnvSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env')),
-  );
-  scheduleAutoSignIn(accounts, log, signIn);
-  statusBar.start();
-  log.info(`Tokaify ${version} activated.`);
-  if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
-  const internal: InternalApi = {
-    addGateway: signIn,
-    signOut: (accountId, options) => signOut(accounts, accountId, options),
-    createToken: (accountId, input) => tokens.create(accountId, input),
-    editToken: (ref, edits) => tokens.edit(ref, edits),
-    deleteTokens: (refs, options) => tokens.delete(refs, undefined, options),
-    configure: (which, args, options) => agents.configure(which, args, options),
-    restore: (backupId, options) => agents.restore({ backupId }, options),
-    notifications: recentNotifications,
-    picks: recentPicks,
-    quickPick: activeQuickPick,
+  const loadMain = (): MainChunk => {
+    if (!main) {
+      const chunk = require(MAIN_CHUNK) as { startMain(context: vscode.ExtensionContext, parts: StartupParts): MainChunk };
+      main = chunk.startMain(context, { statusItem, treeView });
+      tree.attach(main.tree);
+    }
+    return main;
   };
-  return { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, internal };
+
+  void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, storedAccounts(context.globalState).length > 0);
+  context.subscriptions.push(statusItem, tree, treeView);
+  for (const id of Object.values(Commands)) {
+    const run = (...args: never[]): unknown => loadMain().handlers[id satisfies CommandId](...args);
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  }
+
+  // Outside production the tests drive the whole extension through the API: load everything now.
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;
+  // The first check (or the demo's auto sign-in) needs the main chunk; with neither, it waits for the user.
+  if (storedActiveAccount(context.globalState) || process.env.TOKAIFY_AUTO_SIGNIN_URL) {
+    const timer = setTimeout(loadMain, 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+  return undefined;
 }
 
 export function deactivate(): void {

@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import { accountLabel, type AccountStore } from '../core/accounts';
-import { hostLabel } from '../core/baseUrl';
 import { quotaDisplayOf } from '../core/quota';
 import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
 import { statusView } from '../core/statusView';
-import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
 import { statusRefreshMinutes } from './settings';
-
-/** The commands the tooltip links to: read-only ones; nothing else runs from it. */
-const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus];
+import { statusAccount, StatusItem } from './statusItem';
 
 export const refreshMinutes = (): number => statusRefreshMinutes();
 
@@ -22,7 +18,6 @@ export const refreshMinutes = (): number => statusRefreshMinutes();
  * on errors, silence after an auth failure until the user acts. A click runs Verify.
  */
 export class StatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: { dispose(): void }[];
   private readonly scheduler: RefreshScheduler;
   private accountId?: string;
@@ -31,8 +26,9 @@ export class StatusBar implements vscode.Disposable {
     private readonly accounts: AccountStore,
     private readonly gateways: Gateways,
     private readonly log: Log,
+    /** The startup chunk's item, already showing the stored balance; a new one when absent (tests). */
+    private readonly item: StatusItem = new StatusItem(),
   ) {
-    this.item.name = 'Tokaify';
     this.scheduler = new RefreshScheduler(() => this.refresh(), { intervalMs: refreshMinutes() * 60_000 });
     this.subscriptions = [
       accounts.onDidChange(() => this.accountChanged()),
@@ -45,7 +41,6 @@ export class StatusBar implements vscode.Disposable {
     ];
     this.accountId = accounts.active()?.id;
     this.render();
-    this.item.show();
   }
 
   /** Begins refreshing: the first check is a timer of 0 ms, so it runs once activate() has returned, not inside it. */
@@ -64,8 +59,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   get tooltip(): string {
-    const tooltip = this.item.tooltip;
-    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
+    return this.item.tooltip;
   }
 
   get requestsStarted(): number {
@@ -98,19 +92,9 @@ export class StatusBar implements vscode.Disposable {
     const view = statusView({
       display: entry?.display ?? quotaDisplayOf(undefined), last: entry?.snapshot, error: entry?.error, checking: entry?.checking ?? false,
       restored: entry?.restored ?? false,
-      account: active && {
-        label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
-        host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
-      },
+      account: active && statusAccount(active),
     });
-    this.item.text = view.text;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
-    this.item.tooltip = tooltip;
-    this.item.command = active ? Commands.verify : Commands.addGateway;
-    this.item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: `Tokaify: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}. Click to verify the setup.` };
+    this.item.show(view, active !== undefined);
   }
 
   dispose(): void {

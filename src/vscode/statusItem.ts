@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { type AccountMeta, type StateStore, accountStateKey, storedActiveAccount } from '../core/accountKeys';
+import { hostLabel } from '../core/baseUrl';
+import { quotaDisplayOf } from '../core/quota';
+import { statusView, type StatusState, type StatusView } from '../core/statusView';
+import { storedBalance } from '../core/storedBalance';
+import { Commands } from './commandIds';
+
+/** The commands the tooltip links to: read-only ones; nothing else runs from it. */
+const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus];
+
+/** How the status bar names an account: short, and never the key itself. */
+export function statusAccount(active: AccountMeta): NonNullable<StatusState['account']> {
+  return {
+    label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
+    host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
+  };
+}
+
+/**
+ * The status-bar item itself, in the startup chunk: it appears with the last stored balance before
+ * anything else loads; StatusBar (main chunk) takes it over to check and refresh.
+ */
+export class StatusItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
+
+  constructor() {
+    this.item.name = 'Tokaify';
+  }
+
+  /** The first frame: the active account and its balance as the last session stored them, no request. */
+  showStored(state: StateStore): void {
+    const active = storedActiveAccount(state);
+    const stored = active && storedBalance(state.get<unknown>(accountStateKey(active.id, 'lastBalance')));
+    this.show(statusView({
+      display: stored?.display ?? quotaDisplayOf(undefined), last: stored?.snapshot, checking: false, restored: stored !== undefined,
+      account: active && statusAccount(active),
+    }), active !== undefined);
+  }
+
+  show(view: StatusView, signedIn: boolean): void {
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    tooltip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
+    this.item.tooltip = tooltip;
+    this.item.command = signedIn ? Commands.verify : Commands.addGateway;
+    this.item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Tokaify: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}. Click to verify the setup.` };
+    this.item.show();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
