@@ -24,6 +24,11 @@ export interface LoggingProxy {
   log: ProxiedRequest[];
   /** host:port of each request (CONNECT or plain), oldest first. */
   targets(): string[];
+  /**
+   * Ends every open connection and tunnel, so the client's next request must connect (and be logged)
+   * again instead of travelling in a kept-alive tunnel the log has already counted.
+   */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,9 @@ export async function startLoggingProxy(host = '127.0.0.1'): Promise<LoggingProx
     port,
     log,
     targets: () => log.map((r) => r.target),
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const socket of sockets) socket.destroy();
