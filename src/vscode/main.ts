@@ -3,6 +3,7 @@
  * startup chunk (src/vscode/extension.ts), which already shows the status-bar item and the tree's shell.
  * Nothing here touches the network or the disk while loading.
  */
+import { WriteThroughState } from '../core/writeThroughState';
 import * as vscode from 'vscode';
 import { AccountStore } from '../core/accounts';
 import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
@@ -81,9 +82,11 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
   const log = new Log();
   const http = new HttpService(log, version);
-  const accounts = new AccountStore(context.globalState, context.secrets);
-  const gateways = new Gateways(accounts, http, context.globalState);
-  const usage = new AgentUsageStore(context.globalState);
+  // Every store reads one copy of globalState that a late echo of an earlier flush cannot roll back.
+  const state = new WriteThroughState(context.globalState);
+  const accounts = new AccountStore(state, context.secrets);
+  const gateways = new Gateways(accounts, http, state);
+  const usage = new AgentUsageStore(state);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = parts.treeView;
   const statusBar = new StatusBar(accounts, gateways, log, parts.statusItem);

@@ -20,7 +20,7 @@ const USAGE_KEY = 'tokaify.agentUsage';
 const RECENT_MODELS_KEY = 'tokaify.recentModels';
 
 export class AgentUsageStore {
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(private readonly state: Pick<vscode.Memento, 'get' | 'update'>) {}
 
   all(): AgentUsage[] {
     return Object.values(this.state.get<Record<string, AgentUsage>>(USAGE_KEY, {}));
