@@ -8,8 +8,8 @@ import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
 import type { ConfigureArgs } from '../../src/vscode/agents/agentCommands';
 import type { AgentId } from '../../src/core/agents/types';
 import type { TokaifyApi } from '../../src/vscode/extension';
-import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
-import { activateExtension, endSuite, signedInSuite, signInWithAccessToken, signOutAll, TempAgentHome } from './helpers';
+import { DEMO, type RunningGateway } from '../../src/simulator';
+import { endSuite, signedInSuite, TempAgentHome } from './helpers';
 
 
 describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
@@ -21,18 +21,8 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
   const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
   const mode = (p: string) => statSync(p).mode & 0o777;
 
-  before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api' });
-    accountId = await signInWithAccessToken(gw.url);
-    home = await TempAgentHome.create('agents');
-  });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-    await home.dispose();
-  });
+  before(async () => ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'new-api' }, 'agents')));
+  after(() => endSuite({ api, gw, home }));
 
   const AGENTS_OF: Record<string, AgentId[] | undefined> = {
     'tokaify.configureCodex': ['codex'], 'tokaify.configureClaudeCode': ['claude-code'], 'tokaify.configureOpenCode': ['opencode'], 'tokaify.configureAgents': undefined,
@@ -175,9 +165,7 @@ describe('Configure agents on one-api: what cannot work is said before anything 
     api.internal.configure(agents, { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
   const checks = (route: string) => gw.requests.filter((r) => r.method === 'POST' && r.path === route);
 
-  before(async () => {
-    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'one-api' }, 'agents-one-api'));
-  });
+  before(async () => ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'one-api' }, 'agents-one-api')));
   after(() => endSuite({ api, gw, home }));
 
   it('Codex: "no /v1/responses" with what to do instead; the config is still written (the user may apply)', async () => {

@@ -104,17 +104,22 @@ describe('Proxy: requests follow VS Code\'s http.proxy, http.noProxy and http.pr
     assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
   });
 
+  /** The status bar's check and a plain request both reach the gateway, and the proxy sees neither. */
+  async function assertDirect(): Promise<void> {
+    proxy.dropConnections(); // a kept-alive tunnel would carry a proxied request unlogged
+    const seen = proxy.log.length;
+    const requestsBefore = gw.requests.length;
+    assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
+    assert.equal((await new HttpClient().send({ method: 'GET', url: `${gw.url}/api/status` })).status, 200);
+    assert.ok(gw.requests.length >= requestsBefore + 2, 'both requests reached the gateway');
+    assert.deepEqual(proxy.log.slice(seen), [], 'nothing went through the proxy');
+  }
+
   it('http.noProxy listing the gateway\'s host: requests go direct and succeed', async () => {
     await setHttp('proxy', proxy.url);
     await setHttp('noProxy', [new URL(gw.url).hostname]);
     try {
-      proxy.dropConnections(); // a kept-alive tunnel would carry a proxied request unlogged
-      const seen = proxy.log.length;
-      const requestsBefore = gw.requests.length;
-      assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
-      assert.equal((await new HttpClient().send({ method: 'GET', url: `${gw.url}/api/status` })).status, 200);
-      assert.ok(gw.requests.length >= requestsBefore + 2, 'both requests reached the gateway');
-      assert.deepEqual(proxy.log.slice(seen), [], 'nothing went through the proxy');
+      await assertDirect();
     } finally {
       await setHttp('noProxy', undefined);
     }
@@ -124,13 +129,7 @@ describe('Proxy: requests follow VS Code\'s http.proxy, http.noProxy and http.pr
     await setHttp('proxy', proxy.url);
     await setHttp('proxySupport', 'off');
     try {
-      proxy.dropConnections(); // a kept-alive tunnel would carry a proxied request unlogged
-      const seen = proxy.log.length;
-      const requestsBefore = gw.requests.length;
-      assert.equal(await refreshed(), '$(pass) Tokaify: $10.00');
-      assert.equal((await new HttpClient().send({ method: 'GET', url: `${gw.url}/api/status` })).status, 200);
-      assert.ok(gw.requests.length >= requestsBefore + 2, 'both requests reached the gateway');
-      assert.deepEqual(proxy.log.slice(seen), [], 'nothing went through the proxy');
+      await assertDirect();
     } finally {
       await setHttp('proxySupport', 'override');
     }

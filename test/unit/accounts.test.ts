@@ -1,33 +1,7 @@
 import assert from 'node:assert/strict';
-import { AccountStore, accountId, type AccountMeta, type SecretStore, type StateStore } from '../../src/core/accounts';
+import { AccountStore, accountId, type AccountMeta } from '../../src/core/accounts';
+import { MemorySecrets, MemoryState } from './memoryStores';
 
-class MemoryState implements StateStore {
-  readonly values = new Map<string, unknown>();
-  failNextUpdate = false;
-  get<T>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (this.failNextUpdate) {
-      this.failNextUpdate = false;
-      throw new Error('disk full');
-    }
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, structuredClone(value));
-  }
-}
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 const meta = (baseUrl: string, userId: number): AccountMeta => ({
   id: accountId(baseUrl, `user:${userId}`), baseUrl, authKind: 'accessToken', flavor: 'new-api', userId, username: `u${userId}`, addedAt: 1,

@@ -1,7 +1,8 @@
 // The last good balance and the gateway's display settings kept in the state store (globalState):
 // a returning user's balance shows at once, and a check is one request.
 import assert from 'node:assert/strict';
-import { AccountStore, accountId, accountStateKey, type AccountMeta, type SecretStore, type StateStore } from '../../src/core/accounts';
+import { AccountStore, accountId, accountStateKey, type AccountMeta } from '../../src/core/accounts';
+import { MemorySecrets, MemoryState } from './memoryStores';
 import type { BalanceSnapshot } from '../../src/core/balance';
 import { BalanceStore } from '../../src/core/balanceStore';
 import { HttpClient } from '../../src/core/http';
@@ -10,29 +11,6 @@ import { statusView } from '../../src/core/statusView';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 import { DISPLAY_MAX_AGE_MS, Gateways } from '../../src/vscode/gateways';
 
-class MemoryState implements StateStore {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    // A JSON round trip, as VS Code's globalState stores it.
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 const snapshot = (remaining: number): BalanceSnapshot =>
   ({ remaining, used: 10, unlimited: false, source: 'account', latencyMs: 5, at: Date.UTC(2026, 0, 2, 10, 32, 5), group: 'vip' });
