@@ -55,7 +55,7 @@ export function benchActivation(): Record<string, number> {
     // What the first command, the view or the first balance check pays: loading the main chunk and starting it.
     const main = require(mainPath) as { startMain(context: unknown, parts: unknown): unknown };
     const t3 = performance.now();
-    main.startMain(context, { statusItem: { show() {}, dispose() {}, text: '', tooltip: '' }, treeView: { selection: [] } });
+    main.startMain(context, { statusItem: { show() {}, dispose() {}, text: '', tooltip: '' }, treeView: { selection: [] }, secrets: context.secrets });
     const t4 = performance.now();
     return {
       'startup chunk KB (dist/extension.js)': kb(startupPath),

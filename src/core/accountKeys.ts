@@ -26,6 +26,18 @@ export interface StateStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
+/** The subset of vscode.SecretStorage we use. */
+export interface SecretStore {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
+
+/** Prefix of every secret that belongs to one account (credential, revealed keys…), so sign-out can remove all. */
+export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
+/** Where an account's sign-in (access token, session cookie or API key) is kept in SecretStorage. */
+export const credentialKey = (id: string) => `${accountSecretPrefix(id)}credential`;
+
 export const ACCOUNTS_KEY = 'tokaify.accounts';
 export const ACTIVE_KEY = 'tokaify.activeAccount';
 /** A non-secret value kept for one account in the state store (the gateway's display settings, the last balance). */

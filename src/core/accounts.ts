@@ -8,9 +8,12 @@ import { Emitter } from './emitter';
 import { GatewayError } from './errors';
 import { tryJson } from './json';
 import { registerSecret } from './redact';
-import { ACCOUNTS_KEY, ACTIVE_KEY, accountStateKey, storedAccounts, storedActiveAccount, type AccountMeta, type StateStore } from './accountKeys';
+import {
+  ACCOUNTS_KEY, ACTIVE_KEY, accountSecretPrefix, accountStateKey, credentialKey, storedAccounts, storedActiveAccount, type AccountMeta, type SecretStore,
+  type StateStore,
+} from './accountKeys';
 
-export { accountStateKey, type AccountMeta, type AuthKind, type GatewayFlavor, type StateStore } from './accountKeys';
+export { accountSecretPrefix, accountStateKey, type AccountMeta, type AuthKind, type GatewayFlavor, type SecretStore, type StateStore } from './accountKeys';
 
 const credentialSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accessToken'), accessToken: z.string().check(z.minLength(1)) }),
@@ -19,16 +22,6 @@ const credentialSchema = z.discriminatedUnion('kind', [
 ]);
 export type AccountCredential = z.infer<typeof credentialSchema>;
 
-/** The subset of vscode.SecretStorage we use. */
-export interface SecretStore {
-  get(key: string): PromiseLike<string | undefined>;
-  store(key: string, value: string): PromiseLike<void>;
-  delete(key: string): PromiseLike<void>;
-}
-
-const credentialKey = (id: string) => `tokaify.account.${id}.credential`;
-/** Prefix of every secret that belongs to one account (credential, revealed keys…), so sign-out can remove all. */
-export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
 export function accountId(baseUrl: string, identity: string): string {
   return createHash('sha256').update(`${baseUrl}\n${identity}`).digest('hex').slice(0, 16);
 }

@@ -74,23 +74,37 @@ function ago(at: number, now: number): { when: string; age: string } {
   return { when, age };
 }
 
-export function statusView(state: StatusState): StatusView {
-  if (!state.account) {
-    return {
-      text: '$(plug) Tokaify: Sign in',
-      tooltip: '**Tokaify**: no gateway connected. Click to add a gateway.',
-      severity: 'normal',
-    };
-  }
+const SIGNED_OUT: StatusView = {
+  text: '$(plug) Tokaify: Sign in',
+  tooltip: '**Tokaify**: no gateway connected. Click to add a gateway.',
+  severity: 'normal',
+};
+
+/**
+ * The item's text and colour without the tooltip: all the first frame at activation needs (the tooltip
+ * is only read on hover, so it is built after activation).
+ */
+export function statusLine(state: StatusState): Omit<StatusView, 'tooltip'> {
+  if (!state.account) return { text: SIGNED_OUT.text, severity: SIGNED_OUT.severity };
   const connectivity = state.checking && !state.last && !state.error ? 'checking' : connectivityOf(state);
-  // The amount carries the gateway's currency symbol: plain in the text, escaped in the tooltip.
-  const balance = state.last ? (state.last.unlimited ? 'unlimited' : labelText(formatQuota(state.last.remaining, state.display), 24)) : undefined;
+  const balance = balanceText(state);
+  const stale = state.error && state.last ? ' (stale)' : '';
+  const parts = [balance ? `${balance}${stale}` : '', WORD[connectivity]].filter(Boolean).join(' · ');
+  const severity = connectivity === 'authFailed' || connectivity === 'outOfCredit' ? 'error' : connectivity === 'offline' || connectivity === 'error' || connectivity === 'slow' ? 'warning' : 'normal';
+  return { text: `${ICON[connectivity]} Tokaify${parts ? `: ${parts}` : ''}`, severity, connectivity };
+}
+
+/** The amount carries the gateway's currency symbol: plain in the text, escaped in the tooltip. */
+function balanceText(state: StatusState): string | undefined {
+  return state.last ? (state.last.unlimited ? 'unlimited' : labelText(formatQuota(state.last.remaining, state.display), 24)) : undefined;
+}
+
+export function statusView(state: StatusState): StatusView {
+  if (!state.account) return SIGNED_OUT;
+  const { text, severity, connectivity } = statusLine(state);
+  const balance = balanceText(state);
   const md = markdownText;
   const stale = state.error && state.last ? ' (stale)' : '';
-  const word = WORD[connectivity];
-  const parts = [balance ? `${balance}${stale}` : '', word].filter(Boolean).join(' · ');
-  const text = `${ICON[connectivity]} Tokaify${parts ? `: ${parts}` : ''}`;
-
   const lines = [`**Tokaify** · ${md(state.account.label)} @ ${md(state.account.host)}`, ''];
   if (state.last) {
     const whose = state.last.source === 'key' ? 'Key quota' : 'Balance';
@@ -106,6 +120,5 @@ export function statusView(state: StatusState): StatusView {
   if (connectivity === 'authFailed') lines.push('Not checking again until you sign in again or click Refresh.', '');
   if (connectivity === 'outOfCredit') lines.push('Requests will fail until the account is topped up.', '');
   lines.push(`[Verify](${STATUS_LINKS.verify}) · [Switch Gateway](${STATUS_LINKS.switchGateway}) · [Open Console](${STATUS_LINKS.openConsole}) · [Refresh](${STATUS_LINKS.refresh})`);
-  const severity = connectivity === 'authFailed' || connectivity === 'outOfCredit' ? 'error' : connectivity === 'offline' || connectivity === 'error' || connectivity === 'slow' ? 'warning' : 'normal';
   return { text, tooltip: lines.join('\n'), severity, connectivity };
 }

@@ -7,7 +7,8 @@
  * import would pull it into this chunk (test/unit/bundle.test.ts keeps this chunk under 30 KB).
  */
 import * as vscode from 'vscode';
-import { storedAccounts, storedActiveAccount } from '../core/accountKeys';
+import { credentialKey, storedAccounts, storedActiveAccount } from '../core/accountKeys';
+import { PrimedSecrets } from '../core/primedSecrets';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
 import type { MainChunk, StartupParts, TokaifyApi } from './main';
 import { StatusItem } from './statusItem';
@@ -21,13 +22,16 @@ const MAIN_CHUNK = './main.js';
 export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
   const statusItem = new StatusItem();
   statusItem.showStored(context.globalState);
+  const active = storedActiveAccount(context.globalState);
+  // The first balance check needs this credential: its round trip runs while the main chunk waits to load.
+  const secrets = new PrimedSecrets(context.secrets, active ? [credentialKey(active.id)] : []);
   let main: MainChunk | undefined;
   const tree = new TreeShell(() => loadMain().tree);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
   const loadMain = (): MainChunk => {
     if (!main) {
       const chunk = require(MAIN_CHUNK) as { startMain(context: vscode.ExtensionContext, parts: StartupParts): MainChunk };
-      main = chunk.startMain(context, { statusItem, treeView });
+      main = chunk.startMain(context, { statusItem, treeView, secrets });
       tree.attach(main.tree);
     }
     return main;
@@ -43,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
   // Outside production the tests drive the whole extension through the API: load everything now.
   if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;
   // The first check (or the demo's auto sign-in) needs the main chunk; with neither, it waits for the user.
-  if (storedActiveAccount(context.globalState) || process.env.TOKAIFY_AUTO_SIGNIN_URL) {
+  if (active || process.env.TOKAIFY_AUTO_SIGNIN_URL) {
     const timer = setTimeout(loadMain, 0);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }

@@ -5,7 +5,7 @@
  */
 import { WriteThroughState } from '../core/writeThroughState';
 import * as vscode from 'vscode';
-import { AccountStore } from '../core/accounts';
+import { AccountStore, type SecretStore } from '../core/accounts';
 import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
 import { AgentUsageStore } from './agents/agentUsage';
 import { PreviewDocuments } from './agents/preview';
@@ -68,6 +68,8 @@ export interface TokaifyApi {
 /** What the startup chunk made before this chunk loaded, handed over. */
 export interface StartupParts {
   statusItem: StatusItem;
+  /** context.secrets, with the active account's credential already being read. */
+  secrets: SecretStore;
   treeView: vscode.TreeView<TreeNode>;
 }
 
@@ -84,7 +86,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const http = new HttpService(log, version);
   // Every store reads one copy of globalState that a late echo of an earlier flush cannot roll back.
   const state = new WriteThroughState(context.globalState);
-  const accounts = new AccountStore(state, context.secrets);
+  const accounts = new AccountStore(state, parts.secrets);
   const gateways = new Gateways(accounts, http, state);
   const usage = new AgentUsageStore(state);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { type AccountMeta, type StateStore, accountStateKey, storedActiveAccount } from '../core/accountKeys';
 import { hostLabel } from '../core/baseUrl';
 import { quotaDisplayOf } from '../core/quota';
-import { statusView, type StatusState, type StatusView } from '../core/statusView';
+import { statusLine, statusView, type StatusState, type StatusView } from '../core/statusView';
 import { storedBalance } from '../core/storedBalance';
 import { Commands } from './commandIds';
 
@@ -23,6 +23,7 @@ export function statusAccount(active: AccountMeta): NonNullable<StatusState['acc
  */
 export class StatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tokaify.status', vscode.StatusBarAlignment.Left, 50);
+  private tooltipTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.item.name = 'Tokaify';
@@ -32,17 +33,29 @@ export class StatusItem implements vscode.Disposable {
   showStored(state: StateStore): void {
     const active = storedActiveAccount(state);
     const stored = active && storedBalance(state.get<unknown>(accountStateKey(active.id, 'lastBalance')));
-    this.show(statusView({
+    const status: StatusState = {
       display: stored?.display ?? quotaDisplayOf(undefined), last: stored?.snapshot, checking: false, restored: stored !== undefined,
       account: active && statusAccount(active),
-    }), active !== undefined);
+    };
+    this.showLine(statusLine(status), active !== undefined);
+    // Read only on hover: built once activation is over, so it never delays this or another extension's.
+    this.tooltipTimer = setTimeout(() => this.setTooltip(statusView(status).tooltip), 0);
   }
 
   show(view: StatusView, signedIn: boolean): void {
-    this.item.text = view.text;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    this.showLine(view, signedIn);
+    this.setTooltip(view.tooltip);
+  }
+
+  private setTooltip(markdown: string): void {
+    clearTimeout(this.tooltipTimer);
+    const tooltip = new vscode.MarkdownString(markdown, true);
     tooltip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
     this.item.tooltip = tooltip;
+  }
+
+  private showLine(view: Omit<StatusView, 'tooltip'>, signedIn: boolean): void {
+    this.item.text = view.text;
     this.item.command = signedIn ? Commands.verify : Commands.addGateway;
     this.item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -60,6 +73,7 @@ export class StatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.tooltipTimer);
     this.item.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { BalanceSnapshot } from '../../src/core/balance';
 import { quotaDisplayOf } from '../../src/core/quota';
-import { statusView, type StatusState } from '../../src/core/statusView';
+import { statusLine, statusView, type StatusState } from '../../src/core/statusView';
 
 const snapshot = (over: Partial<BalanceSnapshot> = {}): BalanceSnapshot =>
   ({ remaining: 4_750_000, used: 500_000, unlimited: false, source: 'account', latencyMs: 120, at: Date.UTC(2026, 10, 25, 9, 30), ...over });
@@ -25,6 +25,10 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
       const view = statusView(state);
       assert.match(view.text, text);
       assert.equal(view.severity, severity);
+      // The first frame at activation shows the line alone: it must be the very same.
+      const line = statusLine(state);
+      assert.equal(line.text, view.text);
+      assert.equal(line.severity, view.severity);
     });
   }
 
