@@ -97,6 +97,8 @@ const targets = {
     external: ['vscode', 'mocha'],
   },
   bench: { entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
+  // The logging proxy, for the UI tests (plain .mjs, run outside VS Code) as well as the exthost suite.
+  uiSupport: { entryPoints: ['test/exthost/loggingProxy.ts'], outfile: 'dist/test/loggingProxy.js' },
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',

@@ -2,7 +2,8 @@
  * A new-api / one-api gateway on loopback for tests and the demo: a real HTTP server with the console and
  * relay routes, in-memory state tests can read and change, a request log and fault switches.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from './console-routes';
 import { dispatch, invalidUrl, newRequestId, readBody, type Ctx, type Reply, type Route } from './http-util';
@@ -63,7 +64,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const routes: Route[] = [...consoleRoutes(sim), ...tokenRoutes(sim), ...relayRoutes(sim)];
   const requests: RequestRecord[] = [];
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     let clientClosed = false;
     res.once('close', () => {
       clientClosed = !res.writableFinished;
@@ -71,7 +72,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     void handle(sim, routes, req, res, requests).then((status) => requests.push({
       method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status, ...(clientClosed ? { clientClosed: true as const } : {}),
     }));
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   // Keep-alive sockets would hold close() open until they time out.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -79,7 +81,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
-  sim.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  sim.url = `${options.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`;
 
   return {
     url: sim.url,

@@ -3,17 +3,20 @@
  * starts the simulator with the demo account and prints how to reach it. The first line,
  * `TOKAIFY_GATEWAY_URL=<url>`, is what scripts wait for.
  */
+import { readFileSync } from 'node:fs';
 import { DEMO, startGateway, type Flavor } from './index';
 
 const FLAVORS: readonly Flavor[] = ['new-api', 'new-api-legacy', 'one-api'];
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: simulator [--port N] [--host 127.0.0.1] [--flavor ${FLAVORS.join('|')}] [--tokens N] [--tokmodel]\n`);
+  process.stderr.write(`${problem}\nusage: simulator [--port N] [--host 127.0.0.1] [--flavor ${FLAVORS.join('|')}] [--tokens N] [--tokmodel] [--tls-key FILE --tls-cert FILE]\n`);
   process.exit(2);
 }
 
-function parse(argv: string[]): { port: number; host: string; flavor: Flavor; tokens: number; tokmodel: boolean } {
-  const options = { port: 0, host: '127.0.0.1', flavor: 'new-api' as Flavor, tokens: 0, tokmodel: false };
+interface Options { port: number; host: string; flavor: Flavor; tokens: number; tokmodel: boolean; tlsKey?: string; tlsCert?: string }
+
+function parse(argv: string[]): Options {
+  const options: Options = { port: 0, host: '127.0.0.1', flavor: 'new-api', tokens: 0, tokmodel: false };
   const int = (flag: string, value: string | undefined) => {
     if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a whole number`);
     return Number(value);
@@ -25,6 +28,8 @@ function parse(argv: string[]): { port: number; host: string; flavor: Flavor; to
     else if (flag === '--tokens') options.tokens = int(flag, value());
     else if (flag === '--host') options.host = value() ?? usage('--host needs an address');
     else if (flag === '--tokmodel') options.tokmodel = true;
+    else if (flag === '--tls-key') options.tlsKey = value() ?? usage('--tls-key needs a PEM file');
+    else if (flag === '--tls-cert') options.tlsCert = value() ?? usage('--tls-cert needs a PEM file');
     else if (flag === '--flavor') {
       const flavor = value();
       if (!FLAVORS.includes(flavor as Flavor)) usage(`unknown flavor ${flavor ?? '(none)'}`);
@@ -32,6 +37,7 @@ function parse(argv: string[]): { port: number; host: string; flavor: Flavor; to
     } else if (flag === '--help' || flag === '-h') usage('Tokaify gateway simulator');
     else usage(`unknown option ${flag}`);
   }
+  if (Boolean(options.tlsKey) !== Boolean(options.tlsCert)) usage('--tls-key and --tls-cert go together');
   return options;
 }
 
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     port: options.port, host: options.host, flavor: options.flavor, seedTokens: options.tokens,
     relayErrorStyle: options.tokmodel ? 'tokmodel' : 'new-api',
+    tls: options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey, 'utf8'), cert: readFileSync(options.tlsCert, 'utf8') } : undefined,
   });
   process.stdout.write([
     `TOKAIFY_GATEWAY_URL=${gateway.url}`,

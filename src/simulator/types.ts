@@ -14,6 +14,8 @@ export interface GatewayOptions {
   relayErrorStyle?: 'new-api' | 'tokmodel';
   /** The shared login / reveal / usage bucket, per IP per 20 minutes. Default 20, as on new-api. */
   criticalRateLimit?: number;
+  /** PEM key and certificate: serve https (a gateway behind a private CA, for the certificate tests). */
+  tls?: { key: string; cert: string };
 }
 
 export interface Faults {

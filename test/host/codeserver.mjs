@@ -84,11 +84,12 @@ export function installExtension(install, { vsix, userDataDir, extensionsDir, ho
 
 /**
  * Starts code-server on a free loopback port with a fresh user-data-dir, HOME and XDG dirs.
- * Options: flags (extra CLI flags), env (extra environment, seen by the extension host), folder
+ * Options: flags (extra CLI flags), env (extra environment, seen by the extension host), settings
+ * (user settings on top of OFFLINE_SETTINGS), folder
  * (workspace; a fresh one by default), extensionsDir (shared, e.g. with an installed VSIX), name
  * (log file name under test-results/).
  */
-export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, folder, extensionsDir, name = 'code-server', workspaceTrust = false } = {}) {
+export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, settings = {}, folder, extensionsDir, name = 'code-server', workspaceTrust = false } = {}) {
   const root = tempDir('cs');
   const home = path.join(root, 'home');
   const userDataDir = path.join(root, 'user-data');
@@ -97,7 +98,7 @@ export async function startCodeServer({ install = ensureInstall(), flags = [], e
   for (const dir of [home, `${userDataDir}/User`, extensionsDir, folder]) fs.mkdirSync(dir, { recursive: true });
   // workspaceTrust: the folder opens untrusted, in Restricted Mode, without the startup question.
   const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
-  fs.writeFileSync(`${userDataDir}/User/settings.json`, JSON.stringify({ ...OFFLINE_SETTINGS, ...trust }, null, 2));
+  fs.writeFileSync(`${userDataDir}/User/settings.json`, JSON.stringify({ ...OFFLINE_SETTINGS, ...trust, ...settings }, null, 2));
 
   const port = await freePort();
   fs.mkdirSync(RESULTS, { recursive: true });

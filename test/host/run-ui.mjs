@@ -4,7 +4,9 @@
 // browser profile (SecretStorage lives there), so no file sees another's sign-in.
 //
 // A test file (test/ui/*.ui.mjs) exports `default async function (ui)`, where ui is
-//   { page, server, gatewayUrl, check(name, fn) -> Promise<boolean>, shot(name) }.
+//   { page, server, gatewayUrl, check(name, fn) -> Promise<boolean>, shot(name), setup }.
+// It may also export `async function setup({ gatewayUrl })` returning { env, settings, teardown, ... }:
+// env and settings go to its code-server, the whole object to the test as `setup`, teardown runs last.
 // Usage: node test/host/run-ui.mjs [file...]   Env: TOKAIFY_VSIX (default dist/tokaify.vsix).
 // Prints `ui: N passed, N failed` as its last line; exits 0 only if every check passed.
 import fs from 'node:fs';
@@ -41,10 +43,11 @@ try {
     const name = path.basename(file, '.ui.mjs');
     const started = Date.now();
     console.log(`\n== ${name}`);
-    let server, browser;
+    let server, browser, setup;
     try {
-      const { default: test } = await import(pathToFileURL(file).href);
-      server = await startCodeServer({ install, extensionsDir, name: `ui-${name}-code-server` });
+      const { default: test, setup: prepare } = await import(pathToFileURL(file).href);
+      setup = prepare ? await prepare({ gatewayUrl: simulator.url }) : {};
+      server = await startCodeServer({ install, extensionsDir, env: setup.env, settings: setup.settings, name: `ui-${name}-code-server` });
       browser = await launchBrowser();
       const { page } = browser;
       page.setDefaultTimeout(30_000);
@@ -61,7 +64,7 @@ try {
           return false;
         }
       };
-      await test({ page, server, gatewayUrl: simulator.url, check, shot });
+      await test({ page, server, gatewayUrl: simulator.url, check, shot, setup });
     } catch (error) {
       // Setup or the file itself broke outside a check: one failure for the whole file.
       const where = browser ? ` (screenshot ${path.relative(REPO, await screenshot(browser.page, `ui-${name}-crash`))})` : '';
@@ -69,6 +72,7 @@ try {
     } finally {
       await browser?.close();
       await server?.stop();
+      await setup?.teardown?.();
       console.log(`   ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   }
