@@ -1,6 +1,7 @@
 // `npm run bench:host`: activation in a real VS Code (code-server), Tokaify beside an empty extension
 // (bench/peers/hello: one command, one status-bar item) and a small balance extension
-// (bench/peers/balance: one item, one /api/user/self request), all three installed in one code-server.
+// (bench/peers/balance: one item, one /api/user/self request), and a shell with Tokaify's contributions
+// that only registers them (generated from package.json), all four installed in one code-server.
 //
 // Each round starts a fresh profile (new user-data-dir, extensions dir and browser profile: a first-time
 // user, whom the demo's auto sign-in then signs in) and reloads the window --reloads times (a returning
@@ -8,7 +9,8 @@
 // extension's activation time from Developer: Show Running Extensions, and, from a MutationObserver in
 // the page, the time from each balance item appearing to it showing the gateway's new balance (the
 // simulator's balance changes before every load; its latency, one round trip, is subtracted).
-// Prints min/median/max per extension and profile and the ratios to hello and to the peer; writes
+// Prints min/median/max per extension and profile, the ratios to hello and to the peer, and Tokaify's
+// difference to hello and to the shell within each load (the workbench's load varies more than that); writes
 // bench/results/host-activation.json. Figures, not tests: nothing here passes or fails.
 //
 // Usage: node bench/host-activation.mjs [--rounds N] [--reloads N]   (defaults 4 and 3)
@@ -28,17 +30,47 @@ const RELOADS = arg('reloads', 3);
 const LATENCY_MS = 100;
 const QUOTA_PER_DOLLAR = 500_000;
 /** Display names as the Running Extensions editor lists them, and the status-bar text each balance starts with. */
-const EXTENSIONS = { tokaify: 'Tokaify', hello: 'Hello Bench', peer: 'Balance Bench' };
+const EXTENSIONS = { tokaify: 'Tokaify', hello: 'Hello Bench', peer: 'Balance Bench', shell: 'Shell Bench' };
 const ITEM_PREFIX = { tokaify: 'Tokaify', peer: 'Peer:' };
 
 const vsix = path.join(REPO, 'dist/tokaify.vsix');
 if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package`);
 
-function packagePeer(name, outDir) {
+function packagePeer(name, outDir, dir = path.join(REPO, 'bench/peers', name)) {
   const out = path.join(outDir, `${name}.vsix`);
   execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
-    { cwd: path.join(REPO, 'bench/peers', name), stdio: 'ignore' });
+    { cwd: dir, stdio: 'ignore' });
   return out;
+}
+
+/**
+ * Tokaify's contributions (commands, view, settings, menus; ids renamed) with an activate() that only
+ * registers them: what VS Code itself charges any extension of this shape, so Tokaify's own work is the
+ * difference. Generated from package.json at run time, so it never drifts from the real manifest.
+ */
+function shellPeer(outDir) {
+  const dir = path.join(outDir, 'shell');
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const contributes = JSON.parse(JSON.stringify(manifest.contributes).replaceAll('tokaify', 'shellBench').replaceAll('Tokaify', 'Shell Bench'));
+  const view = contributes.views[Object.keys(contributes.views)[0]][0].id;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(REPO, 'media'), path.join(dir, 'media'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'shell-bench', displayName: 'Shell Bench', version: '1.0.0', publisher: 'bench', license: 'MIT', engines: manifest.engines,
+    main: './extension.js', activationEvents: manifest.activationEvents, contributes,
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'extension.js'), `const vscode = require('vscode');
+const { contributes } = require('./package.json');
+exports.activate = (context) => {
+  const item = vscode.window.createStatusBarItem('shellBench.status', vscode.StatusBarAlignment.Left, 50);
+  item.text = 'Shell Bench';
+  item.show();
+  const empty = { getChildren: () => [], getTreeItem: (node) => node };
+  context.subscriptions.push(item, vscode.window.createTreeView(${JSON.stringify(view)}, { treeDataProvider: empty, canSelectMany: true }));
+  for (const { command } of contributes.commands) context.subscriptions.push(vscode.commands.registerCommand(command, () => undefined));
+};
+`);
+  return packagePeer('shell', outDir, dir);
 }
 
 /** Records, in page time, every change of a status-bar item whose text starts with one of the prefixes. */
@@ -89,7 +121,7 @@ async function activationTimes(page) {
 const samples = { fresh: [], returning: [] };
 const install = ensureInstall();
 const work = tempDir('bench-host');
-const peerVsix = [packagePeer('hello', work), packagePeer('balance', work)];
+const peerVsix = [packagePeer('hello', work), packagePeer('balance', work), shellPeer(work)];
 const simulator = await startSimulator();
 const control = (route, body) => fetch(`${simulator.url}/__simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
 await control('faults', { latencyMs: LATENCY_MS });
@@ -150,11 +182,15 @@ const ratio = (a, b) => (a && b ? Number((a.median / b.median).toFixed(2)) : und
 const summary = {};
 for (const [profile, list] of Object.entries(samples)) {
   const column = (key) => stats(list.map((s) => s[key]));
-  const [tokaify, hello, peer] = [column('tokaify'), column('hello'), column('peer')];
+  const [tokaify, hello, peer, shell] = [column('tokaify'), column('hello'), column('peer'), column('shell')];
+  const paired = (other) => stats(list.filter((s) => s.tokaify !== undefined && s[other] !== undefined).map((s) => s.tokaify - s[other]));
   summary[profile] = {
-    'activation ms': { tokaify, hello, peer },
+    'activation ms': { tokaify, hello, peer, shell },
     'ratio tokaify/hello (medians)': ratio(tokaify, hello),
     'ratio tokaify/peer (medians)': ratio(tokaify, peer),
+    'ratio shell/hello (medians): the same contributions, no work': ratio(shell, hello),
+    'tokaify minus hello, same load, ms': paired('hello'),
+    'tokaify minus shell, same load, ms': paired('shell'),
     'item appearing to fresh balance, latency subtracted, ms': { tokaify: column('tokaifyFreshMs'), peer: column('peerFreshMs') },
   };
 }
