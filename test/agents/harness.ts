@@ -42,6 +42,9 @@ export function agentBinary(name: AgentName): string {
  * (api.github.com) and, with a ChatGPT login, its apps connector (chatgpt.com, retried for ~20 s before
  * the turn); Claude Code's preflight `HEAD /api/hello` and telemetry/update traffic
  * (api.anthropic.com); OpenCode's update check (registry.npmjs.org) and models.dev catalogue.
+ * Left on, failing at once in the namespace: OpenCode's npm install of @opencode-ai/plugin into a fresh
+ * config folder (registry.npmjs.org; the turn does not need it) and, with a ChatGPT login, one Codex
+ * lookup of chatgpt.com.
  */
 const QUIET_ENV: Record<AgentName, Record<string, string>> = {
   codex: {},
