@@ -3,7 +3,7 @@
  * gateway simulator: a temporary HOME, the config written by our CLI, one headless turn, and what the
  * simulator's relay log saw. test/agents/run.mjs starts mocha inside `unshare -n` (a network namespace
  * with only loopback), so the simulator, started in this process, and every agent share a network that
- * reaches nothing else; refuse() below makes sure no agent ever runs outside one.
+ * reaches nothing else; isolationProblem() makes sure no agent ever runs outside one.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
