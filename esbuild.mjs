@@ -5,6 +5,7 @@
 //   dist/cli.js         `tokaify write …`: the agent config writers without VS Code
 //   dist/test/exthost.js  the mocha suite that runs inside a real VS Code extension host
 //   dist/test/unit/*.js   unit tests for plain Node mocha
+//   dist/test/agents/*.js the real Codex, Claude Code and OpenCode against the simulator (test/agents/run.mjs)
 //   dist/bench/run.js     `npm run bench`
 // Flags: --production (minify, no sourcemaps), --watch, --only=<name>[,<name>].
 import * as esbuild from 'esbuild';
@@ -102,6 +103,11 @@ const targets = {
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',
+    external: ['mocha'],
+  },
+  agents: {
+    entryPoints: listTests('test/agents').map((f) => `test/agents/${f}`),
+    outdir: 'dist/test/agents',
     external: ['mocha'],
   },
 };

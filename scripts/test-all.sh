@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm test: every test layer, in order of speed.
 #   unit     plain Node mocha on dist/test/unit (no VS Code)
+#   agents   the real Codex CLI, Claude Code and OpenCode against the simulator, inside a loopback-only
+#            network namespace (test/agents/run.mjs; binaries from scripts/agents-install.sh)
 #   exthost  the mocha suite inside a real VS Code extension host (code-server; test/host/run-exthost.mjs)
 #   ui       playwright through the workbench, with the packaged .vsix installed (test/host/run-ui.mjs)
 # A failing layer does not stop the next one. Each layer's output is also kept in test-results/<layer>.log.
@@ -24,6 +26,9 @@ fi
 
 step "install chromium, Node 24 and code-server (cached)"
 bash scripts/vshost-install.sh >/dev/null || echo "vshost-install failed: the exthost and ui layers will fail"
+
+step "install the real agents: Codex CLI, Claude Code, OpenCode (cached)"
+bash scripts/agents-install.sh || echo "agents-install failed: the agents layer will fail"
 
 step "package dist/tokaify.vsix"
 rm -f dist/tokaify.vsix # never test a stale package
@@ -62,6 +67,7 @@ unit() {
 }
 
 run_layer unit '^unit: ([0-9]+) passed, ([0-9]+) failed' unit
+run_layer agents '^agents: ([0-9]+) passed, ([0-9]+) failed' node test/agents/run.mjs
 run_layer exthost '^exthost: ([0-9]+) passed, ([0-9]+) failed' node test/host/run-exthost.mjs
 run_layer ui '^ui: ([0-9]+) passed, ([0-9]+) failed' node test/host/run-ui.mjs
 

@@ -18,10 +18,18 @@ export interface Ctx {
   body(): Promise<unknown>;
 }
 
+/** One server-sent event: `event:` only when named; a string `data` is sent as is (`[DONE]`), anything else as JSON. */
+export interface SseEvent {
+  event?: string;
+  data: unknown;
+}
+
 export interface Reply {
   status: number;
   /** Serialised as JSON. */
   body?: unknown;
+  /** A `text/event-stream` answer instead of `body`. */
+  events?: SseEvent[];
   headers?: Record<string, string>;
 }
 

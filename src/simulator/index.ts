@@ -6,8 +6,9 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { consoleRoutes } from './console-routes';
-import { dispatch, invalidUrl, newRequestId, readBody, type Ctx, type Reply, type Route } from './http-util';
+import { dispatch, invalidUrl, newRequestId, readBody, type Ctx, type Reply, type Route, type SseEvent } from './http-util';
 import { RateLimiter } from './rate-limit';
+import { describeRelayRequest, isRelayPath, type RelayRecord } from './relay-log';
 import { relayRoutes } from './relay-routes';
 import { echoedCredential, hostileReply, makeHostile } from './hostile';
 import { GatewayState } from './state';
@@ -18,6 +19,8 @@ export { DEMO, GatewayState, QUOTA_PER_UNIT } from './state';
 export * as Hostile from './hostile';
 export type { Token as SimToken, User as SimUser } from './state';
 export type { Faults, Flavor, GatewayOptions } from './types';
+export { SIM_REPLY_MARKER, SIM_REPLY_TEXT } from './relay-answers';
+export type { KeyHeader, RelayRecord } from './relay-log';
 
 export interface RequestRecord {
   method: string;
@@ -36,6 +39,8 @@ export interface RunningGateway {
   faults: Faults;
   /** Every request answered, oldest first. */
   requests: RequestRecord[];
+  /** Every relay request (all but /api/ and the control routes) with its key headers, model and body fields, oldest first. */
+  relay: RelayRecord[];
   resetFaults(): void;
   /** Empties the login/reveal and search buckets. */
   resetRateLimits(): void;
@@ -63,13 +68,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
   const routes: Route[] = [...consoleRoutes(sim), ...tokenRoutes(sim), ...relayRoutes(sim)];
   const requests: RequestRecord[] = [];
+  const relay: RelayRecord[] = [];
 
   const listener: RequestListener = (req, res) => {
     let clientClosed = false;
     res.once('close', () => {
       clientClosed = !res.writableFinished;
     });
-    void handle(sim, routes, req, res, requests).then((status) => requests.push({
+    void handle(sim, routes, req, res, requests, relay).then((status) => requests.push({
       method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status, ...(clientClosed ? { clientClosed: true as const } : {}),
     }));
   };
@@ -90,6 +96,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     state: sim.state,
     faults,
     requests,
+    relay,
     resetFaults: () => {
       for (const key of Object.keys(faults) as (keyof Faults)[]) delete faults[key];
     },
@@ -135,19 +142,36 @@ async function withFaults(sim: Sim, ctx: Ctx, next: () => Promise<Reply>): Promi
   return next();
 }
 
-/** Answers one request; returns the status for the request log. */
-async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse, requests: readonly RequestRecord[]): Promise<number> {
+/** Answers one request; returns the status for the request log and adds relay requests to `relay`. */
+async function handle(sim: Sim, routes: Route[], req: IncomingMessage, res: ServerResponse, requests: readonly RequestRecord[], relay: RelayRecord[]): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const ctx = contextOf(req, url);
+  // Read before the route runs, so a client that hangs up mid-answer is still recorded.
+  const described = isRelayPath(ctx.path) ? await describeRelayRequest(ctx, url.search) : undefined;
+  const status = await respond(sim, routes, ctx, url, res, requests, relay);
+  if (described) relay.push({ ...described, status });
+  return status;
+}
+
+const sseText = (event: SseEvent): string =>
+  `${event.event ? `event: ${event.event}\n` : ''}data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}\n\n`;
+
+async function respond(sim: Sim, routes: Route[], ctx: Ctx, url: URL, res: ServerResponse, requests: readonly RequestRecord[], relay: RelayRecord[]): Promise<number> {
   const { faults } = sim;
   if (faults.hostile) makeHostile(sim.state);
   // Control requests are never subject to the faults they set.
-  const controlReply = await control(sim, ctx, requests);
+  const controlReply = await control(sim, ctx, requests, relay);
   const reply = controlReply ?? (await withFaults(sim, ctx, () => route(sim.flavor, routes, ctx, url.search)));
   const headers: Record<string, string> = { 'x-oneapi-request-id': ctx.requestId, ...reply.headers };
   if (!controlReply && faults.hugeBodyBytes && faults.hugeBodyBytes > 0) {
     await streamHugeBody(res, faults.hugeBodyBytes, !!faults.hugeBodyLength, headers);
     return 200;
+  }
+  if (reply.events) {
+    // malformedJson stands for a connection cut mid-answer: half the events, never the last one.
+    const events = faults.malformedJson ? reply.events.slice(0, Math.max(1, Math.floor(reply.events.length / 2))) : reply.events;
+    res.writeHead(reply.status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers }).end(events.map(sseText).join(''));
+    return reply.status;
   }
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
@@ -214,15 +238,21 @@ async function streamHugeBody(res: ServerResponse, bytes: number, announce: bool
 /**
  * Test control for a simulator running in another process (UI tests): `POST /__simulator/faults` sets
  * the fault switches (replacing them), `POST /__simulator/patch` changes a user or a token by name,
- * `POST /__simulator/requests` (body `{}`) returns the request log. The simulator only ever listens on loopback.
+ * `POST /__simulator/requests` (body `{}`) returns the request log, `POST /__simulator/relay` the relay log
+ * (body `{"clear":true}` also empties it). The simulator only ever listens on loopback.
  */
-async function control(sim: Sim, ctx: Ctx, requests: readonly RequestRecord[]): Promise<Reply | undefined> {
+async function control(sim: Sim, ctx: Ctx, requests: readonly RequestRecord[], relay: RelayRecord[]): Promise<Reply | undefined> {
   if (!ctx.path.startsWith('/__simulator/') || ctx.method !== 'POST') return undefined;
   const body = await ctx.body();
   if (typeof body !== 'object' || body === null) return { status: 400, body: { error: 'a JSON object is required' } };
   if (ctx.path === '/__simulator/requests') {
     // The request log, for tests in another process (e.g. to prove there was no request storm).
     return { status: 200, body: { requests: requests.filter((r) => !r.path.startsWith('/__simulator/')) } };
+  }
+  if (ctx.path === '/__simulator/relay') {
+    const records = [...relay];
+    if ((body as { clear?: unknown }).clear === true) relay.length = 0;
+    return { status: 200, body: { relay: records } };
   }
   if (ctx.path === '/__simulator/faults') {
     for (const key of Object.keys(sim.faults) as (keyof Faults)[]) delete sim.faults[key];

@@ -3,6 +3,7 @@
  * Anthropic messages and the billing routes, every error in the flavour's real shape and status.
  */
 import { fillerModels, route, isRecord, type Ctx, type Reply, type Route } from './http-util';
+import { answer, type Protocol } from './relay-answers';
 import { ipAllowed, newApiIpLimits, oneApiSubnets } from './ip';
 import { QUOTA_PER_UNIT, nowSeconds, type Token, type User } from './state';
 import type { Sim } from './types';
@@ -125,7 +126,7 @@ function listModels(sim: Sim, ctx: Ctx, caller: Caller): Reply {
 }
 
 /** The `Distribute` middleware and the billing pre-check, then the quota is charged and a log row written. */
-async function generate(sim: Sim, ctx: Ctx, caller: Caller, answer: (model: string, text: string) => unknown): Promise<Reply> {
+async function generate(sim: Sim, ctx: Ctx, caller: Caller, protocol: Protocol): Promise<Reply> {
   const body = await ctx.body();
   const model = isRecord(body) && typeof body.model === 'string' ? body.model : '';
   const { token, user } = caller;
@@ -152,7 +153,7 @@ async function generate(sim: Sim, ctx: Ctx, caller: Caller, answer: (model: stri
   token.accessed_time = nowSeconds();
   if (!token.unlimited_quota) token.remain_quota -= CALL_COST;
   sim.state.addLog(user, token, model, 12, 3, CALL_COST, nowSeconds(), ctx.requestId);
-  return { status: 200, body: answer(model, 'Hello from the Tokaify gateway simulator.') };
+  return answer(protocol, model, isRecord(body) ? body : {});
 }
 
 /** new-api `Distribute`: the token's model limits first (an absent model is not in them), then the model is required. */
@@ -176,23 +177,6 @@ function oneApiDistribute(sim: Sim, ctx: Ctx, caller: Caller, body: unknown, mod
   if (!model || !sim.state.models.includes(model)) return openAiError(sim, ctx, 503, `当前分组 ${user.group} 下对于模型 ${model} 无可用渠道`);
   return undefined;
 }
-
-const chatAnswer = (model: string, text: string) => ({
-  id: `chatcmpl-sim${nowSeconds()}`, object: 'chat.completion', created: nowSeconds(), model,
-  choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
-});
-
-const responsesAnswer = (model: string, text: string) => ({
-  id: `resp_sim${nowSeconds()}`, object: 'response', created_at: nowSeconds(), status: 'completed', model,
-  output: [{ type: 'message', id: `msg_sim${nowSeconds()}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }],
-  usage: { input_tokens: 12, output_tokens: 3, total_tokens: 15 },
-});
-
-const messagesAnswer = (model: string, text: string) => ({
-  id: `msg_sim${nowSeconds()}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }],
-  stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 12, output_tokens: 3 },
-});
 
 /** Amount in the display currency, as `controller/billing.go` converts it. */
 const amountOf = (quota: number) => quota / QUOTA_PER_UNIT;
@@ -245,13 +229,13 @@ export function relayRoutes(sim: Sim): Route[] {
   const newApiOnly = sim.flavor === 'one-api'
     ? []
     : [
-      route('POST', '/v1/messages', keyed((ctx, caller) => generate(sim, ctx, caller, messagesAnswer))),
-      route('POST', '/v1/responses', keyed((ctx, caller) => generate(sim, ctx, caller, responsesAnswer))),
+      route('POST', '/v1/messages', keyed((ctx, caller) => generate(sim, ctx, caller, 'messages'))),
+      route('POST', '/v1/responses', keyed((ctx, caller) => generate(sim, ctx, caller, 'responses'))),
       route('GET', '/api/usage/token/', (ctx) => usageRoute(sim, ctx)),
     ];
   return [
     route('GET', '/v1/models', keyed((ctx, caller) => listModels(sim, ctx, caller))),
-    route('POST', '/v1/chat/completions', keyed((ctx, caller) => generate(sim, ctx, caller, chatAnswer))),
+    route('POST', '/v1/chat/completions', keyed((ctx, caller) => generate(sim, ctx, caller, 'chat'))),
     ...newApiOnly,
     ...billing,
   ];

@@ -1,0 +1,245 @@
+/**
+ * The real agents (Codex CLI, Claude Code, OpenCode; installed by scripts/agents-install.sh) against the
+ * gateway simulator: a temporary HOME, the config written by our CLI, one headless turn, and what the
+ * simulator's relay log saw. test/agents/run.mjs starts mocha inside `unshare -n` (a network namespace
+ * with only loopback), so the simulator, started in this process, and every agent share a network that
+ * reaches nothing else; isolationProblem() makes sure no agent ever runs outside one.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomKey } from '../../src/simulator/state';
+import { SIM_REPLY_MARKER, startGateway, type RelayRecord, type RunningGateway } from '../../src/simulator';
+
+export type AgentName = 'codex' | 'claude' | 'opencode';
+
+/** This file runs as dist/test/agents/<suite>.test.js. */
+const CLI = path.resolve(__dirname, '../../cli.js');
+export const CACHE = process.env.TOKAIFY_VSHOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tokaify-vshost');
+/** How long one agent turn may take (the agents start slowly on a busy 2-core machine; OpenCode most). */
+export const TURN_LIMIT_MS = Number(process.env.TOKAIFY_AGENT_TURN_MS ?? 120_000);
+export const PROMPT = 'Reply with one short greeting.';
+
+/** Why no agent may run here, or undefined: the only network interface must be loopback. */
+export function isolationProblem(): string | undefined {
+  const names = Object.keys(os.networkInterfaces());
+  if (names.length === 1 && names[0] === 'lo') return undefined;
+  return `this process sees network interfaces ${names.join(', ') || '(none)'}; the real agents only run inside a loopback-only namespace: use node test/agents/run.mjs`;
+}
+
+/** The linked binary of an installed agent, or a failure that says how to install it. */
+export function agentBinary(name: AgentName): string {
+  const file = path.join(CACHE, 'agents-bin', name);
+  assert.ok(existsSync(file), `${name} is not installed (${file} is missing): run bash scripts/agents-install.sh`);
+  return file;
+}
+
+/**
+ * The switches each agent needs so nothing but the turn is attempted (each found by logging the DNS
+ * queries of a run): Codex's analytics (ab.chatgpt.com, chatgpt.com), curated-plugin sync
+ * (api.github.com) and, with a ChatGPT login, its apps connector (chatgpt.com, retried for ~20 s before
+ * the turn); Claude Code's preflight `HEAD /api/hello` and telemetry/update traffic
+ * (api.anthropic.com); OpenCode's update check (registry.npmjs.org) and models.dev catalogue.
+ * Left on, failing at once in the namespace: OpenCode's npm install of @opencode-ai/plugin into a fresh
+ * config folder (registry.npmjs.org; the turn does not need it) and, with a ChatGPT login, one Codex
+ * lookup of chatgpt.com.
+ */
+const QUIET_ENV: Record<AgentName, Record<string, string>> = {
+  codex: {},
+  // No retries: a refused request fails the turn at once instead of after minutes of backoff (the
+  // context_management self-heal is not a retry and still happens).
+  claude: { DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', CLAUDE_CODE_MAX_RETRIES: '0' },
+  opencode: { OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1', OPENCODE_DISABLE_SHARE: '1' },
+};
+const CODEX_QUIET_ARGS = ['-c', 'check_for_update_on_startup=false', '-c', 'analytics.enabled=false', '--disable', 'plugins', '--disable', 'remote_plugin', '--disable', 'apps'];
+
+/** The command line of one headless turn, as a user would type it (plus the quiet switches). */
+export function turnCommand(name: AgentName, extra: string[] = []): string[] {
+  const bin = agentBinary(name);
+  if (name === 'codex') return [bin, 'exec', '--skip-git-repo-check', '--ephemeral', '--sandbox', 'read-only', '--color', 'never', ...CODEX_QUIET_ARGS, ...extra, PROMPT];
+  if (name === 'claude') return [bin, '-p', ...extra, PROMPT];
+  return [bin, 'run', ...extra, PROMPT];
+}
+
+/** A user with nothing but a HOME: no variable of the developer's shell reaches the agents or the CLI. */
+export class TempUser {
+  readonly home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-agent-'));
+  /** An empty folder that is not a repository, to run the agents in. */
+  readonly work = path.join(this.home, 'work');
+  readonly env: Record<string, string>;
+
+  constructor(extraEnv: Record<string, string> = {}) {
+    mkdirSync(this.work);
+    this.env = {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      HOME: this.home,
+      USER: os.userInfo().username,
+      LANG: 'C.UTF-8',
+      TERM: 'dumb',
+      NO_COLOR: '1',
+      XDG_CONFIG_HOME: path.join(this.home, '.config'),
+      XDG_DATA_HOME: path.join(this.home, '.local', 'share'),
+      XDG_CACHE_HOME: path.join(this.home, '.cache'),
+      XDG_STATE_HOME: path.join(this.home, '.local', 'state'),
+      ...extraEnv,
+    };
+  }
+
+  file(relative: string): string {
+    return path.join(this.home, relative);
+  }
+
+  read(relative: string): string {
+    return readFileSync(this.file(relative), 'utf8');
+  }
+
+  /** Writes a file the user already had before Tokaify. */
+  seed(relative: string, text: string, mode = 0o600): void {
+    mkdirSync(path.dirname(this.file(relative)), { recursive: true });
+    writeFileSync(this.file(relative), text, { mode });
+  }
+
+  remove(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+export interface Written {
+  stdout: string;
+  stderr: string;
+  /** The files the CLI says it wrote. */
+  files: string[];
+}
+
+/**
+ * `node dist/cli.js write <agent> --base-url <gateway> --model <model> --yes …` as this user, the key in
+ * TOKAIFY_API_KEY. With TOKAIFY_AGENTS_BREAK=key (to show the suite can fail) the key in every written
+ * file is then swapped for one the gateway does not know.
+ */
+export function writeConfig(user: TempUser, agent: 'codex' | 'claude-code' | 'opencode', gatewayUrl: string, model: string, key: string, options: string[] = []): Written {
+  const result = spawnSync(process.execPath, [CLI, 'write', agent, '--base-url', gatewayUrl, '--model', model, '--yes', ...options], {
+    cwd: user.work, env: { ...user.env, TOKAIFY_API_KEY: key }, encoding: 'utf8', input: '',
+  });
+  assert.equal(result.status, 0, `tokaify write ${agent} failed:\n${result.stderr}`);
+  const files = [...result.stdout.matchAll(/^wrote (.+?)(?: \(mode 0600\))?$/gm)].map((m) => m[1]!);
+  assert.ok(files.length > 0, `tokaify write ${agent} wrote nothing:\n${result.stdout}`);
+  if (process.env.TOKAIFY_AGENTS_BREAK === 'key') {
+    for (const file of files) writeFileSync(file, readFileSync(file, 'utf8').split(key).join(`sk-${'broken'.repeat(8)}`));
+  }
+  return { stdout: result.stdout, stderr: result.stderr, files };
+}
+
+export interface Turn {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  timedOut: boolean;
+  /** What the relay saw during the turn. */
+  relay: RelayRecord[];
+}
+
+export interface TurnOptions {
+  /** Extra arguments before the prompt. */
+  args?: string[];
+  /** Extra environment, on top of the user's and the quiet switches (e.g. a shell ANTHROPIC_API_KEY). */
+  env?: Record<string, string>;
+  /** Default: the user's empty work folder. */
+  cwd?: string;
+}
+
+/**
+ * Runs one agent turn with stdin closed, in its own process group so a time-out ends every child it
+ * started. Refuses outright outside a loopback-only namespace.
+ */
+export async function runTurn(gateway: RunningGateway, user: TempUser, name: AgentName, { args = [], env = {}, cwd = user.work }: TurnOptions = {}): Promise<Turn> {
+  const problem = isolationProblem();
+  if (problem) throw new Error(problem);
+  const command = turnCommand(name, args);
+  const mark = gateway.relay.length;
+  const started = Date.now();
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd, env: { ...user.env, ...QUIET_ENV[name], ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, TURN_LIMIT_MS);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (c, s) => resolve([c, s]));
+  }).finally(() => clearTimeout(timer));
+  return { code, signal, stdout, stderr, ms: Date.now() - started, timedOut, relay: gateway.relay.slice(mark) };
+}
+
+/** Everything a failed assertion should show about a turn (keys are fake; output is cut to its end). */
+export function describeTurn(turn: Turn): string {
+  const tail = (text: string) => (text.length > 3000 ? `…${text.slice(-3000)}` : text);
+  const relay = turn.relay.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} → ${r.status} [${r.keyHeaders.join(', ')}] model=${r.model ?? '-'}`);
+  return [
+    `exit ${turn.code ?? turn.signal}${turn.timedOut ? ` (killed after ${TURN_LIMIT_MS} ms)` : ''} in ${turn.ms} ms`,
+    `relay:\n  ${relay.join('\n  ') || '(no request)'}`,
+    `stdout:\n${tail(turn.stdout)}`,
+    `stderr:\n${tail(turn.stderr)}`,
+  ].join('\n');
+}
+
+export interface Expected {
+  route: string;
+  model: string;
+  /** The header the key must ride in, alone. */
+  header: 'authorization' | 'x-api-key';
+  key: string;
+}
+
+/**
+ * The turn finished through our gateway: exit 0, the simulator's reply printed, and every generation
+ * request on the expected route, with exactly our key in exactly the expected header, for our model.
+ */
+export function assertTurn(turn: Turn, expected: Expected): void {
+  const why = describeTurn(turn);
+  const generations = turn.relay.filter((r) => r.method === 'POST');
+  assert.ok(generations.length > 0, `the agent sent no request to the gateway\n${why}`);
+  for (const r of generations) {
+    assert.equal(r.path, expected.route, `wrong route\n${why}`);
+    assert.deepEqual(r.keyHeaders, [expected.header], `the key must travel in ${expected.header} only\n${why}`);
+    if (expected.header === 'authorization') assert.equal(r.authorization, `Bearer ${expected.key}`, `not the key we wrote\n${why}`);
+    else assert.equal(r.xApiKey, expected.key, `not the key we wrote\n${why}`);
+    assert.equal(r.model, expected.model, `wrong model\n${why}`);
+    assert.equal(r.status, 200, `the gateway refused a request\n${why}`);
+  }
+  assert.equal(turn.code, 0, `the agent failed\n${why}`);
+  assert.ok(turn.stdout.includes(SIM_REPLY_MARKER), `the agent did not print the simulator's reply\n${why}`);
+}
+
+/** The simulator for one suite (serving `extraModels` too), and a fresh unlimited token (its own key) per test. */
+export function useGateway(extraModels: string[] = []): { gateway(): RunningGateway; newKey(name: string): string } {
+  let gw: RunningGateway | undefined;
+  before(async function () {
+    const problem = isolationProblem();
+    // Never run a real agent with a way out to the internet.
+    if (problem) {
+      console.log(`  skipped: ${problem}`);
+      this.skip();
+    }
+    gw = await startGateway();
+    gw.state.models.push(...extraModels);
+  });
+  after(() => gw?.close());
+  return {
+    gateway: () => gw!,
+    newKey: (name: string) => `sk-${gw!.state.addToken({ name, key: randomKey(48), unlimited_quota: true }).key}`,
+  };
+}
