@@ -65,7 +65,7 @@ function healthy(): Facts {
         expectedModel: 'claude-sonnet-4-5',
         files: [{ label: 'Claude Code settings.json', path: CLAUDE_SETTINGS, exists: true }],
         parseProblems: [],
-        claude: { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], model: 'claude-sonnet-4-5', disableExperimentalBetas: false, keyMatches: true },
+        claude: { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], clearedKeyVariables: [], model: 'claude-sonnet-4-5', disableExperimentalBetas: false, keyMatches: true },
         probe: { ok: true, status: 200, latencyMs: 700, contextManagementRejected: false },
       },
       {

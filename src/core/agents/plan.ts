@@ -21,7 +21,7 @@ export interface ConfigureRequest {
   key: string;
   model: string;
   codex?: { credential?: CodexCredential | 'auto'; reasoningEffort?: ReasoningEffort; reviewModel?: string; providerId?: string };
-  claude?: { keyVariable?: ClaudeKeyVariable; customModelOption?: boolean; disableExperimentalBetas?: boolean };
+  claude?: { keyVariable?: ClaudeKeyVariable; customModelOption?: boolean; disableExperimentalBetas?: boolean; clearShellKey?: boolean };
   opencode?: { providerId?: string; setDefaultModel?: boolean };
 }
 
@@ -90,7 +90,7 @@ async function planClaudeCode(request: ConfigureRequest, host: HostEnvironment):
   const settings = locations.files.settings!;
   const changes = [await change('claude-code', settings, (current) => planClaudeSettings(current, {
     baseUrl: request.gatewayRoot, key: request.key, keyVariable: options.keyVariable ?? 'ANTHROPIC_AUTH_TOKEN', model: request.model,
-    customModelOption: options.customModelOption, disableExperimentalBetas: options.disableExperimentalBetas,
+    customModelOption: options.customModelOption, disableExperimentalBetas: options.disableExperimentalBetas, clearShellKey: options.clearShellKey,
   }, settings.path))];
   return { agent: 'claude-code', changes, notes: locations.notes };
 }
