@@ -107,7 +107,7 @@ function legacyProfileConflicts(plan: AgentPlan): Conflict[] {
   return [{
     id: 'codex.legacy-profile',
     agent: 'codex',
-    message: `config.toml selects a profile at its root (profile = "${profile.name}"): Codex 0.171 and later refuse to start with it ("legacy profile config is no longer supported"), with or without this change.`,
+    message: `config.toml line ${profile.line} selects a profile at its root (profile = "${profile.name}"): Codex 0.171 and later refuse to start with it ("legacy profile config is no longer supported"), with or without this change.`,
     where: [`${config.path}:${profile.line}`],
     fix: {
       option: 'codex.removeLegacyProfile',
