@@ -137,7 +137,7 @@ describe('tokaify CLI: write <agent>', () => {
     it('ANTHROPIC_API_KEY in the shell: named before the diff with --clear-shell-key; with it, settings.json gets "ANTHROPIC_API_KEY": ""', () => {
       const warned = cli(['write', 'claude-code', ...base, '--yes'], { ANTHROPIC_API_KEY: USERS_OWN });
       assert.equal(warned.code, 0, warned.err);
-      assert.match(warned.err, /^warning: ANTHROPIC_API_KEY is set in your shell environment: Claude Code would send it \(x-api-key\) to gw\.example\.com next to the gateway key in ANTHROPIC_AUTH_TOKEN/m);
+      assert.match(warned.err, /^warning: ANTHROPIC_API_KEY is set in your shell environment: Claude Code would send it in the x-api-key header to gw\.example\.com next to the gateway key in ANTHROPIC_AUTH_TOKEN/m);
       assert.match(warned.err, /^ {2}fix: re-run with --clear-shell-key to write "ANTHROPIC_API_KEY": "" in settings\.json\./m);
       assert.ok(!(warned.out + warned.err).includes(USERS_OWN.slice(0, 16)), 'the shell key is never printed');
       assert.equal('ANTHROPIC_API_KEY' in settings().env, false, 'not fixed unless asked');
@@ -158,7 +158,7 @@ describe('tokaify CLI: write <agent>', () => {
       writeFileSync(path.join(home, '.zshrc'), `# mine\nexport ANTHROPIC_AUTH_TOKEN="${USERS_OWN}"\n`);
       const r = cli(['write', 'claude-code', ...base, '--key-variable', 'ANTHROPIC_API_KEY', '--dry-run']);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.err, /^warning: ANTHROPIC_AUTH_TOKEN is set in ~\/\.zshrc line 2: Claude Code would send it \(Authorization: Bearer\)/m);
+      assert.match(r.err, /^warning: ANTHROPIC_AUTH_TOKEN is set in ~\/\.zshrc line 2: Claude Code would send it in the Authorization header/m);
       assert.match(r.err, /--clear-shell-key to write "ANTHROPIC_AUTH_TOKEN": ""/);
       assert.ok(!r.err.includes(USERS_OWN.slice(0, 16)));
     });

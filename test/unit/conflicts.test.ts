@@ -8,6 +8,7 @@ import { answerFix, findConflicts, fixAnswer, type ConflictContext } from '../..
 import type { HostEnvironment } from '../../src/core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../../src/core/agents/plan';
 import type { AgentId } from '../../src/core/agents/types';
+import { redact } from '../../src/core/redact';
 
 const KEY = 'sk-test' + 'c'.repeat(40);
 const USERS_OWN = 'sk-ant-api03-' + 'u'.repeat(40);
@@ -37,10 +38,11 @@ describe('conflicts: what outside our files would defeat them', () => {
       assert.deepEqual(c!.where, ['your shell environment', '~/.zshrc line 2']);
       assert.equal(
         c!.message,
-        'ANTHROPIC_API_KEY is set in your shell environment and ~/.zshrc line 2: Claude Code would send it (x-api-key) to gw.example.com next to the gateway key in ANTHROPIC_AUTH_TOKEN, so that key, often your own Anthropic one, reaches the gateway.',
+        'ANTHROPIC_API_KEY is set in your shell environment and ~/.zshrc line 2: Claude Code would send it in the x-api-key header to gw.example.com next to the gateway key in ANTHROPIC_AUTH_TOKEN, so that key, often your own Anthropic one, reaches the gateway.',
       );
       assert.deepEqual(c!.fix && [c.fix.option, c.fix.label], ['claude.clearShellKey', 'Write "ANTHROPIC_API_KEY": "" in settings.json']);
       assert.ok(!JSON.stringify(conflicts).includes(USERS_OWN.slice(0, 16)), 'no value is kept');
+      assert.equal(redact(c!.message), c!.message, 'nothing in it reads as a secret, so VS Code shows it whole');
     });
 
     it('the fix, once chosen, lands in the planned settings.json and the conflict is gone', async () => {
@@ -61,7 +63,7 @@ describe('conflicts: what outside our files would defeat them', () => {
       const req = { ...request, claude: { keyVariable: 'ANTHROPIC_API_KEY' as const } };
       const { conflicts } = await check('claude-code', req, { host: host(), terminalEnv: { ANTHROPIC_AUTH_TOKEN: USERS_OWN, ANTHROPIC_API_KEY: null } });
       assert.equal(conflicts.length, 1);
-      assert.match(conflicts[0]!.message, /^ANTHROPIC_AUTH_TOKEN is set in terminal\.integrated\.env: Claude Code would send it \(Authorization: Bearer\)/);
+      assert.match(conflicts[0]!.message, /^ANTHROPIC_AUTH_TOKEN is set in terminal\.integrated\.env: Claude Code would send it in the Authorization header/);
       assert.equal(conflicts[0]!.fix?.label, 'Write "ANTHROPIC_AUTH_TOKEN": "" in settings.json');
     });
 

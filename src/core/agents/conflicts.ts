@@ -46,7 +46,8 @@ export interface Conflict {
 }
 
 const KEY_VARIABLES: readonly ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'];
-const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'Authorization: Bearer', ANTHROPIC_API_KEY: 'x-api-key' };
+// Header names only: `Authorization: Bearer …` would read as a credential to redact().
+const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'the Authorization header', ANTHROPIC_API_KEY: 'the x-api-key header' };
 
 export async function findConflicts(plan: AgentPlan, request: ConfigureRequest, context: ConflictContext): Promise<Conflict[]> {
   const conflicts: Conflict[] = [];
@@ -87,7 +88,7 @@ async function shellKeyConflicts(plan: AgentPlan, request: ConfigureRequest, con
     conflicts.push({
       id: 'claude.shell-key',
       agent: 'claude-code',
-      message: `${name} is set in ${joinAnd(where)}: Claude Code would send it (${HEADER[name]}) to ${hostLabel(request.gatewayRoot)}${ours ? ` next to the gateway key in ${ours}` : ''}, so that key, often your own Anthropic one, reaches the gateway.`,
+      message: `${name} is set in ${joinAnd(where)}: Claude Code would send it in ${HEADER[name]} to ${hostLabel(request.gatewayRoot)}${ours ? ` next to the gateway key in ${ours}` : ''}, so that key, often your own Anthropic one, reaches the gateway.`,
       where,
       fix: {
         option: 'claude.clearShellKey',

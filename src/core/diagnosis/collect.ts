@@ -12,6 +12,7 @@ import { readText } from '../agents/fileWriter';
 import { readOpencodeConfig } from '../agents/opencode';
 import { claudeCodeLocations, codexLocations, openCodeLocations, type HostEnvironment } from '../agents/paths';
 import { findProjectOverrides } from '../agents/projectOverrides';
+import { findProfileExports } from '../agents/shellProfiles';
 import { probeAgent } from '../agents/probe';
 import { ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
 import { ConsoleClient } from '../consoleClient';
@@ -226,5 +227,6 @@ async function environmentFacts(input: CollectInput, extraNames: string[]): Prom
     ...Object.values(openCodeLocations(input.host, existsSync).files),
   ].map((f) => f.path);
   const projectOverrides = await findProjectOverrides(input.workspaceFolders, { userFiles });
-  return { processEnv: pick(input.host.env), terminalEnv: pick(input.terminalEnv), projectOverrides };
+  const shellProfiles = await findProfileExports(input.host, ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN']);
+  return { processEnv: pick(input.host.env), terminalEnv: pick(input.terminalEnv), shellProfiles, projectOverrides };
 }

@@ -8,6 +8,7 @@ import type { CodexConfigSummary } from '../agents/codex';
 import type { CodexAuthMode } from '../agents/codexAuth';
 import type { OpencodeConfigSummary } from '../agents/opencode';
 import type { ProjectOverride } from '../agents/projectOverrides';
+import type { ProfileSighting } from '../agents/shellProfiles';
 import type { AgentId } from '../agents/types';
 import type { GatewayErrorKind } from '../errors';
 import type { QuotaDisplay } from '../quota';
@@ -111,6 +112,8 @@ export interface EnvironmentFacts {
   processEnv: Record<string, string>;
   /** Variables of interest set through VS Code's `terminal.integrated.env.<platform>` setting. */
   terminalEnv: Record<string, string>;
+  /** Claude Code's key variables as the user's shell profiles export them (file and line; values are never read out). */
+  shellProfiles: ProfileSighting[];
   projectOverrides: ProjectOverride[];
 }
 
