@@ -378,9 +378,12 @@ export class AgentCommands {
     await this.deps.preview.show(changes, (c) => `${c.label}: current \u2194 proposed (keys masked)`);
     const files = changes.map((c) => `\u2022 ${c.path}${c.before === undefined ? ' (new)' : c.after === undefined ? ' (removed)' : ''}${c.secret && c.after !== undefined ? ', mode 0600' : ''}`);
     const detail = [...files, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
-    const choice = await notify.modal('info', question, detail, action);
-    await this.deps.preview.closeAll();
-    return choice === action;
+    try {
+      return (await notify.modal('info', question, detail, action)) === action;
+    } finally {
+      // Also when the question fails to show: no preview of a change that was not made stays open.
+      await this.deps.preview.closeAll();
+    }
   }
 
   private fail(what: string, error: unknown): ConfigureOutcome {
