@@ -37,12 +37,14 @@ export type ConflictFixOption = 'claude.clearShellKey' | 'codex.removeLegacyProf
 export interface Conflict {
   id: 'claude.shell-key' | 'codex.legacy-profile' | 'project-override';
   agent: AgentId;
+  /** What goes wrong, in a few words (a picker's title). */
+  title: string;
   /** What goes wrong and why, in plain words. */
   message: string;
   /** Where it was seen (a file and line, an environment); never a value. */
   where: string[];
-  /** The fix the user may opt into; none for a project file (that file is not ours to edit). */
-  fix?: { option: ConflictFixOption; label: string; detail: string };
+  /** The fix the user may opt into; none for a project file (that file is not ours to edit). `decline`: what happens without it. */
+  fix?: { option: ConflictFixOption; label: string; detail: string; decline: string };
 }
 
 const KEY_VARIABLES: readonly ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'];
@@ -85,15 +87,18 @@ async function shellKeyConflicts(plan: AgentPlan, request: ConfigureRequest, con
     for (const p of profiles) if (p.name === name) where.push(`${tilde(p.file, context.host)} line ${p.line}`);
     if (!where.length) continue;
     const ours = planned.keyVariables[0];
+    const host = hostLabel(request.gatewayRoot);
     conflicts.push({
       id: 'claude.shell-key',
       agent: 'claude-code',
-      message: `${name} is set in ${joinAnd(where)}: Claude Code would send it in ${HEADER[name]} to ${hostLabel(request.gatewayRoot)}${ours ? ` next to the gateway key in ${ours}` : ''}, so that key, often your own Anthropic one, reaches the gateway.`,
+      title: `The ${name} from ${where.length === 1 ? where[0] : 'your shell'} would reach ${host}`,
+      message: `${name} is set in ${joinAnd(where)}: Claude Code would send it in ${HEADER[name]} to ${host}${ours ? ` next to the gateway key in ${ours}` : ''}, so that key, often your own Anthropic one, reaches the gateway.`,
       where,
       fix: {
         option: 'claude.clearShellKey',
         label: `Write "${name}": "" in settings.json`,
         detail: `Claude Code then ignores the ${name} from your shell (settings.json wins over the shell); other programs still see it.`,
+        decline: `Claude Code sends both keys to ${host}.`,
       },
     });
   }
@@ -108,12 +113,14 @@ function legacyProfileConflicts(plan: AgentPlan): Conflict[] {
   return [{
     id: 'codex.legacy-profile',
     agent: 'codex',
+    title: `Codex will not start: config.toml has a root profile = "${profile.name}"`,
     message: `config.toml line ${profile.line} selects a profile at its root (profile = "${profile.name}"): Codex 0.171 and later refuse to start with it ("legacy profile config is no longer supported"), with or without this change.`,
     where: [`${config.path}:${profile.line}`],
     fix: {
       option: 'codex.removeLegacyProfile',
       label: 'Remove the root profile line',
       detail: `A comment in config.toml records what was removed; [profiles.*] tables stay. To use that profile, put its settings in ${profile.name}.config.toml and run codex --profile ${profile.name}.`,
+      decline: 'Codex keeps refusing to start until the line is removed.',
     },
   }];
 }
@@ -131,6 +138,7 @@ async function projectConflicts(plan: AgentPlan, context: ConflictContext): Prom
     return {
       id: 'project-override' as const,
       agent: o.agent,
+      title: `${tilde(o.path, context.host)} overrides ${o.keys.length === 1 ? o.keys[0] : `${o.keys.length} settings`}`,
       message: `${tilde(o.path, context.host)} sets ${o.keys.join(', ')}: ${AGENT_LABELS[o.agent]} started in ${tilde(folder, context.host)} uses ${o.keys.length === 1 ? 'that value' : 'those values'}, not what is written here (${PROJECT_EFFECT[o.agent]}).`,
       where: [o.path],
     };
