@@ -109,6 +109,8 @@ describe('conflicts: what outside our files would defeat them', () => {
       const { conflicts } = await check('codex', codex, { host: host() });
       assert.deepEqual(conflicts.map((c) => [c.id, c.where, c.fix?.option]), [['codex.legacy-profile', [path.join(home, '.codex/config.toml:2')], 'codex.removeLegacyProfile']]);
       assert.match(conflicts[0]!.message, /profile = "work"\): Codex 0\.171 and later refuse to start with it/);
+      assert.equal(conflicts[0]!.title, 'Codex will not start: config.toml has a root profile = "work"');
+      assert.equal(conflicts[0]!.fix?.decline, 'Codex keeps refusing to start until the line is removed.');
       const fixed = await check('codex', answerFix(codex, 'codex.removeLegacyProfile', true), { host: host() });
       assert.deepEqual(fixed.conflicts, []);
       const after = fixed.plan.changes[0]!.after!;
