@@ -11,6 +11,7 @@ import { normalizeBaseUrl } from '../core/baseUrl';
 import { registerSecret } from '../core/redact';
 import { normalizeApiKey } from '../core/signIn';
 import { unifiedDiff } from '../core/agents/diff';
+import { findConflicts, type Conflict, type ConflictFixOption } from '../core/agents/conflicts';
 import { applyChanges, BackupError, FileChangedError, WriteError } from '../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../core/agents/plan';
@@ -25,8 +26,12 @@ const USAGE = `usage: tokaify write <${AGENTS.join('|')}> --base-url <url> --mod
   --yes                        write without asking
   --allow-http                 accept a plain http:// gateway on another machine (the key travels unencrypted)
   Codex:       --codex-auth auth-json|config-token   --reasoning-effort ${EFFORTS.join('|')}   --review-model <id>
+               --remove-legacy-profile      remove a root \`profile = "…"\` (Codex 0.171+ refuses to start with one)
   Claude Code: --key-variable ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY   --custom-model-option   --disable-experimental-betas
+               --clear-shell-key            write the other key variable as "" so one exported in your shell is not sent too
   OpenCode:    --no-default-model
+  Before writing, what would defeat the files is said (a key variable in your shell or profile, a project's
+  .claude/settings.json in this folder, a root profile in config.toml), with the option that fixes it.
   Paths follow CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME, OPENCODE_CONFIG, XDG_DATA_HOME as the tools do.
 `;
 
@@ -49,7 +54,7 @@ function parse(argv: string[]): Parsed {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const takesValue = new Set(['--base-url', '--model', '--provider-id', '--codex-auth', '--reasoning-effort', '--review-model', '--key-variable']);
-  const switches = new Set(['--dry-run', '--yes', '--allow-http', '--custom-model-option', '--disable-experimental-betas', '--no-default-model']);
+  const switches = new Set(['--dry-run', '--yes', '--allow-http', '--custom-model-option', '--disable-experimental-betas', '--no-default-model', '--clear-shell-key', '--remove-legacy-profile']);
   for (let i = 0; i < rest.length; i++) {
     const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (takesValue.has(flag)) {
@@ -67,6 +72,8 @@ function parse(argv: string[]): Parsed {
     return value as T | undefined;
   };
   const providerId = values.get('--provider-id');
+  // Unset rather than false: the fix was not asked for, which is not the same as declined.
+  const optIn = (flag: string) => (flags.has(flag) ? true : undefined);
   return {
     agent: agent as AgentId,
     baseUrl: need('--base-url'),
@@ -75,11 +82,25 @@ function parse(argv: string[]): Parsed {
     yes: flags.has('--yes'),
     allowHttp: flags.has('--allow-http'),
     request: {
-      codex: { credential: oneOf('--codex-auth', ['auth-json', 'config-token'] as const) ?? 'auto', reasoningEffort: oneOf('--reasoning-effort', EFFORTS), reviewModel: values.get('--review-model'), providerId },
-      claude: { keyVariable: oneOf('--key-variable', ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const), customModelOption: flags.has('--custom-model-option'), disableExperimentalBetas: flags.has('--disable-experimental-betas') },
+      codex: {
+        credential: oneOf('--codex-auth', ['auth-json', 'config-token'] as const) ?? 'auto', reasoningEffort: oneOf('--reasoning-effort', EFFORTS), reviewModel: values.get('--review-model'), providerId,
+        removeLegacyProfile: optIn('--remove-legacy-profile'),
+      },
+      claude: {
+        keyVariable: oneOf('--key-variable', ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'] as const), customModelOption: flags.has('--custom-model-option'),
+        disableExperimentalBetas: flags.has('--disable-experimental-betas'), clearShellKey: optIn('--clear-shell-key'),
+      },
       opencode: { providerId, setDefaultModel: !flags.has('--no-default-model') },
     },
   };
+}
+
+const FIX_FLAGS: Record<ConflictFixOption, string> = { 'claude.clearShellKey': '--clear-shell-key', 'codex.removeLegacyProfile': '--remove-legacy-profile' };
+
+/** A conflict as the CLI says it: the problem, then the option that fixes it (if any). */
+function describeConflict(conflict: Conflict): string {
+  const fix = conflict.fix ? `  fix: re-run with ${FIX_FLAGS[conflict.fix.option]} to ${conflict.fix.label.charAt(0).toLowerCase()}${conflict.fix.label.slice(1)}. ${conflict.fix.detail}\n` : '';
+  return `warning: ${conflict.message}\n${fix}`;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -127,8 +148,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (url.value.insecure) err(`note: ${url.value.baseUrl} is plain http (--allow-http): the key crosses the network unencrypted.\n`);
   const host: HostEnvironment = { env, home: os.homedir(), platform: process.platform };
   try {
-    const plan = await planAgent(parsed.agent, { ...parsed.request, gatewayRoot: url.value.baseUrl, key, model: parsed.model }, host);
+    const request = { ...parsed.request, gatewayRoot: url.value.baseUrl, key, model: parsed.model };
+    const plan = await planAgent(parsed.agent, request, host);
     for (const note of plan.notes) err(`note: ${note}\n`);
+    // The shell this runs in is the one the agent will run in; its folder is the project it would read.
+    const conflicts = await findConflicts(plan, request, { host, projectFolders: [process.cwd()] });
+    for (const conflict of conflicts) err(describeConflict(conflict));
     const diffs = plan.changes.map(unifiedDiff).filter(Boolean);
     if (!diffs.length) {
       out(`${AGENT_LABELS[parsed.agent]} is already configured this way; nothing to write.\n`);
@@ -144,7 +169,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         err('tokaify: not writing without confirmation: re-run with --yes (or --dry-run to only see the diff).\n');
         return 1;
       }
-      if (!(await confirm(`Write ${plan.changes.length === 1 ? 'this change' : 'these changes'}? [y/N] `))) {
+      const warned = conflicts.length ? ` (${conflicts.length === 1 ? 'a warning' : `${conflicts.length} warnings`} above)` : '';
+      if (!(await confirm(`Write ${plan.changes.length === 1 ? 'this change' : 'these changes'}${warned}? [y/N] `))) {
         err('Nothing was written.\n');
         return 1;
       }

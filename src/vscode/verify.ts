@@ -13,6 +13,7 @@ import { errorMessage } from '../core/errors';
 import { maskKey } from '../core/redact';
 import type { Token } from '../core/tokenModel';
 import { labelText } from '../core/untrustedText';
+import { terminalEnvironment, workspaceFolderPaths } from './agentContext';
 import type { AgentUsageStore } from './agents/agentUsage';
 import type { TokenCommands } from './commands/tokenCommands';
 import type { Gateways } from './gateways';
@@ -39,8 +40,6 @@ export interface VerifyDeps {
   usage: AgentUsageStore;
   afterVerify: () => void;
 }
-
-const TERMINAL_ENV_KEY: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'osx', win32: 'windows' };
 
 export class Verifier implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
@@ -115,13 +114,10 @@ export class Verifier implements vscode.Disposable {
     const display = await this.deps.gateways.quotaDisplay(meta);
     const configured = this.deps.usage.all().filter((u) => u.accountId === meta.id && (subject.token === undefined || u.tokenId === subject.token.id))
       .map((u) => ({ agent: u.agent, model: u.model }));
-    const platformKey = TERMINAL_ENV_KEY[process.platform] ?? 'linux';
-    const terminalEnv = vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(platformKey) ?? {};
     const facts = await collectFacts({
       http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, console: consoleSources, display,
       configured, host: hostEnvironment(), probe,
-      terminalEnv: Object.fromEntries(Object.entries(terminalEnv).filter((e): e is [string, string] => typeof e[1] === 'string')),
-      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      terminalEnv: terminalEnvironment(), workspaceFolders: workspaceFolderPaths(),
     });
     return diagnose(facts);
   }

@@ -2,7 +2,9 @@
 // env overrides (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_*) point every file there, exactly as the tools
 // would resolve them. The key comes from the gateway simulator through the token tree's reveal.
 import assert from 'node:assert/strict';
-import { promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
 import type { ConfigureArgs } from '../../src/vscode/agents/agentCommands';
@@ -206,4 +208,143 @@ describe('Configure agents on one-api: what cannot work is said before anything 
   it('scripted runs (confirm: false) show no modal', () => {
     assert.ok(!api.internal.notifications().some((n) => n.modal && /has no \/v1\//.test(n.message)));
   });
+});
+
+describe('Configure: what outside the files gets in the way is said before Apply, with the fix (issue 11)', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: TempAgentHome;
+  const file = (...parts: string[]) => home.file(...parts);
+  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+  const configure = (agents: AgentId[], extra: Partial<ConfigureArgs>) =>
+    api.internal.configure(agents, { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
+  const claudeEnv = () => (JSON.parse(readFileSync(file('claude', 'settings.json'), 'utf8')) as { env: Record<string, string> }).env;
+  /** The user's own Anthropic key, exported in their shell. */
+  const USERS_OWN = 'sk-ant-api03-' + 'u'.repeat(40);
+  const workspace = () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the extension-host tests open a workspace folder');
+    return folder;
+  };
+  const saved = process.env.ANTHROPIC_API_KEY;
+  const bashrc = path.join(os.homedir(), '.bashrc');
+  let bashrcBefore: string | undefined;
+
+  before(async () => {
+    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'new-api' }, 'traps'));
+    bashrcBefore = existsSync(bashrc) ? readFileSync(bashrc, 'utf8') : undefined;
+  });
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.ANTHROPIC_API_KEY;
+    else process.env.ANTHROPIC_API_KEY = saved;
+    if (bashrcBefore === undefined) await fs.rm(bashrc, { force: true });
+    else writeFileSync(bashrc, bashrcBefore);
+    await fs.rm(path.join(workspace(), '.claude'), { recursive: true, force: true });
+    await fs.rm(file('claude'), { recursive: true, force: true });
+  });
+  after(() => endSuite({ api, gw, home }));
+
+  it('ANTHROPIC_API_KEY in VS Code\'s environment: warned; with the fix, settings.json gets "ANTHROPIC_API_KEY": "" and the warning is gone', async () => {
+    process.env.ANTHROPIC_API_KEY = USERS_OWN;
+    const warned = await configure(['claude-code'], { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } });
+    assert.ok(warned.ok, JSON.stringify(warned));
+    assert.deepEqual(warned.warnings, [
+      `ANTHROPIC_API_KEY is set in VS Code\u2019s environment: Claude Code would send it in the x-api-key header to ${new URL(gw.url).host} next to the gateway key in ANTHROPIC_AUTH_TOKEN, so that key, often your own Anthropic one, reaches the gateway.`,
+    ]);
+    assert.equal('ANTHROPIC_API_KEY' in claudeEnv(), false, 'not fixed unless chosen');
+
+    const fixed = await configure(['claude-code'], { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN', clearShellKey: true } });
+    assert.ok(fixed.ok, JSON.stringify(fixed));
+    assert.deepEqual(fixed.warnings, []);
+    assert.equal(claudeEnv().ANTHROPIC_API_KEY, '');
+    assert.equal(claudeEnv().ANTHROPIC_AUTH_TOKEN, `sk-${demoToken().key}`);
+    assert.ok(!api.log.recentLines().join('\n').includes(USERS_OWN.slice(0, 20)), 'the shell key never reaches the log');
+  });
+
+  it('a key exported in ~/.bashrc (terminals will have it) is named with its line', async () => {
+    delete process.env.ANTHROPIC_API_KEY;
+    writeFileSync(bashrc, `${bashrcBefore ?? ''}\nexport ANTHROPIC_API_KEY="${USERS_OWN}"\n`);
+    const line = `${bashrcBefore ?? ''}\nexport`.split('\n').length;
+    const outcome = await configure(['claude-code'], { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.match(outcome.warnings?.[0] ?? '', new RegExp(`^ANTHROPIC_API_KEY is set in ~/\\.bashrc line ${line}: Claude Code would send it`));
+  });
+
+  it('a project .claude/settings.json in the workspace that sets ANTHROPIC_MODEL is said before writing', async () => {
+    await fs.mkdir(path.join(workspace(), '.claude'), { recursive: true });
+    writeFileSync(path.join(workspace(), '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_MODEL: 'claude-opus-4-1' } }));
+    const outcome = await configure(['claude-code'], { model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.warnings?.length, 1, JSON.stringify(outcome.warnings));
+    assert.match(outcome.warnings[0]!, /\.claude\/settings\.json sets env\.ANTHROPIC_MODEL: Claude Code started in .* uses that value, not what is written here/);
+    const codex = await configure(['codex'], { model: 'gpt-5.4', codex: {} });
+    assert.ok(codex.ok, JSON.stringify(codex));
+    assert.deepEqual(codex.warnings, [], 'Codex is not warned about Claude Code\'s file');
+  });
+
+  it('Codex: a root profile in config.toml is warned about; with the fix the line becomes a comment, [profiles.work] stays', async () => {
+    writeFileSync(file('codex', 'config.toml'), 'profile = "work"\n\n[profiles.work]\nmodel = "o3"\n');
+    const warned = await configure(['codex'], { model: 'gpt-5.4', codex: {} });
+    assert.ok(warned.ok, JSON.stringify(warned));
+    assert.match(warned.warnings?.[0] ?? '', /^config\.toml line 1 selects a profile at its root \(profile = "work"\): Codex 0\.171 and later refuse to start with it/);
+    assert.match(readFileSync(file('codex', 'config.toml'), 'utf8'), /^profile = "work"$/m, 'not removed unless chosen');
+
+    const fixed = await configure(['codex'], { model: 'gpt-5.4', codex: { removeLegacyProfile: true } });
+    assert.ok(fixed.ok, JSON.stringify(fixed));
+    assert.deepEqual(fixed.warnings, []);
+    const text = readFileSync(file('codex', 'config.toml'), 'utf8');
+    assert.match(text, /^# Removed by Tokaify \(Codex no longer accepts a root profile; .*\): profile = "work"$/m);
+    assert.doesNotMatch(text, /^profile =/m);
+    const parsed = getStaticTOMLValue(parseTOML(text)) as { profile?: unknown; profiles: unknown; model_provider: string };
+    assert.deepEqual([parsed.profile, parsed.profiles, parsed.model_provider], [undefined, { work: { model: 'o3' } }, 'tokaify']);
+  });
+
+  it('from the command: the fix is offered first, shows in the diff preview, and what remains is in the Apply question', async () => {
+    process.env.ANTHROPIC_API_KEY = USERS_OWN;
+    await fs.mkdir(path.join(workspace(), '.claude'), { recursive: true });
+    writeFileSync(path.join(workspace(), '.claude', 'settings.local.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' } }));
+    const picksBefore = api.internal.picks().length;
+    const shownBefore = api.internal.notifications().length;
+    // The proposed side of the diff, as it opens (the previews close again when the question is answered).
+    let proposed: string | undefined;
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.scheme === 'tokaify-preview' && d.uri.path === '/proposed/settings.json') proposed = d.getText();
+    });
+    try {
+      const running = vscode.commands.executeCommand('tokaify.configureClaudeCode', { accountId, tokenId: demoToken().id, model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } });
+      const offered = await waitFor(() => api.internal.picks().slice(picksBefore).find((p) => /ANTHROPIC_API_KEY/.test(p.title ?? '')), 'the fix question');
+      assert.equal(offered.title, `Claude Code: The ANTHROPIC_API_KEY from VS Code\u2019s environment would reach ${new URL(gw.url).host}`);
+      assert.deepEqual(offered.items.map((i) => [i.label, i.description]), [['$(check) Write "ANTHROPIC_API_KEY": "" in settings.json', 'recommended'], ['Leave it as it is', undefined]]);
+      assert.equal(offered.items[1]!.detail, `Claude Code sends both keys to ${new URL(gw.url).host}.`);
+      await new Promise((r) => setTimeout(r, 300)); // shown and focused before Enter
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+
+      const question = await waitFor(() => api.internal.notifications().slice(shownBefore).find((n) => n.modal && n.message.startsWith('Write the Claude Code config')), 'the Apply question');
+      assert.equal(question.kind, 'warning');
+      const detail = question.detail ?? '';
+      assert.match(detail, /Before you apply:\n\u26A0 .*\.claude\/settings\.local\.json sets env\.ANTHROPIC_BASE_URL: Claude Code started in .* uses that value/);
+      assert.doesNotMatch(detail, /ANTHROPIC_API_KEY is set/, 'the fixed conflict is not warned about any more');
+      assert.ok(proposed, 'the diff preview opened');
+      assert.match(proposed, /"ANTHROPIC_API_KEY": ""/);
+      assert.ok(!proposed.includes(demoToken().key), 'keys masked');
+      // The extension-host test workbench refuses modal dialogs, so the question ends unanswered: nothing is written.
+      const outcome = await running;
+      assert.equal((outcome as { ok?: boolean } | undefined)?.ok, false);
+      assert.equal(existsSync(file('claude', 'settings.json')), false, 'nothing written before Apply');
+      const previews = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'tokaify-preview');
+      assert.deepEqual(previews.map((t) => t.label), [], 'no preview stays open');
+    } finally {
+      opened.dispose();
+    }
+  });
+
+  async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const value = probe();
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
 });

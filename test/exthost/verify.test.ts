@@ -1,7 +1,8 @@
 // Verify Setup against real faults: each one set up in the simulator, the agents' files or the
 // environment, then Verify must name it (by finding id) with its fix.
 import assert from 'node:assert/strict';
-import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/core/diagnosis/types';
@@ -237,6 +238,43 @@ describe('Verify Setup names each failure with its fix', () => {
     } finally {
       await fs.rm(path.join(folder, '.claude'), { recursive: true, force: true });
     }
+  });
+
+  it('issue 11: an ANTHROPIC_API_KEY exported in ~/.bashrc rides along; named with file and line, and its one-click fix writes the blank', async () => {
+    const bashrc = path.join(os.homedir(), '.bashrc');
+    const before = existsSync(bashrc) ? readFileSync(bashrc, 'utf8') : undefined;
+    const settings = readFileSync(file('claude', 'settings.json'), 'utf8');
+    writeFileSync(bashrc, `${before ?? ''}\nexport ANTHROPIC_API_KEY=sk-ant-api03-${'u'.repeat(40)}\n`);
+    try {
+      const line = `${before ?? ''}\nexport`.split('\n').length;
+      const finding = await find('env.anthropic-api-key');
+      assert.equal(finding.severity, 'warning');
+      assert.match(finding.title, /^Claude Code sends the ANTHROPIC_API_KEY from your \.bashrc \(line \d+\) to this gateway too$/);
+      assert.deepEqual(finding.evidence, [`${bashrc}:${line}: exports ANTHROPIC_API_KEY`]);
+      assert.equal(finding.fix?.command, 'tokaify.configureClaudeCode');
+      const [args] = finding.fix!.args as [Record<string, unknown>];
+      assert.deepEqual(args.claude, { keyVariable: 'ANTHROPIC_AUTH_TOKEN', clearShellKey: true });
+      // The fix as the report's link runs it, with the model a person would pick.
+      assert.ok((await api.internal.configure(['claude-code'], { ...args, model: 'claude-sonnet-4-5' }, { confirm: false })).ok);
+      assert.equal((JSON.parse(readFileSync(file('claude', 'settings.json'), 'utf8')) as { env: Record<string, string> }).env.ANTHROPIC_API_KEY, '');
+      assert.ok(!(await verify()).some((f) => f.id === 'env.anthropic-api-key'), 'fixed');
+    } finally {
+      if (before === undefined) await fs.rm(bashrc, { force: true });
+      else writeFileSync(bashrc, before);
+      writeFileSync(file('claude', 'settings.json'), settings);
+    }
+  });
+
+  it('issue 11: a root profile in config.toml, with which Codex 0.171 does not start; its fix removes the line', async () => {
+    await withFile(file('codex', 'config.toml'), (text) => `profile = "work"\n${text}`, async () => {
+      const finding = await find('codex.legacy-profile');
+      assert.equal(finding.severity, 'error');
+      assert.deepEqual(finding.evidence, [`${file('codex', 'config.toml')}:1: profile = "work"`]);
+      const [args] = finding.fix!.args as [Record<string, unknown>];
+      assert.ok((await api.internal.configure(['codex'], { ...args, model: 'claude-sonnet-4-5' }, { confirm: false })).ok);
+      assert.match(readFileSync(file('codex', 'config.toml'), 'utf8'), /^# Removed by Tokaify \(Codex no longer accepts a root profile; .*\): profile = "work"$/m);
+      assert.ok(!(await verify()).some((f) => f.id === 'codex.legacy-profile'), 'fixed');
+    });
   });
 
   it('a revoked key: 401 named, no key in the report or the log', async () => {

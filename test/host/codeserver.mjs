@@ -35,6 +35,7 @@ export const OFFLINE_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true, // hides the Chat/agent panel that 1.139 opens by default
   'security.workspace.trust.enabled': false,
+  'json.schemaDownload.enable': false, // a previewed settings.json names its $schema on json.schemastore.org
 };
 
 /** Runs scripts/vshost-install.sh (idempotent; installs apt packages, Node 24 and code-server once). */

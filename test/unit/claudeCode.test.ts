@@ -30,15 +30,16 @@ function ownedValues(options: ClaudeCodeOptions): Json {
   const env: Json = { ANTHROPIC_BASE_URL: options.baseUrl, [options.keyVariable]: options.key, ANTHROPIC_MODEL: options.model };
   if (options.customModelOption) env.ANTHROPIC_CUSTOM_MODEL_OPTION = options.model;
   if (options.disableExperimentalBetas) env.CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = '1';
+  if (options.clearShellKey) for (const name of KEY_VARIABLES) if (name !== options.keyVariable) env[name] = '';
   return env;
 }
 
-/** The parsed settings after planning: the original with only our env variables set, the other key variable removed. */
+/** The parsed settings after planning: the original with only our env variables set, the other key variable removed (a blank `""` stays). */
 function expected(before: Json, options: ClaudeCodeOptions): Json {
   const doc = structuredClone(before);
   const env = isObject(doc.env) ? doc.env : (doc.env = {});
   Object.assign(env, ownedValues(options));
-  for (const name of KEY_VARIABLES) if (name !== options.keyVariable) delete env[name];
+  for (const name of KEY_VARIABLES) if (name !== options.keyVariable && env[name] !== '') delete env[name];
   return doc;
 }
 
@@ -51,7 +52,11 @@ function checkPlan(before: string | undefined, options: ClaudeCodeOptions): stri
   const env = doc.env;
   assert.ok(isObject(env));
   for (const [name, value] of Object.entries(ownedValues(options))) assert.equal(env[name], value, name);
-  for (const name of KEY_VARIABLES) if (name !== options.keyVariable) assert.ok(!(name in env), `${name} removed`);
+  for (const name of KEY_VARIABLES) {
+    if (name === options.keyVariable) continue;
+    if (options.clearShellKey) assert.equal(env[name], '', `${name} blanked`);
+    else assert.ok(!(name in env) || env[name] === '', `${name} removed`);
+  }
 
   if (before !== undefined && before.replace(/^\uFEFF/, '').trim() !== '') {
     const original = parse(before);
@@ -136,6 +141,30 @@ describe('Claude Code settings planner', () => {
     const back = planClaudeSettings(after, API_KEY);
     assert.ok(!back.includes('ANTHROPIC_AUTH_TOKEN'));
     assert.equal((parse(back).env as Json).ANTHROPIC_API_KEY, KEY);
+  });
+
+  describe('clearShellKey: a key exported in the shell must not ride along to the gateway', () => {
+    const envOf = (text: string) => parse(text).env as Json;
+
+    it('a fresh file gets the other key variable as "", next to ours', () => {
+      assert.deepEqual(envOf(planClaudeSettings(undefined, { ...AUTH_TOKEN, clearShellKey: true })), {
+        ANTHROPIC_BASE_URL: ROOT, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'claude-sonnet-4-5', ANTHROPIC_API_KEY: '',
+      });
+      assert.equal(envOf(planClaudeSettings(undefined, { ...API_KEY, clearShellKey: true })).ANTHROPIC_AUTH_TOKEN, '', 'the reverse case');
+    });
+
+    it('an old key in the other variable is replaced by "" in place, not left behind', () => {
+      const after = planClaudeSettings(fixture('api-key-present.json'), { ...AUTH_TOKEN, clearShellKey: true });
+      assert.ok(!after.includes('sk-old-key-1234'));
+      assert.deepEqual(Object.keys(envOf(after)), ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_SMALL_FAST_MODEL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL'], 'in place');
+      assert.equal(envOf(after).ANTHROPIC_API_KEY, '');
+    });
+
+    it('the blank survives a later Configure that does not ask for it (it is not a key)', () => {
+      const fixed = planClaudeSettings(undefined, { ...AUTH_TOKEN, clearShellKey: true });
+      assert.equal(planClaudeSettings(fixed, AUTH_TOKEN), fixed, 'nothing to change');
+      assert.equal(planClaudeSettings(fixed, { ...AUTH_TOKEN, model: 'claude-opus-4-1' }).includes('"ANTHROPIC_API_KEY": ""'), true);
+    });
   });
 
   it('leaves ANTHROPIC_CUSTOM_MODEL_OPTION and the betas flag alone when not asked to set them', () => {
@@ -224,15 +253,20 @@ describe('Claude Code settings planner', () => {
   describe('readClaudeSettings', () => {
     it('summarises our variables without returning the key', () => {
       const summary = readClaudeSettings(planClaudeSettings(fixture('user-settings-full.json'), ALL));
-      assert.deepEqual(summary, { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], model: 'claude-sonnet-4-5', disableExperimentalBetas: true });
+      assert.deepEqual(summary, { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], clearedKeyVariables: [], model: 'claude-sonnet-4-5', disableExperimentalBetas: true });
       assert.ok(!JSON.stringify(summary).includes(KEY));
     });
 
     it('sees both key variables (a conflict) and a missing file section', () => {
       const both = '{"env":{"ANTHROPIC_AUTH_TOKEN":"a","ANTHROPIC_API_KEY":"b","CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS":"true"}}';
-      assert.deepEqual(readClaudeSettings(both), { keyVariables: ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'], disableExperimentalBetas: true });
-      assert.deepEqual(readClaudeSettings(''), { keyVariables: [], disableExperimentalBetas: false });
-      assert.deepEqual(readClaudeSettings('{"env":{"CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS":"0"}}'), { keyVariables: [], disableExperimentalBetas: false });
+      assert.deepEqual(readClaudeSettings(both), { keyVariables: ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'], clearedKeyVariables: [], disableExperimentalBetas: true });
+      assert.deepEqual(readClaudeSettings(''), { keyVariables: [], clearedKeyVariables: [], disableExperimentalBetas: false });
+      assert.deepEqual(readClaudeSettings('{"env":{"CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS":"0"}}'), { keyVariables: [], clearedKeyVariables: [], disableExperimentalBetas: false });
+    });
+
+    it('tells a blanked key variable (it hides the shell\'s) from one that is set', () => {
+      const blanked = '{"env":{"ANTHROPIC_AUTH_TOKEN":"a","ANTHROPIC_API_KEY":""}}';
+      assert.deepEqual(readClaudeSettings(blanked), { keyVariables: ['ANTHROPIC_AUTH_TOKEN'], clearedKeyVariables: ['ANTHROPIC_API_KEY'], disableExperimentalBetas: false });
     });
 
     it('refuses what the planner refuses', () => {
@@ -275,6 +309,7 @@ describe('Claude Code settings planner', () => {
       model: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((model) => model.trim() !== ''),
       customModelOption: fc.boolean(),
       disableExperimentalBetas: fc.boolean(),
+      clearShellKey: fc.boolean(),
     });
     const layout = fc.record({ indent: fc.constantFrom<string | number>(1, 2, 3, 4, 8, '\t'), ...fileLayout });
 

@@ -15,9 +15,10 @@ describe('tokaify CLI: write <agent>', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  const cli = (args: string[], env: Record<string, string> = {}) => {
+  // Run from HOME unless told otherwise: the working directory is the project the agent would read.
+  const cli = (args: string[], env: Record<string, string> = {}, cwd = home) => {
     const result = spawnSync(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home, TOKAIFY_API_KEY: KEY, ...env }, encoding: 'utf8', input: '',
+      env: { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home, TOKAIFY_API_KEY: KEY, ...env }, encoding: 'utf8', input: '', cwd,
     });
     return { code: result.status, out: result.stdout, err: result.stderr };
   };
@@ -127,6 +128,70 @@ describe('tokaify CLI: write <agent>', () => {
       assert.ok(!/plain http/.test(r.err), local);
     }
     assert.match(cli(['write', 'codex']).err, /--allow-http/, 'the usage text names the option');
+  });
+
+  describe('what the real agents showed (issue 11): said before writing, with the option that fixes it', () => {
+    const USERS_OWN = 'sk-ant-api03-' + 'u'.repeat(40);
+    const settings = () => JSON.parse(readFileSync(path.join(home, '.claude', 'settings.json'), 'utf8')) as { env: Record<string, string> };
+
+    it('ANTHROPIC_API_KEY in the shell: named before the diff with --clear-shell-key; with it, settings.json gets "ANTHROPIC_API_KEY": ""', () => {
+      const warned = cli(['write', 'claude-code', ...base, '--yes'], { ANTHROPIC_API_KEY: USERS_OWN });
+      assert.equal(warned.code, 0, warned.err);
+      assert.match(warned.err, /^warning: ANTHROPIC_API_KEY is set in your shell environment: Claude Code would send it in the x-api-key header to gw\.example\.com next to the gateway key in ANTHROPIC_AUTH_TOKEN/m);
+      assert.match(warned.err, /^ {2}fix: re-run with --clear-shell-key to write "ANTHROPIC_API_KEY": "" in settings\.json\./m);
+      assert.ok(!(warned.out + warned.err).includes(USERS_OWN.slice(0, 16)), 'the shell key is never printed');
+      assert.equal('ANTHROPIC_API_KEY' in settings().env, false, 'not fixed unless asked');
+
+      const fixed = cli(['write', 'claude-code', ...base, '--clear-shell-key', '--yes'], { ANTHROPIC_API_KEY: USERS_OWN });
+      assert.equal(fixed.code, 0, fixed.err);
+      assert.match(fixed.out, /^\+ {4}"ANTHROPIC_API_KEY": ""$/m, 'the fix is in the diff');
+      assert.doesNotMatch(fixed.err, /warning/);
+      assert.equal(settings().env.ANTHROPIC_API_KEY, '');
+      assert.equal(settings().env.ANTHROPIC_AUTH_TOKEN, KEY);
+      // Later runs keep the blank and have nothing to say.
+      const again = cli(['write', 'claude-code', ...base, '--yes'], { ANTHROPIC_API_KEY: USERS_OWN });
+      assert.equal(again.out.trim(), 'Claude Code is already configured this way; nothing to write.');
+      assert.doesNotMatch(again.err, /warning/);
+    });
+
+    it('the reverse, from a profile file: ANTHROPIC_AUTH_TOKEN exported in ~/.zshrc while writing ANTHROPIC_API_KEY', () => {
+      writeFileSync(path.join(home, '.zshrc'), `# mine\nexport ANTHROPIC_AUTH_TOKEN="${USERS_OWN}"\n`);
+      const r = cli(['write', 'claude-code', ...base, '--key-variable', 'ANTHROPIC_API_KEY', '--dry-run']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /^warning: ANTHROPIC_AUTH_TOKEN is set in ~\/\.zshrc line 2: Claude Code would send it in the Authorization header/m);
+      assert.match(r.err, /--clear-shell-key to write "ANTHROPIC_AUTH_TOKEN": ""/);
+      assert.ok(!r.err.includes(USERS_OWN.slice(0, 16)));
+    });
+
+    it('run in a project whose .claude/settings.json sets ANTHROPIC_MODEL: said before writing; run from ~, its own file is not a project', () => {
+      const app = path.join(home, 'app');
+      mkdirSync(path.join(app, '.claude'), { recursive: true });
+      writeFileSync(path.join(app, '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_MODEL: 'claude-opus-4-1' } }));
+      const r = cli(['write', 'claude-code', ...base, '--yes'], {}, app);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /^warning: ~\/app\/\.claude\/settings\.json sets env\.ANTHROPIC_MODEL: Claude Code started in ~\/app uses that value, not what is written here/m);
+      assert.doesNotMatch(r.err, /fix:/, 'not our file to change');
+      const fromHome = cli(['write', 'claude-code', '--base-url', 'https://gw.example.com', '--model', 'other', '--yes']);
+      assert.equal(fromHome.code, 0, fromHome.err);
+      assert.doesNotMatch(fromHome.err, /warning/);
+    });
+
+    it('a root profile in config.toml: warned; --remove-legacy-profile takes it out, shown in the diff, [profiles.work] kept', () => {
+      mkdirSync(path.join(home, '.codex'));
+      const config = 'profile = "work"\n\n[profiles.work]\nmodel = "o3"\n';
+      writeFileSync(path.join(home, '.codex', 'config.toml'), config);
+      const warned = cli(['write', 'codex', ...base, '--dry-run']);
+      assert.match(warned.err, /^warning: config\.toml line 1 selects a profile at its root \(profile = "work"\): Codex 0\.171 and later refuse to start with it/m);
+      assert.match(warned.err, /fix: re-run with --remove-legacy-profile to remove the root profile line\./);
+      const r = cli(['write', 'codex', ...base, '--remove-legacy-profile', '--yes']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^-profile = "work"$/m);
+      assert.match(r.out, /^\+# Removed by Tokaify \(Codex no longer accepts a root profile; .*\): profile = "work"$/m);
+      const written = readFileSync(path.join(home, '.codex', 'config.toml'), 'utf8');
+      assert.doesNotMatch(written, /^profile =/m);
+      assert.match(written, /^\[profiles\.work\]\nmodel = "o3"$/m);
+      assert.doesNotMatch(r.err, /warning/);
+    });
   });
 
   it('a read-only folder: exit 1 with a plain reason, the file unchanged', () => {

@@ -195,6 +195,17 @@ const VALID = fs
   .filter((f) => f.endsWith('.toml') && !f.startsWith('malformed-'))
   .sort();
 
+const LEGACY_PROFILE = [
+  '# my settings',
+  'model = "o3"',
+  'profile = "work" # my work setup',
+  '',
+  '[profiles.work]',
+  'model = "o3"',
+  'approval_policy = "never"',
+  '',
+].join('\n');
+
 describe('Codex config.toml planner', () => {
   describe('corpus: every fixture, both credentials', () => {
     it('has the whole corpus', () => {
@@ -514,6 +525,45 @@ describe('Codex config.toml planner', () => {
     it('reads BOM + CRLF files and empty ones', () => {
       assert.equal(readCodexConfig(fixture('bom-crlf.toml')).model, 'gpt-4.1');
       assert.deepEqual(readCodexConfig(''), { providers: {} });
+    });
+
+    it('names a root `profile = "…"` and its line; [profiles.x] tables or a `profile` inside a table are not one', () => {
+      assert.deepEqual(readCodexConfig(LEGACY_PROFILE).legacyProfile, { name: 'work', line: 3 });
+      assert.deepEqual(readCodexConfig(fixture('profiles.toml')).legacyProfile, { name: 'fast', line: 1 });
+      assert.equal(readCodexConfig('\uFEFFmodel = "o3"\r\nprofile = "fast"\r\n').legacyProfile?.line, 2);
+      assert.equal(readCodexConfig('[profiles.work]\nmodel = "o3"\n').legacyProfile, undefined);
+      assert.equal(readCodexConfig('[tui]\nprofile = "x"\n').legacyProfile, undefined);
+    });
+  });
+
+  describe('a root `profile` (Codex 0.171 refuses to start with it)', () => {
+    it('is left alone unless the user asks', () => {
+      const out = checkPlan(LEGACY_PROFILE, AUTH_JSON);
+      assert.match(out, /^profile = "work" # my work setup$/m);
+    });
+
+    it('removeLegacyProfile: the line becomes a comment naming what was removed; [profiles.work] and everything else stay', () => {
+      const out = planCodexConfig(LEGACY_PROFILE, { ...AUTH_JSON, removeLegacyProfile: true });
+      const doc = parseDoc(out);
+      assert.equal(doc.profile, undefined);
+      assert.deepEqual(doc.profiles, { work: { model: 'o3', approval_policy: 'never' } });
+      assert.equal(doc.model_provider, 'tokaify');
+      assert.equal(readCodexConfig(out).legacyProfile, undefined);
+      assert.equal(
+        out.split('\n')[2],
+        '# Removed by Tokaify (Codex no longer accepts a root profile; to use it, put its settings in work.config.toml and run `codex --profile work`): profile = "work"',
+      );
+      assert.ok(out.startsWith('# my settings\nmodel = "gpt-5.4"\n'), 'the lines above stay');
+      assert.match(out, /\n\[profiles\.work\]\nmodel = "o3"\napproval_policy = "never"\n/);
+      assert.equal(planCodexConfig(out, { ...AUTH_JSON, removeLegacyProfile: true }), out, 'a second plan changes nothing');
+    });
+
+    it('keeps CRLF and a BOM, and never copies an odd profile name into the comment', () => {
+      const crlf = '\uFEFFprofile = "a\\u0001b"\r\n[mcp_servers.x]\r\ncommand = "x"\r\n';
+      const out = planCodexConfig(crlf, { ...AUTH_JSON, removeLegacyProfile: true });
+      assert.ok(out.startsWith('\uFEFF# Removed by Tokaify (Codex no longer accepts a root profile): profile = "a\\u0001b"\r\n'), JSON.stringify(out));
+      assert.ok(!/[^\r]\n/.test(out.replace(/^\uFEFF/, '')), 'CRLF everywhere');
+      assert.equal(parseDoc(out).profile, undefined);
     });
   });
 

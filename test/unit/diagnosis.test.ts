@@ -65,7 +65,7 @@ function healthy(): Facts {
         expectedModel: 'claude-sonnet-4-5',
         files: [{ label: 'Claude Code settings.json', path: CLAUDE_SETTINGS, exists: true }],
         parseProblems: [],
-        claude: { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], model: 'claude-sonnet-4-5', disableExperimentalBetas: false, keyMatches: true },
+        claude: { baseUrl: ROOT, keyVariables: ['ANTHROPIC_AUTH_TOKEN'], clearedKeyVariables: [], model: 'claude-sonnet-4-5', disableExperimentalBetas: false, keyMatches: true },
         probe: { ok: true, status: 200, latencyMs: 700, contextManagementRejected: false },
       },
       {
@@ -89,7 +89,7 @@ function healthy(): Facts {
         probe: { ok: true, status: 200, latencyMs: 600, contextManagementRejected: false },
       },
     ],
-    environment: { processEnv: {}, terminalEnv: {}, projectOverrides: [] },
+    environment: { processEnv: {}, terminalEnv: {}, shellProfiles: [], projectOverrides: [] },
   };
 }
 
@@ -597,6 +597,15 @@ const CASES: Case[] = [
     severity: 'error',
   },
 
+  {
+    name: 'issue 11: a root profile = "work" in config.toml (Codex 0.171 does not start)',
+    change: (f) => (codexConfig(f).legacyProfile = { name: 'work', line: 4 }),
+    expect: 'codex.legacy-profile',
+    severity: 'error',
+    fix: FIX_COMMANDS.configureCodex,
+    args: [{ accountId: 'acc-1', tokenId: 7, codex: { removeLegacyProfile: true } }],
+  },
+
   // --- environment ------------------------------------------------------------------------------
   { name: 'shell OPENAI_API_KEY holds another key', change: (f) => (f.environment.processEnv.OPENAI_API_KEY = OTHER_KEY), expect: 'env.openai-api-key', severity: 'warning', fix: null },
   {
@@ -619,15 +628,46 @@ const CASES: Case[] = [
     fix: FIX_COMMANDS.openTerminalEnvSettings,
   },
   {
-    name: 'seed 002: shell ANTHROPIC_API_KEY next to our ANTHROPIC_AUTH_TOKEN',
+    name: 'seed 002: shell ANTHROPIC_API_KEY next to our ANTHROPIC_AUTH_TOKEN: the fix writes "ANTHROPIC_API_KEY": ""',
     change: (f) => (f.environment.processEnv.ANTHROPIC_API_KEY = KEY),
     expect: 'env.anthropic-api-key',
     severity: 'warning',
+    fix: FIX_COMMANDS.configureClaudeCode,
+    args: [{ accountId: 'acc-1', tokenId: 7, claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN', clearShellKey: true } }],
   },
   {
-    name: 'terminal ANTHROPIC_AUTH_TOKEN while settings.json uses ANTHROPIC_API_KEY',
+    name: 'issue 11: ANTHROPIC_API_KEY exported only in ~/.zshrc (VS Code started from the dock); terminals send it next to ours',
+    change: (f) => f.environment.shellProfiles.push({ name: 'ANTHROPIC_API_KEY', file: `${HOME}/.zshrc`, line: 12 }),
+    expect: 'env.anthropic-api-key',
+    severity: 'warning',
+    fix: FIX_COMMANDS.configureClaudeCode,
+  },
+  {
+    name: 'shell ANTHROPIC_API_KEY with no key in settings.json: approval prompt (the remedy is the shell)',
+    change: (f) => {
+      claude(f).keyVariables = [];
+      f.environment.shellProfiles.push({ name: 'ANTHROPIC_API_KEY', file: `${HOME}/.bashrc`, line: 3 });
+    },
+    expect: 'env.anthropic-api-key',
+    severity: 'warning',
+    fix: FIX_COMMANDS.openFileAt,
+    args: [`${HOME}/.bashrc`, 3, 1],
+  },
+  {
+    name: 'terminal ANTHROPIC_AUTH_TOKEN while settings.json uses ANTHROPIC_API_KEY: the fix writes "ANTHROPIC_AUTH_TOKEN": ""',
     change: (f) => {
       claude(f).keyVariables = ['ANTHROPIC_API_KEY'];
+      f.environment.terminalEnv.ANTHROPIC_AUTH_TOKEN = OTHER_KEY;
+    },
+    expect: 'env.anthropic-auth-token',
+    severity: 'warning',
+    fix: FIX_COMMANDS.configureClaudeCode,
+    args: [{ accountId: 'acc-1', tokenId: 7, claude: { keyVariable: 'ANTHROPIC_API_KEY', clearShellKey: true } }],
+  },
+  {
+    name: 'shell ANTHROPIC_AUTH_TOKEN holds another key and settings.json sets none',
+    change: (f) => {
+      claude(f).keyVariables = [];
       f.environment.terminalEnv.ANTHROPIC_AUTH_TOKEN = OTHER_KEY;
     },
     expect: 'env.anthropic-auth-token',
@@ -908,6 +948,32 @@ describe('diagnose', () => {
       f.environment.processEnv.TOKAIFY_API_KEY = KEY;
     });
     assert.deepEqual(ids(findings), ['ok:ok']);
+  });
+
+  describe('a Claude Code key variable from the shell (issue 11: it rides along to the gateway)', () => {
+    it('names the header, the gateway and where the value comes from, with the profile line; the value is masked', () => {
+      const findings = run((f) => {
+        f.environment.processEnv.ANTHROPIC_API_KEY = OTHER_KEY;
+        f.environment.shellProfiles.push({ name: 'ANTHROPIC_API_KEY', file: `${HOME}/.zshrc`, line: 12 });
+      });
+      const hits = findings.filter((x) => x.id === 'env.anthropic-api-key');
+      assert.equal(hits.length, 1, 'the profile explains the environment value: one finding');
+      const [hit] = hits;
+      assert.equal(hit!.title, 'Claude Code sends the ANTHROPIC_API_KEY from your shell environment to this gateway too');
+      assert.match(hit!.detail, /sends both: the gateway key in the Authorization header and this other one, often your own Anthropic key, which then reaches the gateway, in the x-api-key header\./);
+      assert.deepEqual(hit!.evidence, [`Environment: ANTHROPIC_API_KEY=${maskKey(OTHER_KEY)}`, `${HOME}/.zshrc:12: exports ANTHROPIC_API_KEY`]);
+      assert.equal(hit!.fix?.label, 'Write "ANTHROPIC_API_KEY": "" in settings.json');
+    });
+
+    it('settings.json with "ANTHROPIC_API_KEY": "" (the fix) silences it, wherever the key is set', () => {
+      const findings = run((f) => {
+        claude(f).clearedKeyVariables = ['ANTHROPIC_API_KEY'];
+        f.environment.processEnv.ANTHROPIC_API_KEY = OTHER_KEY;
+        f.environment.terminalEnv.ANTHROPIC_API_KEY = OTHER_KEY;
+        f.environment.shellProfiles.push({ name: 'ANTHROPIC_API_KEY', file: `${HOME}/.zshrc`, line: 12 });
+      });
+      assert.deepEqual(ids(findings), ['ok:ok']);
+    });
   });
 
   it('settings.json env wins over the shell: a shell base URL or model is not reported when settings set them', () => {

@@ -25,12 +25,20 @@ export interface ClaudeCodeOptions {
   customModelOption?: boolean;
   /** Set `CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1` (the `context_management` 400 on some gateways). When false, whatever is there stays. */
   disableExperimentalBetas?: boolean;
+  /**
+   * Write the key variable we do not use as `""` instead of leaving it out: settings `env` overrides the
+   * shell, so a key exported there (the user's own Anthropic key) is no longer sent to the gateway next
+   * to ours. Checked with the real Claude Code: the second header stops.
+   */
+  clearShellKey?: boolean;
 }
 
 export interface ClaudeSettingsSummary {
   baseUrl?: string;
   /** Which key variables are set (non-empty strings). Both at once is a known conflict. */
   keyVariables: ClaudeKeyVariable[];
+  /** Key variables set to `""`: they hide the same variable exported in the shell. */
+  clearedKeyVariables: ClaudeKeyVariable[];
   model?: string;
   disableExperimentalBetas: boolean;
 }
@@ -51,7 +59,9 @@ const SETTINGS_JSON: StrictJsonRules = {
 /** Plans the new text of Claude Code's settings.json. `current` undefined means the file does not exist. */
 export function planClaudeSettings(current: string | undefined, options: ClaudeCodeOptions, file = 'settings.json'): string {
   const wanted = ownedEnv(options);
-  const remove = KEY_VARIABLES.filter((name) => name !== options.keyVariable);
+  const other = KEY_VARIABLES.filter((name) => name !== options.keyVariable);
+  if (options.clearShellKey) wanted.push(...other.map((name): [string, string] => [name, '']));
+  const remove = options.clearShellKey ? [] : other;
   const format = detectFormat(current);
   let text = normalizeText(current);
 
@@ -72,7 +82,9 @@ export function planClaudeSettings(current: string | undefined, options: ClaudeC
         text = applyEdits(text, modify(text, ['env', name], value, editOptions));
       }
       for (const name of remove) {
-        if (!propertyValue(text, parseStrict(text, file, SETTINGS_JSON), ['env', name], file)) continue;
+        const existing = propertyValue(text, parseStrict(text, file, SETTINGS_JSON), ['env', name], file);
+        // An empty value carries no key: it is a blank that hides a shell variable (clearShellKey), so it stays.
+        if (!existing || (existing.type === 'string' && existing.value === '')) continue;
         text = applyEdits(text, modify(text, ['env', name], undefined, editOptions));
       }
     }
@@ -85,7 +97,7 @@ export function planClaudeSettings(current: string | undefined, options: ClaudeC
 /** What the settings file says about our variables, for diagnosis. Key values are never returned. */
 export function readClaudeSettings(text: string, file = 'settings.json'): ClaudeSettingsSummary {
   const body = normalizeText(text);
-  const summary: ClaudeSettingsSummary = { keyVariables: [], disableExperimentalBetas: false };
+  const summary: ClaudeSettingsSummary = { keyVariables: [], clearedKeyVariables: [], disableExperimentalBetas: false };
   if (body.trim() === '') return summary;
   const env = envNode(body, parseStrict(body, file, SETTINGS_JSON), file);
   if (!env) return summary;
@@ -98,6 +110,7 @@ export function readClaudeSettings(text: string, file = 'settings.json'): Claude
   const model = read('ANTHROPIC_MODEL');
   if (model !== undefined) summary.model = model;
   summary.keyVariables = KEY_VARIABLES.filter((name) => !!read(name));
+  summary.clearedKeyVariables = KEY_VARIABLES.filter((name) => read(name) === '');
   // Claude Code's own truthiness test for boolean env flags.
   summary.disableExperimentalBetas = ['1', 'true', 'yes', 'on'].includes((read('CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS') ?? '').trim().toLowerCase());
   return summary;
@@ -141,6 +154,6 @@ function propertyValue(text: string, from: Node, path: readonly string[], file: 
 function verify(text: string, wanted: Array<[string, string]>, removed: readonly string[]): void {
   const parsed = parsePlanned(text, 'Claude Code settings');
   const env = isRecord(parsed) ? parsed['env'] : undefined;
-  const ok = isRecord(env) && wanted.every(([name, value]) => env[name] === value) && removed.every((name) => !(name in env));
+  const ok = isRecord(env) && wanted.every(([name, value]) => env[name] === value) && removed.every((name) => !(name in env) || env[name] === '');
   if (!ok) throw new Error('Claude Code settings planner did not produce the expected env block (bug); nothing was written');
 }

@@ -32,6 +32,11 @@ export interface CodexOptions {
    * `config-token`: the key is written here as `experimental_bearer_token`.
    */
   credential: { kind: 'auth-json' } | { kind: 'config-token'; key: string };
+  /**
+   * Remove a root `profile = "…"` (Codex 0.171 refuses to start with one: "legacy `profile` config is
+   * no longer supported"), leaving a comment that says what was removed. Only with the user's consent.
+   */
+  removeLegacyProfile?: boolean;
 }
 
 export interface CodexProviderSummary {
@@ -47,6 +52,8 @@ export interface CodexConfigSummary {
   modelProvider?: string;
   model?: string;
   providers: Record<string, CodexProviderSummary>;
+  /** A root `profile = "…"` selector, which recent Codex refuses at startup; `line` is 1-based. */
+  legacyProfile?: { name: string; line: number };
 }
 
 /** Ids Codex refuses in `model_providers` (exact, case-sensitive compare, as Codex does). */
@@ -77,6 +84,8 @@ interface Edit {
 interface Resolved {
   id: string;
   root: [string, string][];
+  /** Root keys taken out of the file (the legacy `profile`, when asked). */
+  removeFromRoot: string[];
   provider: [string, Scalar][];
   removeFromProvider: string[];
 }
@@ -122,8 +131,11 @@ export function planCodexConfig(current: string | undefined, options: CodexOptio
 
 /** What a config says, for diagnosis: the active provider and model, and each provider (never a token). */
 export function readCodexConfig(text: string, file = 'config.toml'): CodexConfigSummary {
-  const doc = getStaticTOMLValue(parse(text.replace(/^\uFEFF/, ''), file));
+  const ast = parse(text.replace(/^\uFEFF/, ''), file);
+  const doc = getStaticTOMLValue(ast);
   const summary: CodexConfigSummary = { providers: {} };
+  const profile = legacyProfileKv(ast);
+  if (profile && typeof doc.profile === 'string') summary.legacyProfile = { name: doc.profile, line: profile.loc.start.line };
   if (typeof doc.model_provider === 'string') summary.modelProvider = doc.model_provider;
   if (typeof doc.model === 'string') summary.model = doc.model;
   const providers = doc.model_providers;
@@ -142,6 +154,11 @@ export function readCodexConfig(text: string, file = 'config.toml'): CodexConfig
     }
   }
   return summary;
+}
+
+/** The root `profile = …` key-value (a plain key before any table header), if the file has one. */
+function legacyProfileKv(ast: AST.TOMLProgram): AST.TOMLKeyValue | undefined {
+  return ast.body[0].body.find((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue' && n.key.keys.length === 1 && keyNames(n.key)[0] === 'profile');
 }
 
 /** A TOML basic string (double quotes) holding `value`, escaped as TOML 1.0 requires. */
@@ -201,7 +218,7 @@ function resolveOptions(options: CodexOptions): Resolved {
     provider.push(['experimental_bearer_token', options.credential.key]);
     removeFromProvider = ['requires_openai_auth', 'env_key'];
   }
-  return { id, root, provider, removeFromProvider };
+  return { id, root, removeFromRoot: options.removeLegacyProfile ? ['profile'] : [], provider, removeFromProvider };
 }
 
 function requireText(what: string, value: string): void {
@@ -302,6 +319,11 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
     // Keep a blank line between our keys and a table header or the comments introducing it.
     if (firstTable && !isBlank(lineAt(text, rootInsertAt))) lines.push('');
     edits.push({ start: rootInsertAt, end: rootInsertAt, text: lines.map((l) => l + eol).join(''), order: 1 });
+  }
+
+  if (wanted.removeFromRoot.includes('profile')) {
+    const kv = legacyProfileKv(ast);
+    if (kv) edits.push(commentOut(text, kv, eol));
   }
 
   // --- our provider table ---------------------------------------------------------------------
@@ -474,6 +496,20 @@ function deleteLine(text: string, kv: AST.TOMLKeyValue): Edit {
 }
 
 /**
+ * Replaces the legacy `profile` line by a comment saying what was there and why it went, so the user
+ * can still find the profile's name. A value spanning lines is not repeated in the comment.
+ */
+function commentOut(text: string, kv: AST.TOMLKeyValue, eol: string): Edit {
+  const lineStart = text.lastIndexOf('\n', kv.range[0] - 1) + 1;
+  const source = text.slice(kv.range[0], kv.range[1]);
+  const name = kv.value.type === 'TOMLValue' && typeof kv.value.value === 'string' ? kv.value.value : undefined;
+  // Only a plain name goes into the comment (control characters are not allowed there).
+  const how = name !== undefined && /^[\w.-]+$/.test(name) ? `; to use it, put its settings in ${name}.config.toml and run \`codex --profile ${name}\`` : '';
+  const was = /[\r\n]/.test(source) ? '' : `: ${source}`;
+  return { start: lineStart, end: lineEndAfter(text, kv.range[1]), text: `# Removed by Tokaify (Codex no longer accepts a root profile${how})${was}${eol}` };
+}
+
+/**
  * Where new root keys go: after the last root key-value; otherwise after the file's leading
  * comments (the `#:schema` line) but above the comment lines directly attached to the first table
  * header (at the very top when every line above the header is such a comment); with no table at
@@ -571,6 +607,7 @@ function verify(text: string, before: TomlTable | undefined, wanted: Resolved, f
     throw new Error(`Codex config planner check failed for ${file} (bug): ${what}`);
   };
   for (const [key, value] of wanted.root) if (after[key] !== value) fail(`root \`${key}\``);
+  for (const key of wanted.removeFromRoot) if (key in after) fail(`root \`${key}\` still present`);
   const providers = after.model_providers;
   const ours = isTable(providers) ? providers[wanted.id] : undefined;
   if (!isTable(ours)) return fail(`[model_providers.${wanted.id}] is missing`);
@@ -582,9 +619,10 @@ function verify(text: string, before: TomlTable | undefined, wanted: Resolved, f
 }
 
 /** A deep copy of `doc` without the keys the planner owns (and without tables that only held them). */
-function withoutOwned(doc: TomlTable, wanted: { id: string; root: [string, unknown][] }): TomlTable {
+function withoutOwned(doc: TomlTable, wanted: { id: string; root: [string, unknown][]; removeFromRoot: string[] }): TomlTable {
   const copy = structuredClone(doc);
   for (const [key] of wanted.root) delete copy[key];
+  for (const key of wanted.removeFromRoot) delete copy[key];
   const providers = copy.model_providers;
   if (isTable(providers)) {
     const ours = providers[wanted.id];

@@ -20,8 +20,8 @@ export interface ConfigureRequest {
   gatewayRoot: string;
   key: string;
   model: string;
-  codex?: { credential?: CodexCredential | 'auto'; reasoningEffort?: ReasoningEffort; reviewModel?: string; providerId?: string };
-  claude?: { keyVariable?: ClaudeKeyVariable; customModelOption?: boolean; disableExperimentalBetas?: boolean };
+  codex?: { credential?: CodexCredential | 'auto'; reasoningEffort?: ReasoningEffort; reviewModel?: string; providerId?: string; removeLegacyProfile?: boolean };
+  claude?: { keyVariable?: ClaudeKeyVariable; customModelOption?: boolean; disableExperimentalBetas?: boolean; clearShellKey?: boolean };
   opencode?: { providerId?: string; setDefaultModel?: boolean };
 }
 
@@ -69,7 +69,7 @@ async function planCodex(request: ConfigureRequest, host: HostEnvironment): Prom
   const { config, auth } = locations.files;
   const changes = [await change('codex', config!, (current) => planCodexConfig(current, {
     providerId: options.providerId ?? DEFAULT_PROVIDER_ID, baseUrl: openAiBase(request.gatewayRoot), model: request.model,
-    reviewModel: options.reviewModel, reasoningEffort: options.reasoningEffort,
+    reviewModel: options.reviewModel, reasoningEffort: options.reasoningEffort, removeLegacyProfile: options.removeLegacyProfile,
     credential: credential === 'config-token' ? { kind: 'config-token', key: request.key } : { kind: 'auth-json' },
   }, config!.path))];
   if (auth) changes.push(await change('codex', auth, (current) => planCodexAuth(current, request.key, auth.path)));
@@ -90,7 +90,7 @@ async function planClaudeCode(request: ConfigureRequest, host: HostEnvironment):
   const settings = locations.files.settings!;
   const changes = [await change('claude-code', settings, (current) => planClaudeSettings(current, {
     baseUrl: request.gatewayRoot, key: request.key, keyVariable: options.keyVariable ?? 'ANTHROPIC_AUTH_TOKEN', model: request.model,
-    customModelOption: options.customModelOption, disableExperimentalBetas: options.disableExperimentalBetas,
+    customModelOption: options.customModelOption, disableExperimentalBetas: options.disableExperimentalBetas, clearShellKey: options.clearShellKey,
   }, settings.path))];
   return { agent: 'claude-code', changes, notes: locations.notes };
 }

@@ -5,13 +5,14 @@
  * rules/ does that.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { readClaudeSettings } from '../agents/claudeCode';
 import { readCodexConfig } from '../agents/codex';
 import { codexAuthMode } from '../agents/codexAuth';
 import { readText } from '../agents/fileWriter';
 import { readOpencodeConfig } from '../agents/opencode';
 import { claudeCodeLocations, codexLocations, openCodeLocations, type HostEnvironment } from '../agents/paths';
+import { findProjectOverrides } from '../agents/projectOverrides';
+import { findProfileExports } from '../agents/shellProfiles';
 import { probeAgent } from '../agents/probe';
 import { ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
 import { ConsoleClient } from '../consoleClient';
@@ -22,7 +23,7 @@ import type { QuotaDisplay } from '../quota';
 import { maskKey } from '../redact';
 import { RelayClient } from '../relayClient';
 import type { Token } from '../tokenModel';
-import type { AgentFacts, ConsoleRead, EnvironmentFacts, Facts, FactOrigin, ParseProblem, ProjectOverride, RequestFacts, TokenFacts } from './types';
+import type { AgentFacts, ConsoleRead, EnvironmentFacts, Facts, FactOrigin, ParseProblem, RequestFacts, TokenFacts } from './types';
 
 /** The console reads of a signed-in account, supplied by the caller (which holds the clients and the token list). */
 export interface ConsoleSources {
@@ -221,24 +222,11 @@ async function environmentFacts(input: CollectInput, extraNames: string[]): Prom
   const names = [...WATCHED_ENV, ...extraNames];
   const pick = (env: Readonly<Record<string, string | undefined>>) =>
     Object.fromEntries(names.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]!]));
-  const projectOverrides: ProjectOverride[] = [];
-  for (const folder of input.workspaceFolders) {
-    for (const name of ['.claude/settings.json', '.claude/settings.local.json']) {
-      const env = tryJsonObject(await readText(path.join(folder, name)))?.env as Record<string, unknown> | undefined;
-      const keys = Object.keys(env ?? {}).filter((k) => k.startsWith('ANTHROPIC_')).map((k) => `env.${k}`);
-      if (keys.length) projectOverrides.push({ agent: 'claude-code', path: path.join(folder, name), keys });
-    }
-    const codexText = await readText(path.join(folder, '.codex', 'config.toml'));
-    if (codexText !== undefined) {
-      const keys = ['model', 'model_provider', 'model_providers', 'openai_base_url'].filter((k) => new RegExp(`^\\s*(\\[\\s*)?${k}\\b`, 'm').test(codexText));
-      if (keys.length) projectOverrides.push({ agent: 'codex', path: path.join(folder, '.codex', 'config.toml'), keys });
-    }
-    for (const name of ['opencode.json', 'opencode.jsonc']) {
-      const text = await readText(path.join(folder, name));
-      if (text === undefined) continue;
-      const keys = ['provider', 'model', 'enabled_providers', 'disabled_providers'].filter((k) => text.includes(`"${k}"`));
-      if (keys.length) projectOverrides.push({ agent: 'opencode', path: path.join(folder, name), keys });
-    }
-  }
-  return { processEnv: pick(input.host.env), terminalEnv: pick(input.terminalEnv), projectOverrides };
+  const userFiles = [
+    ...Object.values(codexLocations(input.host, 'auth-json').files), ...Object.values(claudeCodeLocations(input.host).files),
+    ...Object.values(openCodeLocations(input.host, existsSync).files),
+  ].map((f) => f.path);
+  const projectOverrides = await findProjectOverrides(input.workspaceFolders, { userFiles });
+  const shellProfiles = await findProfileExports(input.host, ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN']);
+  return { processEnv: pick(input.host.env), terminalEnv: pick(input.terminalEnv), shellProfiles, projectOverrides };
 }

@@ -7,6 +7,8 @@ import type { ClaudeSettingsSummary } from '../agents/claudeCode';
 import type { CodexConfigSummary } from '../agents/codex';
 import type { CodexAuthMode } from '../agents/codexAuth';
 import type { OpencodeConfigSummary } from '../agents/opencode';
+import type { ProjectOverride } from '../agents/projectOverrides';
+import type { ProfileSighting } from '../agents/shellProfiles';
 import type { AgentId } from '../agents/types';
 import type { GatewayErrorKind } from '../errors';
 import type { QuotaDisplay } from '../quota';
@@ -103,19 +105,15 @@ export interface AgentFacts {
   probe?: RequestFacts & { contextManagementRejected: boolean };
 }
 
-export interface ProjectOverride {
-  agent: AgentId;
-  /** The workspace file that overrides the user's config. */
-  path: string;
-  /** What it overrides, e.g. `env.ANTHROPIC_BASE_URL`, `model_provider`, `provider.tokaify`. */
-  keys: string[];
-}
+export type { ProjectOverride } from '../agents/projectOverrides';
 
 export interface EnvironmentFacts {
   /** Variables of interest set in the extension host's process (what a terminal launched from it inherits). */
   processEnv: Record<string, string>;
   /** Variables of interest set through VS Code's `terminal.integrated.env.<platform>` setting. */
   terminalEnv: Record<string, string>;
+  /** Claude Code's key variables as the user's shell profiles export them (file and line; values are never read out). */
+  shellProfiles: ProfileSighting[];
   projectOverrides: ProjectOverride[];
 }
 

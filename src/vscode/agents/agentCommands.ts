@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
 import { hostLabel } from '../../core/baseUrl';
 import { RouteSupportCache, routeWarning } from '../../core/agents/capabilities';
+import { answerFix, findConflicts, fixAnswer, type Conflict } from '../../core/agents/conflicts';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
@@ -15,7 +16,8 @@ import { AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents
 import { errorMessage, isGatewayError } from '../../core/errors';
 import { RelayClient } from '../../core/relayClient';
 import type { Token } from '../../core/tokenModel';
-import { labelText } from '../../core/untrustedText';
+import { labelText, TEXT_LIMITS } from '../../core/untrustedText';
+import { conflictContext } from '../agentContext';
 import type { TokenCommands } from '../commands/tokenCommands';
 import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
@@ -45,7 +47,10 @@ export interface ConfigureOptions {
 }
 
 export type ConfigureOutcome =
-  /** `warnings` (Configure only): what will not work on this gateway, as said before Apply (empty when all is served). */
+  /**
+   * `warnings` (Configure only): what will not work, as said before Apply: routes this gateway lacks, and
+   * what outside the files gets in the way (a key in the shell, a project file, Codex's root profile).
+   */
   | { ok: true; written: string[]; backupIds: string[]; warnings?: string[] }
   | { ok: false; cancelled?: boolean; error?: string };
 
@@ -102,21 +107,33 @@ export class AgentCommands {
     }
   }
 
-  private async planAndWrite(agents: AgentId[], source: Source, request: ConfigureRequest, confirm: boolean): Promise<ConfigureOutcome> {
-    const plans: AgentPlan[] = [];
-    for (const agent of agents) plans.push(await planAgent(agent, request, hostEnvironment()));
+  private async planAndWrite(agents: AgentId[], source: Source, asked: ConfigureRequest, confirm: boolean): Promise<ConfigureOutcome> {
+    let request = asked;
+    let { plans, conflicts } = await this.plan(agents, request);
+    if (confirm) {
+      const answered = await this.offerFixes(conflicts, request);
+      if (!answered) return { ok: false, cancelled: true };
+      // A fix changes the files: plan again, and what it fixed is no longer a conflict.
+      if (answered !== request) ({ plans, conflicts } = await this.plan(agents, (request = answered)));
+    }
     const changes = plans.flatMap((p) => p.changes);
     const pending = changes.filter((c) => c.before !== c.after);
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
+    const conflictWarnings = conflicts.map((c) => c.message);
+    for (const warning of conflictWarnings) this.deps.log.warn(warning);
     if (!pending.length) {
-      void notify.info(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
-      return { ok: true, written: [], backupIds: [], warnings: [] };
+      const done = `${what} already use "${source.name}" with ${request.model}; nothing to change.`;
+      if (conflictWarnings.length) void notify.warning(`${done} But: ${conflictWarnings[0]}${conflictWarnings.length > 1 ? ` (and ${conflictWarnings.length - 1} more in the log)` : ''}`, 'Show Log')
+        .then((choice) => choice && this.deps.log.show());
+      else void notify.info(done);
+      return { ok: true, written: [], backupIds: [], warnings: conflictWarnings };
     }
-    const warnings = await this.routeWarnings(agents, source);
+    const routeWarnings = await this.routeWarnings(agents, source);
+    const warnings = [...routeWarnings, ...conflictWarnings];
     if (confirm) {
-      if (warnings.length && !(await this.warnUnserved(warnings))) return { ok: false, cancelled: true };
+      if (routeWarnings.length && !(await this.warnUnserved(routeWarnings))) return { ok: false, cancelled: true };
       const notes = plans.flatMap((p) => p.notes);
-      const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply');
+      const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply', conflictWarnings);
       if (!approved) return { ok: false, cancelled: true };
     }
     const backupIds: string[] = [];
@@ -133,6 +150,39 @@ export class AgentCommands {
     this.deps.refreshTree();
     void this.offerTest(agents, source, request);
     return { ok: true, written, backupIds, warnings };
+  }
+
+  /** The file changes, and what outside them would defeat them (shell keys, project files, Codex's root profile). */
+  private async plan(agents: AgentId[], request: ConfigureRequest): Promise<{ plans: AgentPlan[]; conflicts: Conflict[] }> {
+    const plans: AgentPlan[] = [];
+    const conflicts: Conflict[] = [];
+    const context = conflictContext();
+    for (const agent of agents) {
+      const plan = await planAgent(agent, request, context.host);
+      plans.push(plan);
+      conflicts.push(...(await findConflicts(plan, request, context)));
+    }
+    return { plans, conflicts };
+  }
+
+  /**
+   * One question per conflict that has a fix the user has not answered yet (a scripted call may answer
+   * it up front). The fix is opt-in but offered first; undefined when the user backs out.
+   */
+  private async offerFixes(conflicts: readonly Conflict[], request: ConfigureRequest): Promise<ConfigureRequest | undefined> {
+    let answered = request;
+    for (const conflict of conflicts) {
+      const fix = conflict.fix;
+      if (!fix || fixAnswer(answered, fix.option) !== undefined) continue;
+      const apply = await pick<boolean>(labelText(`${AGENT_LABELS[conflict.agent]}: ${conflict.title}`, TEXT_LIMITS.description),
+        'Tokaify can fix this in the file it writes; the diff shows it before anything is written.', [
+          { label: `$(check) ${labelText(fix.label)}`, description: 'recommended', detail: labelText(fix.detail, TEXT_LIMITS.description), value: true },
+          { label: 'Leave it as it is', detail: labelText(fix.decline, TEXT_LIMITS.description), value: false },
+        ]);
+      if (apply === null) return undefined;
+      answered = answerFix(answered, fix.option, apply);
+    }
+    return answered;
   }
 
   /** One sentence per agent whose route the gateway lacks; checked once per account and agent per session. */
@@ -373,14 +423,19 @@ export class AgentCommands {
     return request;
   }
 
-  private async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string): Promise<boolean> {
+  /** `warnings`: what outside these files will get in the way, said before Apply (the modal is then a warning). */
+  private async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string, warnings: readonly string[] = []): Promise<boolean> {
     await this.deps.preview.closeAll();
     await this.deps.preview.show(changes, (c) => `${c.label}: current \u2194 proposed (keys masked)`);
     const files = changes.map((c) => `\u2022 ${c.path}${c.before === undefined ? ' (new)' : c.after === undefined ? ' (removed)' : ''}${c.secret && c.after !== undefined ? ', mode 0600' : ''}`);
-    const detail = [...files, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
-    const choice = await notify.modal('info', question, detail, action);
-    await this.deps.preview.closeAll();
-    return choice === action;
+    const before = warnings.length ? ['', 'Before you apply:', ...warnings.map((w) => `\u26A0 ${w}`)] : [];
+    const detail = [...files, ...before, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
+    try {
+      return (await notify.modal(warnings.length ? 'warning' : 'info', question, detail, action)) === action;
+    } finally {
+      // Also when the question fails to show: no preview of a change that was not made stays open.
+      await this.deps.preview.closeAll();
+    }
   }
 
   private fail(what: string, error: unknown): ConfigureOutcome {

@@ -22,6 +22,21 @@ function codexHere(f: Facts, a: AgentFacts): CodexSelection | undefined {
 }
 
 export const CODEX_RULES: readonly Rule[] = [
+  codexRule('codex.legacy-profile', (f, a, codex) => {
+    const profile = codex.config?.legacyProfile;
+    if (!profile) return undefined;
+    const file = fileOf(a, /config\.toml$/i, 'config.toml');
+    return make(
+      'codex.legacy-profile',
+      'error',
+      `Codex does not start: config.toml selects a profile at its root (profile = "${profile.name}")`,
+      'Codex 0.171 and later refuse a root profile ("legacy profile config is no longer supported; use --profile X with X.config.toml"), whatever else the file says. ' +
+        'Remove that line (below: Tokaify replaces it by a comment saying what it was; [profiles.*] tables stay). ' +
+        `To keep using that profile, put its settings in ${profile.name}.config.toml next to config.toml and start Codex with --profile ${profile.name}.`,
+      [`${file}:${profile.line}: profile = "${profile.name}"`],
+      configureFix(f, 'codex', 'Remove the root profile line', { codex: { removeLegacyProfile: true } }),
+    );
+  }),
   codexRule('codex.provider-missing', (f, a, codex) => {
     const id = codex.config?.modelProvider;
     if (!codex.config || id === undefined || codex.config.providers[id] || CODEX_BUILTIN_PROVIDERS.includes(id)) return undefined;

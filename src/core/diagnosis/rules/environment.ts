@@ -1,7 +1,8 @@
-/** Judges what overrides the agents' files: environment variables (shell and terminal.integrated.env) and project-level config files. */
+/** Judges what overrides the agents' files: environment variables (shell, shell profiles, terminal.integrated.env) and project-level config files. */
+import type { ClaudeKeyVariable } from '../../agents/claudeCode';
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
 import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
-import { agentOf, codexSelection, hostOf, isOurKey, isThisGateway, make, maskSecret, openFileFix, reportedAgents, v1Count, type Rule } from './common';
+import { agentOf, codexSelection, configureFix, hostOf, isOurKey, isThisGateway, make, maskSecret, openFileFix, reportedAgents, v1Count, type Rule } from './common';
 
 type EnvWhere = 'process' | 'terminal';
 
@@ -86,6 +87,76 @@ function claudeSettings(f: Facts): NonNullable<AgentFacts['claude']> | undefined
   return agentOf(f, 'claude-code')?.claude;
 }
 
+const OTHER_KEY: Record<ClaudeKeyVariable, ClaudeKeyVariable> = { ANTHROPIC_API_KEY: 'ANTHROPIC_AUTH_TOKEN', ANTHROPIC_AUTH_TOKEN: 'ANTHROPIC_API_KEY' };
+// Header names only: `Authorization: Bearer …` would read as a credential to redact().
+const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'the Authorization header', ANTHROPIC_API_KEY: 'the x-api-key header' };
+
+/** Where a Claude Code key variable is set outside settings.json: as envCases, plus the shell profiles that export it (no value known). */
+type KeyCase = EnvCase | { where: 'profile'; file: string; line: number };
+
+function keyCases(f: Facts, name: ClaudeKeyVariable): { c: KeyCase; evidence: string[] }[] {
+  const profiles = f.environment.shellProfiles.filter((p) => p.name === name);
+  const profileLine = (p: { file: string; line: number }) => `${p.file}:${p.line}: exports ${name}`;
+  const out: { c: KeyCase; evidence: string[] }[] = envCases(f, name).map((c) => ({
+    c,
+    // The profile lines say where the shell's value comes from.
+    evidence: [envEvidence(name, c), ...(c.where === 'process' ? profiles.map(profileLine) : [])],
+  }));
+  const first = profiles[0];
+  // Not in VS Code's environment (started from the dock, say), but every terminal will have it.
+  if (first && f.environment.processEnv[name] === undefined) out.push({ c: { where: 'profile', file: first.file, line: first.line }, evidence: profiles.map(profileLine) });
+  return out;
+}
+
+function keyWhere(c: KeyCase): string {
+  return c.where === 'profile' ? `your ${c.file.split(/[\\/]/).pop()} (line ${c.line})` : WHERE_LABEL[c.where];
+}
+
+/**
+ * ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN set outside settings.json, which does not override it. Next to
+ * the other variable in settings.json, Claude Code sends both headers: the shell's key (often the user's
+ * own Anthropic key) reaches the gateway. The fix that works is a blank `""` for it in settings.json.
+ */
+function claudeKeyRule(id: string, name: ClaudeKeyVariable): Rule {
+  return {
+    id,
+    check(f) {
+      if (!reportedAgents(f).some((a) => a.agent === 'claude-code')) return undefined;
+      const settings = claudeSettings(f);
+      if (settings?.keyVariables.includes(name) || settings?.clearedKeyVariables.includes(name)) return undefined; // settings.json env wins
+      const other = OTHER_KEY[name];
+      const alongside = settings?.keyVariables.includes(other) === true;
+      const out: Finding[] = [];
+      for (const { c, evidence } of keyCases(f, name)) {
+        const ours = c.where !== 'profile' && isOurKey(f, c.value);
+        if (name === 'ANTHROPIC_AUTH_TOKEN' && !alongside && ours) continue; // Claude Code sends the right key, from the shell
+        const where = keyWhere(c);
+        if (alongside) {
+          out.push(make(
+            id,
+            'warning',
+            `Claude Code sends the ${name} from ${where} to this gateway too`,
+            `settings.json sets ${other} but not ${name}, so Claude Code sends both: the gateway key in ${HEADER[other]} and ` +
+              (ours ? 'this same key' : 'this other one, often your own Anthropic key, which then reaches the gateway,') + ` in ${HEADER[name]}` +
+              `. ${name === 'ANTHROPIC_API_KEY' ? 'It also asks you to approve that key and warns about an auth conflict.' : 'It also warns about an auth conflict.'} ` +
+              `Fix: write "${name}": "" in settings.json (below); Claude Code then ignores the shell's value and other programs keep it.`,
+            evidence,
+            configureFix(f, 'claude-code', `Write "${name}": "" in settings.json`, { claude: { keyVariable: other, clearShellKey: true } }),
+          ));
+          continue;
+        }
+        const remedy = c.where === 'profile' ? `Remove it from ${c.file} and open a new terminal.` : REMEDY[c.where];
+        const detail = name === 'ANTHROPIC_API_KEY'
+          ? 'settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in")' +
+            (ours ? '.' : c.where === 'profile' ? `, and it may not be ${f.keyLabel}.` : `, and it is not ${f.keyLabel}.`)
+          : `settings.json sets no ANTHROPIC_AUTH_TOKEN, so Claude Code sends this one, and it ${c.where === 'profile' ? 'may not be' : 'is not'} ${f.keyLabel}.`;
+        out.push(make(id, 'warning', `${name} is set in ${where}`, `${detail} ${remedy}`, evidence, c.where === 'profile' ? openFileFix(c.file, c.line) : envFix(c)));
+      }
+      return out;
+    },
+  };
+}
+
 export const ENV_RULES: readonly Rule[] = [
   envRule('env.openai-api-key', 'OPENAI_API_KEY', ['codex', 'opencode'], (f, c) => {
     if (isOurKey(f, c.value)) return undefined;
@@ -119,32 +190,8 @@ export const ENV_RULES: readonly Rule[] = [
         : 'settings.json does not set ANTHROPIC_BASE_URL, so this value applies and Claude Code talks to another service than this gateway.',
     };
   }),
-  envRule('env.anthropic-api-key', 'ANTHROPIC_API_KEY', ['claude-code'], (f, c) => {
-    const settings = claudeSettings(f);
-    if (settings?.keyVariables.includes('ANTHROPIC_API_KEY')) return undefined; // overridden by settings.json
-    const ours = isOurKey(f, c.value);
-    return {
-      severity: 'warning',
-      title: `ANTHROPIC_API_KEY is set in ${WHERE_LABEL[c.where]}`,
-      detail:
-        'settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in")' +
-        (settings?.keyVariables.includes('ANTHROPIC_AUTH_TOKEN') ? ' and sends it next to ANTHROPIC_AUTH_TOKEN, an auth conflict' : '') +
-        (ours ? '.' : `, and it is not ${f.keyLabel}.`),
-    };
-  }),
-  envRule('env.anthropic-auth-token', 'ANTHROPIC_AUTH_TOKEN', ['claude-code'], (f, c) => {
-    const settings = claudeSettings(f);
-    if (settings?.keyVariables.includes('ANTHROPIC_AUTH_TOKEN')) return undefined; // overridden by settings.json
-    const conflict = settings?.keyVariables.includes('ANTHROPIC_API_KEY') === true;
-    if (!conflict && isOurKey(f, c.value)) return undefined;
-    return {
-      severity: 'warning',
-      title: `ANTHROPIC_AUTH_TOKEN is set in ${WHERE_LABEL[c.where]}`,
-      detail: conflict
-        ? 'settings.json sets ANTHROPIC_API_KEY, so Claude Code sends both credentials (Authorization and X-Api-Key) and warns about an auth conflict.'
-        : `settings.json sets no ANTHROPIC_AUTH_TOKEN, so Claude Code sends this one, and it is not ${f.keyLabel}.`,
-    };
-  }),
+  claudeKeyRule('env.anthropic-api-key', 'ANTHROPIC_API_KEY'),
+  claudeKeyRule('env.anthropic-auth-token', 'ANTHROPIC_AUTH_TOKEN'),
   envRule('env.anthropic-model', 'ANTHROPIC_MODEL', ['claude-code'], (f, c) => {
     const settings = claudeSettings(f);
     if (settings?.model !== undefined) return undefined; // settings.json env wins
