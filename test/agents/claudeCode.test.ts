@@ -110,16 +110,18 @@ describe('Claude Code 2.1.332 (claude -p) with the files tokaify wrote', () => {
     assertTurn(turn, { route: '/v1/messages', model: 'claude-project-pinned', header: 'authorization', key });
   });
 
-  it('a legacy model id is remapped (claude-opus-4-1 → claude-opus-5-5) unless CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP=1', async () => {
+  it('a legacy model id the user chose is sent as chosen (we write CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP=1); without it Claude Code swaps it for claude-opus-5-5', async () => {
     user = new TempUser();
     const key = sim.newKey('claude-legacy-model');
     writeConfig(user, 'claude-code', sim.gateway().url, 'claude-opus-4-1', key);
+    const kept = await runTurn(sim.gateway(), user, 'claude');
+    assertTurn(kept, { route: '/v1/messages', model: 'claude-opus-4-1', header: 'authorization', key });
+    assert.doesNotMatch(kept.stderr, /remapped/);
+    // Why the variable is written: with it emptied, the id the gateway was asked for is no longer the user's.
+    addEnv(user, { CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '' });
     const remapped = await runTurn(sim.gateway(), user, 'claude');
     assertTurn(remapped, { route: '/v1/messages', model: 'claude-opus-5-5', header: 'authorization', key });
     assert.match(remapped.stderr, /claude-opus-4-1 is automatically remapped to Opus 5\.5/);
-    addEnv(user, { CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1' });
-    const kept = await runTurn(sim.gateway(), user, 'claude');
-    assertTurn(kept, { route: '/v1/messages', model: 'claude-opus-4-1', header: 'authorization', key });
   });
 
   it('the context_management 400: Claude Code 2.1.332 retries without the field (and its beta) and finishes; with --disable-experimental-betas it never sends it', async () => {

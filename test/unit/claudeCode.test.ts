@@ -30,6 +30,7 @@ function ownedValues(options: ClaudeCodeOptions): Json {
   const env: Json = { ANTHROPIC_BASE_URL: options.baseUrl, [options.keyVariable]: options.key, ANTHROPIC_MODEL: options.model };
   if (options.customModelOption) env.ANTHROPIC_CUSTOM_MODEL_OPTION = options.model;
   if (options.disableExperimentalBetas) env.CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = '1';
+  env.CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP = '1';
   if (options.clearShellKey) for (const name of KEY_VARIABLES) if (name !== options.keyVariable) env[name] = '';
   return env;
 }
@@ -43,7 +44,7 @@ function expected(before: Json, options: ClaudeCodeOptions): Json {
   return doc;
 }
 
-const OWNED_LINE = /"(ANTHROPIC_BASE_URL|ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_MODEL|ANTHROPIC_CUSTOM_MODEL_OPTION|CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS)"/;
+const OWNED_LINE = /"(ANTHROPIC_BASE_URL|ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_MODEL|ANTHROPIC_CUSTOM_MODEL_OPTION|CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS|CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP)"/;
 
 /** Everything a plan must satisfy for a file it accepts. */
 function checkPlan(before: string | undefined, options: ClaudeCodeOptions): string {
@@ -120,6 +121,7 @@ describe('Claude Code settings planner', () => {
             ANTHROPIC_MODEL: 'claude-sonnet-4-5',
             ANTHROPIC_CUSTOM_MODEL_OPTION: 'claude-sonnet-4-5',
             CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1',
+            CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1',
           },
         },
         null,
@@ -137,6 +139,7 @@ describe('Claude Code settings planner', () => {
       'ANTHROPIC_SMALL_FAST_MODEL',
       'ANTHROPIC_AUTH_TOKEN',
       'ANTHROPIC_MODEL',
+      'CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP',
     ]);
     const back = planClaudeSettings(after, API_KEY);
     assert.ok(!back.includes('ANTHROPIC_AUTH_TOKEN'));
@@ -148,7 +151,7 @@ describe('Claude Code settings planner', () => {
 
     it('a fresh file gets the other key variable as "", next to ours', () => {
       assert.deepEqual(envOf(planClaudeSettings(undefined, { ...AUTH_TOKEN, clearShellKey: true })), {
-        ANTHROPIC_BASE_URL: ROOT, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'claude-sonnet-4-5', ANTHROPIC_API_KEY: '',
+        ANTHROPIC_BASE_URL: ROOT, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'claude-sonnet-4-5', CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1', ANTHROPIC_API_KEY: '',
       });
       assert.equal(envOf(planClaudeSettings(undefined, { ...API_KEY, clearShellKey: true })).ANTHROPIC_AUTH_TOKEN, '', 'the reverse case');
     });
@@ -156,7 +159,7 @@ describe('Claude Code settings planner', () => {
     it('an old key in the other variable is replaced by "" in place, not left behind', () => {
       const after = planClaudeSettings(fixture('api-key-present.json'), { ...AUTH_TOKEN, clearShellKey: true });
       assert.ok(!after.includes('sk-old-key-1234'));
-      assert.deepEqual(Object.keys(envOf(after)), ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_SMALL_FAST_MODEL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL'], 'in place');
+      assert.deepEqual(Object.keys(envOf(after)), ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_SMALL_FAST_MODEL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL', 'CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP'], 'in place');
       assert.equal(envOf(after).ANTHROPIC_API_KEY, '');
     });
 

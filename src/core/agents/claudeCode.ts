@@ -129,6 +129,9 @@ function ownedEnv(options: ClaudeCodeOptions): Array<[string, string]> {
   ];
   if (options.customModelOption) wanted.push(['ANTHROPIC_CUSTOM_MODEL_OPTION', options.model]);
   if (options.disableExperimentalBetas) wanted.push(['CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS', '1']);
+  // Claude Code 2.1 swaps older ids (claude-opus-4-1) for its latest model; the user chose an id the
+  // gateway serves, and the swapped one may not be (a 503 retried for minutes, seen with 2.1.332).
+  wanted.push(['CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP', '1']);
   return wanted;
 }
 
