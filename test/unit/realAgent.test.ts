@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { configureVersionNotes } from '../../src/core/agents/configureVersions';
 import { findOnPath, readAgentVersion } from '../../src/core/agents/installedAgents';
 import { runInvocation, spawnPlan, type ProcessResult } from '../../src/core/agents/processRun';
 import { describeInvocation, QUIET_ENV, REAL_AGENT_PROMPT, turnInvocation, versionInvocation } from '../../src/core/agents/realAgent';
@@ -141,5 +142,20 @@ describe('installed agents, found as a terminal finds them', () => {
     writeFileSync(broken, '#!/bin/sh\necho nothing useful\n');
     chmodSync(broken, 0o755);
     assert.match((await readAgentVersion('opencode', broken, {}, dir)).problem ?? '', /no version number/);
+  });
+});
+
+describe('Configure, before Apply: the installed versions against the keys about to be written', () => {
+  it('an old Claude Code on PATH is warned about the keys it does not read; an agent not installed says nothing', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'tokaify-old-agent-'));
+    writeFileSync(path.join(bin, 'claude'), '#!/bin/sh\necho "2.1.20 (Claude Code)"\n');
+    chmodSync(path.join(bin, 'claude'), 0o755);
+    const host = { env: { PATH: bin }, home: bin, platform: process.platform };
+    const request = { gatewayRoot: 'http://127.0.0.1:1', key: 'sk-x', model: 'm', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' as const, customModelOption: true } };
+    const notes = await configureVersionNotes(['claude-code', 'codex'], request, host);
+    assert.equal(notes.warnings.length, 1, JSON.stringify(notes));
+    assert.match(notes.warnings[0]!, /^Claude Code 2\.1\.20 is older than what Tokaify writes needs: env\.ANTHROPIC_CUSTOM_MODEL_OPTION \(since 2\.1\.78\)\. Update Claude Code/);
+    assert.match(notes.notes.join('\n'), /env\.ANTHROPIC_BASE_URL \(confirmed in 2\.1\.70\)/);
+    assert.deepEqual(await configureVersionNotes(['claude-code'], { ...request, claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN' } }, { ...host, env: { PATH: '/nonexistent' } }), { warnings: [], notes: [] });
   });
 });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../../core/accounts';
 import { hostLabel } from '../../core/baseUrl';
 import { RouteSupportCache, routeWarning } from '../../core/agents/capabilities';
+import { configureVersionNotes } from '../../core/agents/configureVersions';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
@@ -45,7 +46,7 @@ export interface ConfigureOptions {
 }
 
 export type ConfigureOutcome =
-  /** `warnings` (Configure only): what will not work on this gateway, as said before Apply (empty when all is served). */
+  /** `warnings` (Configure only): what will not work (a route this gateway lacks, a key the installed agent is too old for), as said before Apply. */
   | { ok: true; written: string[]; backupIds: string[]; warnings?: string[] }
   | { ok: false; cancelled?: boolean; error?: string };
 
@@ -112,10 +113,12 @@ export class AgentCommands {
       void notify.info(`${what} already use "${source.name}" with ${request.model}; nothing to change.`);
       return { ok: true, written: [], backupIds: [], warnings: [] };
     }
-    const warnings = await this.routeWarnings(agents, source);
+    // The installed agents' versions are read while the gateway is asked which routes it serves.
+    const [warnings, versions] = await Promise.all([this.routeWarnings(agents, source), configureVersionNotes(agents, request, hostEnvironment())]);
+    for (const line of [...versions.warnings, ...versions.notes]) this.deps.log.warn(line);
     if (confirm) {
       if (warnings.length && !(await this.warnUnserved(warnings))) return { ok: false, cancelled: true };
-      const notes = plans.flatMap((p) => p.notes);
+      const notes = [...versions.warnings, ...versions.notes, ...plans.flatMap((p) => p.notes)];
       const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply');
       if (!approved) return { ok: false, cancelled: true };
     }
@@ -132,7 +135,7 @@ export class AgentCommands {
     this.deps.log.info(`Configured ${what} for "${source.name}" with ${request.model}: ${written.join(', ')}`);
     this.deps.refreshTree();
     void this.offerTest(agents, source, request);
-    return { ok: true, written, backupIds, warnings };
+    return { ok: true, written, backupIds, warnings: [...warnings, ...versions.warnings] };
   }
 
   /** One sentence per agent whose route the gateway lacks; checked once per account and agent per session. */
