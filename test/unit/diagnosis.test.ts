@@ -727,6 +727,15 @@ const CASES: Case[] = [
     expect: 'opencode.real-run', severity: 'info', fix: FIX_COMMANDS.runRealAgent,
   },
   {
+    name: 'the real OpenCode, set up for another gateway, refused there: its own error, not blamed on this gateway',
+    change: (f) => {
+      agent(f, 'opencode').configured = false;
+      opencodeProvider(f).baseUrl = 'https://other.example/v1';
+      realAgent(f, 'opencode', '1.18.33', { stderr: 'Error: 无效的令牌 (request id: 9)' });
+    },
+    expect: 'opencode.real-run', severity: 'error', absent: ['relay.key-invalid'],
+  },
+  {
     name: 'the real Codex stops on a root profile = "work"',
     change: (f) => realAgent(f, 'codex', '0.171.0', { stderr: 'Error: legacy `profile = "work"` config is no longer supported; use `--profile work` with `work.config.toml` instead' }),
     expect: 'codex.legacy-profile', severity: 'error', fix: FIX_COMMANDS.openFileAt,

@@ -44,7 +44,7 @@ function keysInFiles(a: AgentFacts): string[] {
   }
 }
 
-function runFinding(f: Facts, a: AgentFacts, run: RealRunFacts): Finding {
+function runFinding(f: Facts, a: AgentFacts, run: RealRunFacts, reported: boolean): Finding {
   const id = `${PREFIX[a.agent]}.real-run`;
   const label = AGENT_LABELS[a.agent];
   const evidence = runEvidence(run);
@@ -53,7 +53,10 @@ function runFinding(f: Facts, a: AgentFacts, run: RealRunFacts): Finding {
     case 'ok':
       return make(id, 'ok', `The real ${named(a)} finished a turn through this gateway`, `${label} read its own files, sent its request with the key it found there, and printed the answer below.`, evidence);
     case 'refused':
-      return make(id, 'info', `What the real ${named(a)} printed`, `${label} reported the failure explained above, in its own words: ${run.errorLine ?? 'see below'}`, evidence, again);
+      // A request of an agent set up for this gateway is judged by the request rules; one set up elsewhere is not.
+      return reported
+        ? make(id, 'info', `What the real ${named(a)} printed`, `${label} reported the failure explained above, in its own words: ${run.errorLine ?? 'see below'}`, evidence, again)
+        : make(id, 'error', `The real ${named(a)} was refused by the gateway it uses`, `${label} is not set up for this gateway, so its request went where its own files point; the refusal below is about that gateway and key.`, evidence, again);
     case 'legacy-profile': {
       const file = fileOf(a, /config\.toml$/i, 'config.toml');
       const name = run.legacyProfile ?? '';
@@ -91,8 +94,9 @@ export const REAL_AGENT_RULES: readonly Rule[] = AGENTS.flatMap((agent): Rule[] 
   {
     id: `${PREFIX[agent]}.real-run`,
     check(f) {
-      const a = agentOf(f, agent);
-      return a?.run ? runFinding(f, a, a.run) : undefined;
+      // Shown even for an agent not set up for this gateway: the user asked for this run.
+      const a = f.agents.find((x) => x.agent === agent);
+      return a?.run ? runFinding(f, a, a.run, agentOf(f, agent) !== undefined) : undefined;
     },
   },
   {
