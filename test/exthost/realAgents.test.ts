@@ -5,7 +5,8 @@
 // installed, the suite is skipped (pending), never passed. TOKAIFY_AGENTS_BREAK=key breaks every key
 // Configure wrote, to see these tests fail.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { runRealAgent, type RealRun } from '../../src/core/agents/realAgentRun';
 import type { AgentId } from '../../src/core/agents/types';
@@ -157,5 +158,40 @@ describe('the real agents read what Configure wrote, and Verify runs them', func
       assert.ok(!JSON.stringify(findings).includes(BROKEN_KEY), 'the broken key is masked in the report too');
       assert.ok(!api.verifier.lastHtml.includes(BROKEN_KEY));
     });
+  });
+});
+
+describe('Configure warns before Apply when the installed agent is too old for a key it writes', () => {
+  let api: TokaifyApi;
+  let gw: RunningGateway;
+  let accountId: string;
+  let home: TempAgentHome;
+  let savedPath: string | undefined;
+  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+
+  before(async () => {
+    ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'new-api' }, 'old-agent'));
+    // A Claude Code from before ANTHROPIC_CUSTOM_MODEL_OPTION, first on PATH (it only answers --version).
+    const bin = home.file('old-bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'claude'), '#!/bin/sh\necho "2.1.20 (Claude Code)"\n');
+    chmodSync(path.join(bin, 'claude'), 0o755);
+    savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
+  });
+  after(async () => {
+    if (savedPath !== undefined) process.env.PATH = savedPath;
+    await endSuite({ api, gw, home });
+  });
+
+  it('Claude Code 2.1.20 and ANTHROPIC_CUSTOM_MODEL_OPTION (added in 2.1.78): said before Apply, in the outcome and the log', async () => {
+    const outcome = await api.internal.configure(['claude-code'], {
+      accountId, tokenId: demoToken().id, model: 'claude-sonnet-4-5', claude: { keyVariable: 'ANTHROPIC_AUTH_TOKEN', customModelOption: true },
+    }, { confirm: false });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(outcome.warnings?.filter((w) => /^Claude Code 2\.1\.20 /.test(w)), [
+      'Claude Code 2.1.20 is older than what Tokaify writes needs: env.ANTHROPIC_CUSTOM_MODEL_OPTION (since 2.1.78). Update Claude Code, or those settings will not take effect.',
+    ]);
+    assert.ok(api.log.recentLines().some((l) => l.includes('env.ANTHROPIC_CUSTOM_MODEL_OPTION (since 2.1.78)')));
   });
 });
