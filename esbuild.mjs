@@ -6,6 +6,7 @@
 //   dist/test/exthost.js  the mocha suite that runs inside a real VS Code extension host
 //   dist/test/unit/*.js   unit tests for plain Node mocha
 //   dist/test/agents/*.js the real Codex, Claude Code and OpenCode against the simulator (test/agents/run.mjs)
+//   dist/test/nsRunner.js a command beside a fresh simulator in a loopback-only namespace (exthost real-agent tests)
 //   dist/bench/run.js     `npm run bench`
 // Flags: --production (minify, no sourcemaps), --watch, --only=<name>[,<name>].
 import * as esbuild from 'esbuild';
@@ -100,6 +101,8 @@ const targets = {
   bench: { entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   // The logging proxy, for the UI tests (plain .mjs, run outside VS Code) as well as the exthost suite.
   uiSupport: { entryPoints: ['test/exthost/loggingProxy.ts'], outfile: 'dist/test/loggingProxy.js' },
+  // The extension-host tests start it inside a loopback-only namespace, beside a real agent.
+  nsRunner: { entryPoints: ['test/exthost/nsRunner.ts'], outfile: 'dist/test/nsRunner.js' },
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',

@@ -28,6 +28,7 @@ export const Commands = {
   refreshStatus: 'tokaify.refreshStatus',
   openFileAt: 'tokaify.openFileAt',
   openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
+  runRealAgent: 'tokaify.runRealAgent',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

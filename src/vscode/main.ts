@@ -23,6 +23,7 @@ import { StatusBar } from './statusBar';
 import type { StatusItem } from './statusItem';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
 import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
+import { runRealAgent } from './realAgentCommand';
 import { openFileAt, Verifier } from './verify';
 
 /**
@@ -135,6 +136,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     [Commands.restoreAgentConfig]: () => agents.restore(),
     [Commands.refreshStatus]: () => statusBar.refreshNow(),
     [Commands.verify]: (arg?: unknown) => verifier.verify(arg),
+    [Commands.runRealAgent]: (arg?: unknown) => runRealAgent(verifier, arg),
     [Commands.openFileAt]: (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column),
     [Commands.openTerminalEnvSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env'),
   };

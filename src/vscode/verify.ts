@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
+import { AGENT_LABELS, type AgentId } from '../core/agents/types';
 import { collectFacts, type ConsoleSources } from '../core/diagnosis/collect';
+import { attachMachineFacts, readMachine } from '../core/diagnosis/machine';
 import { renderReport, REPORT_COMMANDS } from '../core/diagnosis/report';
 import { diagnose } from '../core/diagnosis/rules';
 import type { Finding } from '../core/diagnosis/types';
@@ -29,7 +31,11 @@ export interface VerifyArgs {
   probe?: boolean;
   /** false: return the findings without opening the report (tests, scripts). */
   show?: boolean;
+  /** Run this installed agent for one real turn (instead of Tokaify's own test requests). */
+  realAgent?: AgentId;
 }
+
+const isAgentId = (value: unknown): value is AgentId => typeof value === 'string' && Object.prototype.hasOwnProperty.call(AGENT_LABELS, value);
 
 export interface VerifyDeps {
   accounts: AccountStore;
@@ -50,6 +56,7 @@ export class Verifier implements vscode.Disposable {
 
   async verify(arg?: unknown): Promise<Finding[] | undefined> {
     const args: VerifyArgs = typeof arg === 'object' && arg !== null ? (arg as VerifyArgs) : {};
+    const realAgent = isAgentId(args.realAgent) ? args.realAgent : undefined;
     const meta = args.accountId ? this.deps.accounts.get(args.accountId) : this.deps.accounts.active();
     if (!meta) {
       const choice = await notify.info('Tokaify: no gateway connected yet.', 'Add Gateway');
@@ -60,8 +67,11 @@ export class Verifier implements vscode.Disposable {
       const subject = await this.subject(meta, args.tokenId);
       if (!subject) return undefined;
       const findings = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Verifying ${labelText(accountLabel(meta))}…` },
-        () => this.run(meta, subject, args.probe !== false),
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: realAgent ? `Running the real ${AGENT_LABELS[realAgent]} (one tiny request)…` : `Verifying ${labelText(accountLabel(meta))}…`,
+        },
+        () => this.run(meta, subject, args.probe !== false && !realAgent, realAgent),
       );
       this.deps.afterVerify();
       const subtitle = `${accountLabel(meta)} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
@@ -98,7 +108,7 @@ export class Verifier implements vscode.Disposable {
     return key ? { key, token: target.token } : undefined;
   }
 
-  private async run(meta: AccountMeta, subject: { key: string; token?: Token }, probe: boolean): Promise<Finding[]> {
+  private async run(meta: AccountMeta, subject: { key: string; token?: Token }, probe: boolean, realAgent?: AgentId): Promise<Finding[]> {
     // Fresh reads only: collectFacts records a failed one (a finding) and marks the cached token as such.
     let consoleSources: ConsoleSources | undefined;
     if (meta.authKind !== 'key') {
@@ -114,11 +124,18 @@ export class Verifier implements vscode.Disposable {
     const display = await this.deps.gateways.quotaDisplay(meta);
     const configured = this.deps.usage.all().filter((u) => u.accountId === meta.id && (subject.token === undefined || u.tokenId === subject.token.id))
       .map((u) => ({ agent: u.agent, model: u.model }));
+    const host = hostEnvironment();
+    // The installed agents are looked up on every Verify; one runs only when the user asked for it.
+    const machine = readMachine(host, realAgent).catch((error: unknown) => {
+      this.deps.log.warn(`Could not look for the agents on this machine: ${errorMessage(error)}`);
+      return { installed: [] };
+    });
     const facts = await collectFacts({
       http: this.deps.http.client, accountId: meta.id, accountKind: meta.authKind, gatewayRoot: meta.baseUrl, key: subject.key, console: consoleSources, display,
-      configured, host: hostEnvironment(), probe,
+      configured, host, probe,
       terminalEnv: terminalEnvironment(), workspaceFolders: workspaceFolderPaths(),
     });
+    attachMachineFacts(facts, await machine);
     return diagnose(facts);
   }
 

@@ -6,10 +6,12 @@
  * reaches nothing else; isolationProblem() makes sure no agent ever runs outside one.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runRealAgent } from '../../src/core/agents/realAgentRun';
+import type { AgentId } from '../../src/core/agents/types';
 import { randomKey } from '../../src/simulator/state';
 import { SIM_REPLY_MARKER, startGateway, type RelayRecord, type RunningGateway } from '../../src/simulator';
 
@@ -20,7 +22,6 @@ const CLI = path.resolve(__dirname, '../../cli.js');
 export const CACHE = process.env.TOKAIFY_VSHOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tokaify-vshost');
 /** How long one agent turn may take (the agents start slowly on a busy 2-core machine; OpenCode most). */
 export const TURN_LIMIT_MS = Number(process.env.TOKAIFY_AGENT_TURN_MS ?? 120_000);
-export const PROMPT = 'Reply with one short greeting.';
 
 /** Why no agent may run here, or undefined: the only network interface must be loopback. */
 export function isolationProblem(): string | undefined {
@@ -36,32 +37,8 @@ export function agentBinary(name: AgentName): string {
   return file;
 }
 
-/**
- * The switches each agent needs so nothing but the turn is attempted (each found by logging the DNS
- * queries of a run): Codex's analytics (ab.chatgpt.com, chatgpt.com), curated-plugin sync
- * (api.github.com) and, with a ChatGPT login, its apps connector (chatgpt.com, retried for ~20 s before
- * the turn); Claude Code's preflight `HEAD /api/hello` and telemetry/update traffic
- * (api.anthropic.com); OpenCode's update check (registry.npmjs.org) and models.dev catalogue.
- * Left on, failing at once in the namespace: OpenCode's npm install of @opencode-ai/plugin into a fresh
- * config folder (registry.npmjs.org; the turn does not need it) and, with a ChatGPT login, one Codex
- * lookup of chatgpt.com.
- */
-const QUIET_ENV: Record<AgentName, Record<string, string>> = {
-  codex: {},
-  // No retries: a refused request fails the turn at once instead of after minutes of backoff (the
-  // context_management self-heal is not a retry and still happens).
-  claude: { DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', CLAUDE_CODE_MAX_RETRIES: '0' },
-  opencode: { OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1', OPENCODE_DISABLE_SHARE: '1' },
-};
-const CODEX_QUIET_ARGS = ['-c', 'check_for_update_on_startup=false', '-c', 'analytics.enabled=false', '--disable', 'plugins', '--disable', 'remote_plugin', '--disable', 'apps'];
-
-/** The command line of one headless turn, as a user would type it (plus the quiet switches). */
-export function turnCommand(name: AgentName, extra: string[] = []): string[] {
-  const bin = agentBinary(name);
-  if (name === 'codex') return [bin, 'exec', '--skip-git-repo-check', '--ephemeral', '--sandbox', 'read-only', '--color', 'never', ...CODEX_QUIET_ARGS, ...extra, PROMPT];
-  if (name === 'claude') return [bin, '-p', ...extra, PROMPT];
-  return [bin, 'run', ...extra, PROMPT];
-}
+/** Our names for the agents, as the product knows them. */
+export const AGENT_ID: Record<AgentName, AgentId> = { codex: 'codex', claude: 'claude-code', opencode: 'opencode' };
 
 /** A user with nothing but a HOME: no variable of the developer's shell reaches the agents or the CLI. */
 export class TempUser {
@@ -152,36 +129,17 @@ export interface TurnOptions {
 }
 
 /**
- * Runs one agent turn with stdin closed, in its own process group so a time-out ends every child it
- * started. Refuses outright outside a loopback-only namespace.
+ * Runs one agent turn exactly as Verify's "Run the real agent" does (src/core/agents/realAgentRun.ts:
+ * the same argv, quiet switches, no tools, stdin closed, its own process group ended at the time limit),
+ * as this user and in their work folder. Refuses outright outside a loopback-only namespace.
  */
 export async function runTurn(gateway: RunningGateway, user: TempUser, name: AgentName, { args = [], env = {}, cwd = user.work }: TurnOptions = {}): Promise<Turn> {
   const problem = isolationProblem();
   if (problem) throw new Error(problem);
-  const command = turnCommand(name, args);
   const mark = gateway.relay.length;
-  const started = Date.now();
-  const child = spawn(command[0]!, command.slice(1), {
-    cwd, env: { ...user.env, ...QUIET_ENV[name], ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, TURN_LIMIT_MS);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (c, s) => resolve([c, s]));
-  }).finally(() => clearTimeout(timer));
-  return { code, signal, stdout, stderr, ms: Date.now() - started, timedOut, relay: gateway.relay.slice(mark) };
+  const run = await runRealAgent(AGENT_ID[name], { binary: agentBinary(name), baseEnv: user.env, extraArgs: args, extraEnv: env, timeoutMs: TURN_LIMIT_MS, cwd });
+  if (run.startError) throw new Error(`${name} could not be started: ${run.startError}`);
+  return { code: run.code, signal: run.signal, stdout: run.stdout, stderr: run.stderr, ms: run.ms, timedOut: run.timedOut, relay: gateway.relay.slice(mark) };
 }
 
 /** Everything a failed assertion should show about a turn (keys are fake; output is cut to its end). */

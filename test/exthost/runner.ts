@@ -9,7 +9,8 @@
  */
 import Mocha = require('mocha');
 
-const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
+// EXTHOST_GREP (through EXTHOST_ENV's extension environment) runs only the matching tests.
+const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec', ...(process.env.EXTHOST_GREP ? { grep: process.env.EXTHOST_GREP } : {}) });
 mocha.suite.emit('pre-require', globalThis, 'exthost', mocha);
 
 export function run(): Promise<void> {

@@ -8,11 +8,15 @@
 // Usage: node test/host/run-exthost.mjs [extensionDevelopmentPath] [extensionTestsPath]
 // Prints `exthost: N passed, N failed` as its last line; exits 0 only if the suite passed.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
 import { REPO, launchBrowser, screenshot, startCodeServer } from './codeserver.mjs';
 
-const TIMEOUT_MS = Number(process.env.EXTHOST_TIMEOUT_MS || 180_000);
+// The real-agent suite (test/exthost/realAgents.test.ts) adds a few agent turns to the run.
+const TIMEOUT_MS = Number(process.env.EXTHOST_TIMEOUT_MS || 480_000);
+// Where scripts/agents-install.sh links the real agents (the host's HOME is a temporary one).
+const AGENTS_BIN = path.join(process.env.TOKAIFY_VSHOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tokaify-vshost'), 'agents-bin');
 const devPath = path.resolve(process.argv[2] || REPO);
 const testsPath = path.resolve(process.argv[3] || path.join(devPath, 'dist/test/exthost.js'));
 // codeAutomationLog also carries the workbench's own console. Drop its routine chatter (connection
@@ -27,7 +31,7 @@ const started = Date.now();
 let server, browser;
 try {
   if (!fs.existsSync(testsPath)) throw new Error(`${testsPath} is missing: run npm run build`);
-  server = await startCodeServer({ flags: ['--vscode-option', 'enable-smoke-test-driver'], name: 'exthost-code-server' });
+  server = await startCodeServer({ flags: ['--vscode-option', 'enable-smoke-test-driver'], name: 'exthost-code-server', env: { TOKAIFY_AGENTS_BIN: AGENTS_BIN } });
   fs.writeFileSync(path.join(server.folder, 'README.md'), 'Workspace for the Tokaify extension-host tests.\n');
   browser = await launchBrowser();
   const { page } = browser;

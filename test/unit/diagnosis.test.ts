@@ -3,6 +3,10 @@ import { readConsole } from '../../src/core/diagnosis/collect';
 import { diagnose, RULES } from '../../src/core/diagnosis/rules';
 import { FIX_COMMANDS, type AgentFacts, type ConsoleRead, type Facts, type Finding, type Severity } from '../../src/core/diagnosis/types';
 import type { AgentId } from '../../src/core/agents/types';
+import type { ProcessResult } from '../../src/core/agents/processRun';
+import { AGENT_COMMANDS } from '../../src/core/agents/realAgent';
+import { readRun } from '../../src/core/agents/realAgentOutput';
+import { attachMachineFacts } from '../../src/core/diagnosis/machine';
 import { GatewayError } from '../../src/core/errors';
 import { quotaDisplayOf } from '../../src/core/quota';
 import { maskKey } from '../../src/core/redact';
@@ -120,6 +124,16 @@ function relayRefuses(f: Facts, status: number, serverMessage: string, code?: st
 
 function probeRefuses(f: Facts, id: AgentId, status: number, serverMessage: string, code?: string): void {
   agent(f, id).probe = { ok: false, status, serverMessage, message: `The gateway answered HTTP ${status}.`, contextManagementRejected: false, ...(code ? { code } : {}) };
+}
+
+/** The agent is installed here (at `version`), and, with `printed`, the user ran it for real and this is what it did. */
+function realAgent(f: Facts, id: AgentId, version: string, printed?: Partial<ProcessResult>): void {
+  const path = `/usr/local/bin/${AGENT_COMMANDS[id]}`;
+  const installed = [{ agent: id, path, version }];
+  if (!printed) return attachMachineFacts(f, { installed });
+  for (const a of f.agents) delete a.probe; // a real run replaces Tokaify's own test requests
+  const result: ProcessResult = { code: 1, signal: null, stdout: '', stderr: '', ms: 2500, timedOut: false, ...printed };
+  attachMachineFacts(f, { installed, requested: id, run: { ...result, agent: id, command: `${AGENT_COMMANDS[id]} -p 'Reply with one short greeting.'`, reading: readRun(id, result), version } });
 }
 
 /** When the token list was loaded, for the "how old" evidence: 10:32:05 UTC. */
@@ -724,8 +738,74 @@ const CASES: Case[] = [
     severity: 'warning',
     fix: FIX_COMMANDS.openFileAt,
   },
+  // --- the real agents on this machine ----------------------------------------------------------------
+  {
+    name: 'Claude Code is installed: the offer to run it, saying what it costs',
+    change: (f) => realAgent(f, 'claude-code', '2.1.332'),
+    expect: 'claude.real-run-offer', severity: 'info', fix: FIX_COMMANDS.runRealAgent, args: [{ accountId: 'acc-1', agent: 'claude-code', tokenId: 7 }],
+  },
+  { name: 'Codex is installed', change: (f) => realAgent(f, 'codex', '0.171.0'), expect: 'codex.real-run-offer', severity: 'info', fix: FIX_COMMANDS.runRealAgent },
+  { name: 'OpenCode is installed', change: (f) => realAgent(f, 'opencode', '1.18.33'), expect: 'opencode.real-run-offer', severity: 'info', fix: FIX_COMMANDS.runRealAgent },
+  {
+    name: 'the real Claude Code finished its turn',
+    change: (f) => realAgent(f, 'claude-code', '2.1.332', { code: 0, stdout: 'Hello! TOKAIFY-SIM-REPLY' }),
+    expect: 'claude.real-run', severity: 'ok', fix: null, absent: ['claude.real-run-offer'],
+  },
+  {
+    name: 'the real Claude Code got new-api\'s 401: the same finding as a refused key, its words as evidence',
+    change: (f) => realAgent(f, 'claude-code', '2.1.332', { stdout: `Failed to authenticate. API Error: 401 无效的令牌 (request id: 2026abc)\n` }),
+    expect: 'relay.key-invalid', severity: 'error', absent: ['claude.probe-failed'],
+  },
+  {
+    name: 'the real Claude Code\'s context_management 400',
+    change: (f) => realAgent(f, 'claude-code', '2.0.1', { stdout: 'API Error: 400 context_management: Extra inputs are not permitted' }),
+    expect: 'claude.context-management', severity: 'error', fix: FIX_COMMANDS.configureClaudeCode,
+  },
+  {
+    name: 'what the real OpenCode printed beside the finding that explains it',
+    change: (f) => realAgent(f, 'opencode', '1.18.33', { stderr: '\u001b[91mError: \u001b[0m无效的令牌 (request id: 9)' }),
+    expect: 'opencode.real-run', severity: 'info', fix: FIX_COMMANDS.runRealAgent,
+  },
+  {
+    name: 'the real OpenCode, set up for another gateway, refused there: its own error, not blamed on this gateway',
+    change: (f) => {
+      agent(f, 'opencode').configured = false;
+      opencodeProvider(f).baseUrl = 'https://other.example/v1';
+      realAgent(f, 'opencode', '1.18.33', { stderr: 'Error: 无效的令牌 (request id: 9)' });
+    },
+    expect: 'opencode.real-run', severity: 'error', absent: ['relay.key-invalid'],
+  },
+  {
+    name: 'the real Codex stops on a root profile = "work"',
+    change: (f) => realAgent(f, 'codex', '0.171.0', { stderr: 'Error: legacy `profile = "work"` config is no longer supported; use `--profile work` with `work.config.toml` instead' }),
+    expect: 'codex.legacy-profile', severity: 'error', fix: FIX_COMMANDS.openFileAt,
+  },
+  {
+    name: 'the real Codex fails in a way Tokaify does not know',
+    change: (f) => realAgent(f, 'codex', '0.171.0', { code: 101, stderr: 'thread main panicked' }),
+    expect: 'codex.real-run', severity: 'error',
+  },
+  {
+    name: 'the real OpenCode does not finish in time',
+    change: (f) => realAgent(f, 'opencode', '1.18.33', { code: null, timedOut: true, ms: 90_000 }),
+    expect: 'opencode.real-run', severity: 'warning',
+  },
+  {
+    name: 'a Claude Code older than CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS\'s fix',
+    change: (f) => {
+      claude(f).disableExperimentalBetas = true;
+      realAgent(f, 'claude-code', '2.1.20');
+    },
+    expect: 'claude.version', severity: 'warning',
+  },
+  { name: 'a Codex older than the versions confirmed', change: (f) => realAgent(f, 'codex', '0.140.0'), expect: 'codex.version', severity: 'info' },
+  { name: 'an OpenCode older than the versions confirmed', change: (f) => realAgent(f, 'opencode', '1.0.0'), expect: 'opencode.version', severity: 'info' },
+  {
+    name: 'asked to run an agent this machine does not have',
+    change: (f) => attachMachineFacts(f, { installed: [], requested: 'opencode' }),
+    expect: 'real-run.not-installed', severity: 'warning',
+  },
 ];
-
 function run(change: (f: Facts) => void): Finding[] {
   const facts = healthy();
   change(facts);
@@ -862,6 +942,17 @@ describe('diagnose', () => {
         assert.ok(hit.evidence.length > 0, 'evidence is given');
       });
     }
+  });
+
+  it('a root profile read from config.toml and confirmed by the real Codex is one finding (with the removal), and the run a note', () => {
+    const findings = run((f) => {
+      codexConfig(f).legacyProfile = { name: 'work', line: 4 };
+      realAgent(f, 'codex', '0.171.0', { stderr: 'Error: legacy `profile = "work"` config is no longer supported; use `--profile work` with `work.config.toml` instead' });
+    });
+    const legacy = findings.filter((x) => x.id === 'codex.legacy-profile');
+    assert.equal(legacy.length, 1, ids(findings).join(', '));
+    assert.equal(legacy[0]!.fix?.command, FIX_COMMANDS.configureCodex);
+    assert.equal(findings.find((x) => x.id === 'codex.real-run')?.severity, 'info');
   });
 
   it('covers every rule in the table with at least one case', () => {

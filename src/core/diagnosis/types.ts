@@ -9,6 +9,7 @@ import type { CodexAuthMode } from '../agents/codexAuth';
 import type { OpencodeConfigSummary } from '../agents/opencode';
 import type { ProjectOverride } from '../agents/projectOverrides';
 import type { ProfileSighting } from '../agents/shellProfiles';
+import type { RunOutcome } from '../agents/realAgentOutput';
 import type { AgentId } from '../agents/types';
 import type { GatewayErrorKind } from '../errors';
 import type { QuotaDisplay } from '../quota';
@@ -101,8 +102,28 @@ export interface AgentFacts {
     authHasKey: boolean;
     authKeyMatches: boolean;
   };
-  /** One request in the tool's own shape, when it was sent. */
-  probe?: RequestFacts & { contextManagementRejected: boolean };
+  /** One request in the tool's own shape, when it was sent; `by` names the real agent when it sent it. */
+  probe?: RequestFacts & { contextManagementRejected: boolean; by?: string };
+  /** The agent's own binary on this machine, found on PATH as a terminal would. */
+  installed?: { path: string; version?: string; versionProblem?: string };
+  /** The real agent's one turn, when the user asked for it. */
+  run?: RealRunFacts;
+}
+
+/** What the real agent did in its one turn (output redacted and cut). */
+export interface RealRunFacts {
+  /** The command line as typed (it holds no secret: the key is in the agent's files). */
+  command: string;
+  version?: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  ms: number;
+  outcome: RunOutcome;
+  startError?: string;
+  /** The last lines it printed, `stdout:`/`stderr:` first, redacted. */
+  output: string[];
+  errorLine?: string;
+  legacyProfile?: string;
 }
 
 export type { ProjectOverride } from '../agents/projectOverrides';
@@ -140,6 +161,8 @@ export interface Facts {
   display: QuotaDisplay;
   agents: AgentFacts[];
   environment: EnvironmentFacts;
+  /** The agent whose real run was asked for, found on this machine or not. */
+  realRunRequested?: AgentId;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
@@ -148,7 +171,8 @@ export type Severity = 'error' | 'warning' | 'info' | 'ok';
  * Commands a fix may run, with the arguments they take (all JSON, so the report can pass them on):
  * configure*: [{ accountId, tokenId?, model?, claude?: { disableExperimentalBetas?: boolean } }] (opens the
  * normal flow with a diff preview); enableToken / editToken: [{ accountId, tokenId }]; openConsole: [accountId];
- * addGateway: [{ baseUrl }]; openFileAt: [path, line, column]; openTerminalEnvSettings: [].
+ * addGateway: [{ baseUrl }]; openFileAt: [path, line, column]; openTerminalEnvSettings: [];
+ * runRealAgent: [{ accountId, tokenId?, agent }] (one headless turn of the installed agent, then the report again).
  */
 export const FIX_COMMANDS = {
   configureCodex: 'tokaify.configureCodex',
@@ -160,6 +184,7 @@ export const FIX_COMMANDS = {
   addGateway: 'tokaify.addGateway',
   openFileAt: 'tokaify.openFileAt',
   openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
+  runRealAgent: 'tokaify.runRealAgent',
 } as const;
 
 /** A one-click fix: a command id and its arguments (run from the report). */

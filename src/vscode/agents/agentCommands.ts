@@ -8,6 +8,7 @@ import { accountLabel, type AccountMeta, type AccountStore } from '../../core/ac
 import { hostLabel } from '../../core/baseUrl';
 import { RouteSupportCache, routeWarning } from '../../core/agents/capabilities';
 import { answerFix, findConflicts, fixAnswer, type Conflict } from '../../core/agents/conflicts';
+import { configureVersionNotes } from '../../core/agents/configureVersions';
 import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
@@ -48,8 +49,9 @@ export interface ConfigureOptions {
 
 export type ConfigureOutcome =
   /**
-   * `warnings` (Configure only): what will not work, as said before Apply: routes this gateway lacks, and
-   * what outside the files gets in the way (a key in the shell, a project file, Codex's root profile).
+   * `warnings` (Configure only): what will not work, as said before Apply: routes this gateway lacks, keys
+   * the installed agent is too old for, and what outside the files gets in the way (a key in the shell, a
+   * project file, Codex's root profile).
    */
   | { ok: true; written: string[]; backupIds: string[]; warnings?: string[] }
   | { ok: false; cancelled?: boolean; error?: string };
@@ -128,11 +130,13 @@ export class AgentCommands {
       else void notify.info(done);
       return { ok: true, written: [], backupIds: [], warnings: conflictWarnings };
     }
-    const routeWarnings = await this.routeWarnings(agents, source);
+    // The installed agents' versions are read while the gateway is asked which routes it serves.
+    const [routeWarnings, versions] = await Promise.all([this.routeWarnings(agents, source), configureVersionNotes(agents, request, hostEnvironment())]);
+    for (const line of [...versions.warnings, ...versions.notes]) this.deps.log.warn(line);
     const warnings = [...routeWarnings, ...conflictWarnings];
     if (confirm) {
       if (routeWarnings.length && !(await this.warnUnserved(routeWarnings))) return { ok: false, cancelled: true };
-      const notes = plans.flatMap((p) => p.notes);
+      const notes = [...versions.warnings, ...versions.notes, ...plans.flatMap((p) => p.notes)];
       const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply', conflictWarnings);
       if (!approved) return { ok: false, cancelled: true };
     }
@@ -149,7 +153,7 @@ export class AgentCommands {
     this.deps.log.info(`Configured ${what} for "${source.name}" with ${request.model}: ${written.join(', ')}`);
     this.deps.refreshTree();
     void this.offerTest(agents, source, request);
-    return { ok: true, written, backupIds, warnings };
+    return { ok: true, written, backupIds, warnings: [...warnings, ...versions.warnings] };
   }
 
   /** The file changes, and what outside them would defeat them (shell keys, project files, Codex's root profile). */

@@ -83,7 +83,7 @@ export const PROBE_RULES: readonly Rule[] = perAgent('probe-failed', (f, a, id, 
   return make(
     id,
     'error',
-    `A test request in ${label}'s shape failed${source.req.status !== undefined ? ` (HTTP ${source.req.status})` : ''}`,
+    `${a.probe?.by ? `The real ${label}'s request failed` : `A test request in ${label}'s shape failed`}${source.req.status !== undefined ? ` (HTTP ${source.req.status})` : ''}`,
     notFound
       ? ROUTE_MISSING[a.agent](a)
       : `The key and the model list are fine, but the request ${label} sends was refused: ${source.req.message ?? 'see the gateway\'s message below'}`,

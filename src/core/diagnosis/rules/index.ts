@@ -12,6 +12,7 @@ import { GATEWAY_RULES } from './gateway';
 import { MODEL_RULES, modelInUse } from './models';
 import { RELAY_RULES } from './relay';
 import { OPENCODE_RULES } from './opencode';
+import { REAL_AGENT_MISSING, REAL_AGENT_RULES } from './realAgent';
 import { balanceLine, describe, gatewaySource, relaySource, tokenLine } from './requests';
 
 export type { Rule } from './common';
@@ -36,6 +37,8 @@ export const RULES: readonly Rule[] = [
   ...CLAUDE_RULES,
   ...OPENCODE_RULES,
   ...PROBE_RULES,
+  ...REAL_AGENT_RULES,
+  REAL_AGENT_MISSING,
   ...ENV_RULES,
   ...PROJECT_RULES,
 ];

@@ -67,7 +67,9 @@ export function relaySource(f: Facts): Source {
 }
 
 export function probeSource(agent: AgentFacts): Source | undefined {
-  return agent.probe ? { label: `${PROBE_REQUEST[agent.agent]} (${AGENT_LABELS[agent.agent]} test request)`, req: agent.probe, agent: agent.agent } : undefined;
+  if (!agent.probe) return undefined;
+  const by = agent.probe.by ? `sent by ${agent.probe.by}` : `${AGENT_LABELS[agent.agent]} test request`;
+  return { label: `${PROBE_REQUEST[agent.agent]} (${by})`, req: agent.probe, agent: agent.agent };
 }
 
 /** Every keyed request: the model list, then each reported agent's test request. */

@@ -1,0 +1,68 @@
+/**
+ * "Tokaify: Run the Real Agent…" and the report's "Run the real … (one tiny request)" button: one headless
+ * turn of an installed agent, then the Verify report with what it printed. Without an agent in the
+ * argument the user picks one of those found on PATH; nothing runs without that click.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { detectAgent, type InstalledAgent } from '../core/agents/installedAgents';
+import { AGENT_LABELS, type AgentId } from '../core/agents/types';
+import type { Finding } from '../core/diagnosis/types';
+import { labelText } from '../core/untrustedText';
+import { hostEnvironment } from './hostEnvironment';
+import { notify, pickOne } from './ui';
+import type { Verifier } from './verify';
+
+const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+
+interface RunArgs {
+  accountId?: string;
+  tokenId?: number;
+  agent?: AgentId;
+  show?: boolean;
+}
+
+/** Only what names things is taken from a command argument. */
+function argsOf(arg: unknown): RunArgs {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const raw = arg as Record<string, unknown>;
+  return {
+    ...(typeof raw.accountId === 'string' ? { accountId: raw.accountId } : {}),
+    ...(typeof raw.tokenId === 'number' && Number.isInteger(raw.tokenId) ? { tokenId: raw.tokenId } : {}),
+    ...(AGENTS.includes(raw.agent as AgentId) ? { agent: raw.agent as AgentId } : {}),
+    ...(raw.show === false ? { show: false } : {}),
+  };
+}
+
+async function installedAgents(): Promise<InstalledAgent[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tokaify-agent-version-'));
+  try {
+    const found = await Promise.all(AGENTS.map((agent) => detectAgent(agent, hostEnvironment(), dir)));
+    return found.filter((a): a is InstalledAgent => a !== undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runRealAgent(verifier: Verifier, arg?: unknown): Promise<Finding[] | undefined> {
+  const args = argsOf(arg);
+  let agent = args.agent;
+  if (!agent) {
+    const installed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for Codex, Claude Code and OpenCode…' }, installedAgents);
+    if (!installed.length) {
+      void notify.info('None of Codex CLI (codex), Claude Code (claude) or OpenCode (opencode) is on the PATH a terminal started from VS Code would use.');
+      return undefined;
+    }
+    const picked = await pickOne(installed.map((a) => ({
+      label: `Run the real ${AGENT_LABELS[a.agent]}`,
+      description: `${a.version ? `${labelText(a.version)} · ` : ''}one tiny request`,
+      detail: `One headless turn, tools off, in an empty temporary folder: ${labelText(a.path, 120)}`,
+      value: a.agent,
+    })), { title: 'Run the Real Agent', placeHolder: 'It reads its own files and sends one tiny request to the gateway; its output goes into the Verify report.' });
+    if (!picked) return undefined;
+    agent = picked.value;
+  }
+  return verifier.verify({ accountId: args.accountId, tokenId: args.tokenId, realAgent: agent, ...(args.show === false ? { show: false } : {}) });
+}
