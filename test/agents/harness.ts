@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ProcessResult } from '../../src/core/agents/processRun';
 import { runRealAgent } from '../../src/core/agents/realAgentRun';
 import type { AgentId } from '../../src/core/agents/types';
 import { randomKey } from '../../src/simulator/state';
@@ -108,13 +109,8 @@ export function writeConfig(user: TempUser, agent: 'codex' | 'claude-code' | 'op
   return { stdout: result.stdout, stderr: result.stderr, files };
 }
 
-export interface Turn {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut: boolean;
+/** How the agent's process ended (as the product's run reports it), and what the relay saw meanwhile. */
+export interface Turn extends Pick<ProcessResult, 'code' | 'signal' | 'stdout' | 'stderr' | 'ms' | 'timedOut'> {
   /** What the relay saw during the turn. */
   relay: RelayRecord[];
 }
