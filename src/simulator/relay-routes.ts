@@ -189,9 +189,22 @@ function oneApiDistribute(sim: Sim, ctx: Ctx, caller: Caller, body: unknown, mod
 /** Amount in the display currency, as `controller/billing.go` converts it. */
 const amountOf = (quota: number) => quota / QUOTA_PER_UNIT;
 
-function subscription(caller: Caller): Reply {
+/** new-api's default USDExchangeRate, as /api/status reports it. */
+const USD_EXCHANGE_RATE = 7.3;
+
+/**
+ * new-api's billing routes convert by the display type: CNY at the exchange rate, TOKENS raw, USD and CUSTOM
+ * in dollars; one-api (always display_in_currency here) in dollars.
+ */
+const billingAmountOf = (sim: Sim, quota: number) => {
+  if (sim.flavor === 'one-api') return amountOf(quota);
+  if (sim.state.displayType === 'TOKENS') return quota;
+  return sim.state.displayType === 'CNY' ? amountOf(quota) * USD_EXCHANGE_RATE : amountOf(quota);
+};
+
+function subscription(sim: Sim, caller: Caller): Reply {
   const { token } = caller;
-  const limit = token.unlimited_quota ? 100_000_000 : amountOf(token.remain_quota + token.used_quota);
+  const limit = token.unlimited_quota ? 100_000_000 : billingAmountOf(sim, token.remain_quota + token.used_quota);
   return {
     status: 200,
     body: { object: 'billing_subscription', has_payment_method: true, soft_limit_usd: limit, hard_limit_usd: limit, system_hard_limit_usd: limit, access_until: token.expired_time > 0 ? token.expired_time : 0 },
@@ -231,8 +244,8 @@ export function relayRoutes(sim: Sim): Route[] {
     return 'refused' in caller ? caller.refused : handler(ctx, caller);
   };
   const billing = ['/dashboard/billing', '/v1/dashboard/billing'].flatMap((prefix) => [
-    route('GET', `${prefix}/subscription`, keyed((_ctx, caller) => subscription(caller))),
-    route('GET', `${prefix}/usage`, keyed((_ctx, caller) => ({ status: 200, body: { object: 'list', total_usage: amountOf(caller.token.used_quota) * 100 } }))),
+    route('GET', `${prefix}/subscription`, keyed((_ctx, caller) => subscription(sim, caller))),
+    route('GET', `${prefix}/usage`, keyed((_ctx, caller) => ({ status: 200, body: { object: 'list', total_usage: billingAmountOf(sim, caller.token.used_quota) * 100 } }))),
   ]);
   const newApiOnly = sim.flavor === 'one-api'
     ? []
