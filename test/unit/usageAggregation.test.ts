@@ -192,6 +192,20 @@ describe('failed requests: worded as Verify words them', () => {
     });
   }
 
+  it('no channel for the model: the title of Verify\'s finding on an agent\'s test request', () => {
+    const message = 'No available channel for model gpt-4o under group default (distributor)';
+    const facts = refusedFacts(200, '');
+    facts.relay = { ok: true, status: 200, models: ['gpt-4o'] };
+    facts.agents = [{
+      agent: 'claude-code', configured: true, expectedModel: 'gpt-4o', files: [], parseProblems: [],
+      probe: { ok: false, status: 503, serverMessage: message, code: 'model_not_found', contextManagementRejected: false },
+    }];
+    const verify = diagnose(facts).find((f) => f.id === 'model.not-allowed');
+    const failure = failedRequest(`status_code=503, ${message}`, '{"status_code":503,"error_code":"model_not_found"}', 'vscode', 'gpt-4o');
+    assert.equal(failure.refusal, 'no-channel');
+    assert.equal(failure.title, verify?.title);
+  });
+
   it('an upstream 5xx reads as Verify\'s server error; the gateway\'s words keep their gloss', () => {
     const failure = failedRequest('status_code=503, 用户额度不足', '{}', 'vscode', 'gpt-4o');
     assert.equal(failure.status, 503);
