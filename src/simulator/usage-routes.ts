@@ -10,7 +10,7 @@
  * Rows are ordered `id desc`, as both servers do, which is insertion order here.
  */
 import { userAuth } from './console-auth';
-import { fail, ok, pageQuery, paged, route, type Ctx, type Reply, type Route } from './http-util';
+import { fail, ok, pageQuery, route, type Ctx, type Reply, type Route } from './http-util';
 import { nowSeconds, type LogRow, type QuotaDataRow, type User } from './state';
 import type { Sim } from './types';
 
@@ -62,13 +62,17 @@ function modelMatcher(sim: Sim, pattern: string): (name: string) => boolean {
   return (name) => regex.test(name);
 }
 
-/** The user's rows matching the query, newest (highest id) first. `group`/`request_id` only where the flavour reads them. */
-function matchingRows(sim: Sim, user: User, q: LogQuery, consumeOnly = false): LogRow[] {
+/**
+ * Calls `each` for the user's rows matching the query, newest (highest id) first, with their position in the
+ * result; `group`/`request_id` only where the flavour reads them. A callback, not an array: a page of a
+ * 100,000-row log keeps its 100 rows, not all of them.
+ */
+function forEachMatch(sim: Sim, user: User, q: LogQuery, consumeOnly: boolean, each: (row: LogRow, index: number) => void): number {
   const model = modelMatcher(sim, q.modelName);
   const newApi = sim.flavor !== 'one-api';
   const byRequestId = sim.flavor === 'new-api' && q.requestId !== '';
-  const out: LogRow[] = [];
   const logs = sim.state.logs;
+  let n = 0;
   for (let i = logs.length - 1; i >= 0; i--) {
     const l = logs[i]!;
     if (l.user_id !== user.id) continue;
@@ -79,9 +83,28 @@ function matchingRows(sim: Sim, user: User, q: LogQuery, consumeOnly = false): L
     if (!model(l.model_name)) continue;
     if (newApi && q.group && l.group !== q.group) continue;
     if (byRequestId && l.request_id !== q.requestId) continue;
-    out.push(l);
+    each(l, n++);
   }
-  return out;
+  return n;
+}
+
+/** Rows [offset, offset + size) of the matches, and how many match in all. */
+function pageOf(sim: Sim, user: User, q: LogQuery, offset: number, size: number): { rows: LogRow[]; total: number } {
+  const rows: LogRow[] = [];
+  const total = forEachMatch(sim, user, q, false, (row, index) => {
+    if (index >= offset && index < offset + size) rows.push(row);
+  });
+  return { rows, total };
+}
+
+function quotaOf(sim: Sim, user: User, q: LogQuery): { quota: number; count: number; tokens: number } {
+  const sum = { quota: 0, count: 0, tokens: 0 };
+  forEachMatch(sim, user, q, true, (l) => {
+    sum.quota += l.quota;
+    sum.count += 1;
+    sum.tokens += l.prompt_tokens + l.completion_tokens;
+  });
+  return sum;
 }
 
 /** new-api's `formatUserLogs` drops these from `other` before a user sees it. */
@@ -116,13 +139,14 @@ function logs(sim: Sim, ctx: Ctx, user: User): Reply {
     const problem = likeError(q.modelName);
     if (problem) return fail(problem);
   }
-  const rows = matchingRows(sim, user, q);
   if (sim.flavor !== 'one-api') {
     const { page, size } = pageQuery(ctx);
-    return ok(paged(rows, page, size, (l, i) => logView(sim, l, i)));
+    const offset = (page - 1) * size;
+    const { rows, total } = pageOf(sim, user, q, offset, size);
+    return ok({ page, page_size: size, total, items: rows.map((l, i) => logView(sim, l, offset + i)) });
   }
-  const p = Math.max(0, int(ctx.query.get('p')));
-  return ok(rows.slice(p * ONE_API_PAGE, p * ONE_API_PAGE + ONE_API_PAGE).map((l, i) => logView(sim, l, p * ONE_API_PAGE + i)));
+  const offset = Math.max(0, int(ctx.query.get('p'))) * ONE_API_PAGE;
+  return ok(pageOf(sim, user, q, offset, ONE_API_PAGE).rows.map((l, i) => logView(sim, l, offset + i)));
 }
 
 function stat(sim: Sim, ctx: Ctx, user: User): Reply {
@@ -131,11 +155,11 @@ function stat(sim: Sim, ctx: Ctx, user: User): Reply {
     const problem = likeError(q.modelName);
     if (problem) return fail(problem);
   }
-  const quota = matchingRows(sim, user, q, true).reduce((sum, l) => sum + l.quota, 0);
+  const { quota } = quotaOf(sim, user, q);
   if (sim.flavor === 'one-api') return ok({ quota });
   // rpm/tpm: the same filters but the last 60 seconds instead of the asked range.
-  const recent = matchingRows(sim, user, { ...q, from: nowSeconds() - 60, to: 0 }, true);
-  return ok({ quota, rpm: recent.length, tpm: recent.reduce((sum, l) => sum + l.prompt_tokens + l.completion_tokens, 0) });
+  const recent = quotaOf(sim, user, { ...q, from: nowSeconds() - 60, to: 0 });
+  return ok({ quota, rpm: recent.count, tpm: recent.tokens });
 }
 
 function quotaDates(sim: Sim, ctx: Ctx, user: User): Reply {
