@@ -9,7 +9,7 @@ import { HttpClient } from '../../src/core/http';
 import { quotaDisplayOf } from '../../src/core/quota';
 import { keyUsage } from '../../src/core/usage/keyUsage';
 import { UsageApi, type LogPage } from '../../src/core/usage/usageApi';
-import { DEMO, startGateway, type Flavor, type RunningGateway } from '../../src/simulator';
+import { DEMO, Hostile, startGateway, type Flavor, type RunningGateway } from '../../src/simulator';
 
 const http = new HttpClient({ timeoutMs: 5000, retries: 0 });
 const DISABLED_KEY = `sk-demoDisabled${'0'.repeat(36)}`;
@@ -183,6 +183,28 @@ describe('UsageApi: what is not there is not an error', () => {
         said: 'No available channel for model gpt-4o under group default (distributor)',
         status: 503, code: 'model_not_found', refusal: 'no-channel',
       });
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('UsageApi: a hostile gateway', () => {
+  it('names, models, messages and a non-JSON `other` come through as the data they are, and nothing breaks', async () => {
+    const gw = await startGateway({ flavor: 'new-api', errorLog: true });
+    try {
+      gw.faults.hostile = true;
+      await fetch(`${gw.url}/api/status`);
+      gw.faults.upstreamFailure = { status: 500, message: Hostile.hostile('upstream'), code: Hostile.HOSTILE_LINK };
+      await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { Authorization: `Bearer ${DEMO.key}` }, body: JSON.stringify({ model: 'gpt-4o', messages: [] }) });
+      const rows = (await usageApi(gw).firstLogPage({})).rows;
+      const failed = rows.find((r) => r.kind === 'error')!;
+      assert.equal(failed.failure?.title, 'The gateway failed with HTTP 500');
+      assert.equal(failed.failure?.said, Hostile.hostile('upstream'));
+      assert.equal(failed.failure?.code, Hostile.HOSTILE_LINK);
+      const planted = rows.filter((r) => r.content === Hostile.hostile('content'));
+      assert.equal(planted.length, 6);
+      assert.ok(planted.some((r) => r.tokenName === Hostile.HOSTILE_LONG && r.modelName === `gpt-4o ${Hostile.HOSTILE_LINK}`));
     } finally {
       await gw.close();
     }
