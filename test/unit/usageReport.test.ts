@@ -139,7 +139,7 @@ describe('usageReport: 30 days of history', () => {
     assert.deepEqual([source.rows, source.pages, source.stoppedBy], [400, 40, 'pages']);
     assert.equal(report.requestsSent, 41);
     assert.equal(usageRequests(oneApi).length, 41);
-    assert.match(report.note ?? '', /^Partial: the newest 400 requests, back to 2026-09-\d\d \d\d:\d\d UTC/);
+    assert.match(report.note ?? '', /^Partial: the newest 400 requests, back to 2026-09-\d\d \d\d:\d\d \(UTC\)\. The gateway's total for the period is \$\d+\.\d\d\.$/);
     const coverage = report.series.map((p) => p.coverage);
     const none = coverage.lastIndexOf('none');
     assert.ok(none > 10 && coverage.slice(0, none + 1).every((c) => c === 'none'), 'older days are "no data", not zero spend');

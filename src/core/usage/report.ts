@@ -12,7 +12,7 @@ import { isGatewayError } from '../errors';
 import type { QuotaDisplay } from '../quota';
 import { UsageAccumulator, type NamedSums } from './accumulator';
 import { amount, type Amount } from './amount';
-import { periodRange, type Period, type Slot } from './calendar';
+import { localParts, periodRange, type Period, type Slot } from './calendar';
 import type { UsageApi } from './usageApi';
 
 export interface LogLimits {
@@ -184,7 +184,7 @@ export async function usageReport(api: UsageApi, options: UsageReportOptions): P
     report.total.completionTokens = acc.total.completionTokens;
     report.byToken = breakdown(acc.byToken());
   }
-  const note = noteOf(source, display, stat.quota);
+  const note = noteOf(source, display, stat.quota, range.timeZone);
   if (note) report.note = note;
   return report;
 }
@@ -231,14 +231,20 @@ async function scanLog(api: UsageApi, acc: UsageAccumulator, start: number, end:
   return scan;
 }
 
-function noteOf(source: UsageSource, display: QuotaDisplay, gatewayQuota: number): string | undefined {
+function noteOf(source: UsageSource, display: QuotaDisplay, gatewayQuota: number, timeZone: string): string | undefined {
   if (source.kind === 'table') {
     return source.lagQuota > 0
       ? `The gateway's hourly figures lag by a few minutes: ${amount(source.lagQuota, display).text} of the period's ${amount(gatewayQuota, display).text} is not in the chart yet.`
       : undefined;
   }
   if (source.complete) return undefined;
-  const from = source.coveredFrom !== undefined ? `, back to ${new Date(source.coveredFrom).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  const from = source.coveredFrom !== undefined ? `, back to ${localTime(source.coveredFrom, timeZone)} (${timeZone})` : '';
   const why = source.stoppedBy === 'rateLimited' ? ' (the gateway started rate-limiting)' : '';
-  return `Partial: the newest ${source.rows.toLocaleString('en-US')} requests${from}${why}. The total above is the gateway's own: ${amount(gatewayQuota, display).text}.`;
+  return `Partial: the newest ${source.rows.toLocaleString('en-US')} requests${from}${why}. The gateway's total for the period is ${amount(gatewayQuota, display).text}.`;
+}
+
+function localTime(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
 }

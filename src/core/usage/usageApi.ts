@@ -113,7 +113,7 @@ export class UsageApi {
       if (filter.group) params.set('group', filter.group);
       if (filter.requestId) params.set('request_id', filter.requestId);
     }
-    const route = `GET /api/log/self`;
+    const route = 'GET /api/log/self';
     const { data } = await this.console.call('GET', `/api/log/self?${params}`, { signal });
     const items = Array.isArray(data) ? data : data !== null && typeof data === 'object' && 'items' in data ? data.items : undefined;
     refuseLongList(items, MAX_LOG_PAGE_ITEMS, route, Array.isArray(data) ? 'data' : 'data.items', 'log rows');
