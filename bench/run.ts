@@ -3,6 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { benchActivation } from './activation.bench';
 import { benchFirstBalance, benchStatus } from './status.bench';
 import { benchTokens } from './tokens.bench';
+import { benchUsage } from './usage.bench';
 
 async function main(): Promise<void> {
   const results: Record<string, Record<string, string | number>> = {};
@@ -14,9 +15,10 @@ async function main(): Promise<void> {
   results['token list, 10,000 tokens'] = await benchTokens(Number(process.env.BENCH_TOKENS ?? 10_000));
   results['time from the item appearing to a fresh balance, gateway latency subtracted'] = await benchFirstBalance();
   results['status bar and verify'] = await benchStatus();
+  results['usage, 30 days of 100,000 log rows'] = await benchUsage(Number(process.env.BENCH_USAGE_ROWS ?? 100_000));
   for (const [section, rows] of Object.entries(results)) {
     console.log(`\n${section}`);
-    for (const [name, value] of Object.entries(rows)) console.log(`  ${name.padEnd(42)} ${value}`);
+    for (const [name, value] of Object.entries(rows)) console.log(`  ${name.padEnd(52)} ${value}`);
   }
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify({ when: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

@@ -25,6 +25,8 @@ export const statusSchema = z.object({
   turnstile_check: z.nullish(z.boolean()),
   top_up_link: z.nullish(z.string()),
   docs_link: z.nullish(z.string()),
+  /** new-api's DataExportEnabled: false means `/api/data/self` gets no new rows (usage falls back to the log). */
+  enable_data_export: z.nullish(z.boolean()),
 });
 export type GatewayStatus = z.infer<typeof statusSchema>;
 

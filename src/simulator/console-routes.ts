@@ -1,8 +1,9 @@
-/** Console routes other than tokens: status, login (+2FA), logout, self, access token, groups, models, logs. */
+/** Console routes other than tokens and usage: status, login (+2FA), logout, self, access token, groups, models. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { sessionOf, userAuth } from './console-auth';
-import { decode, empty, fail, fillerModels, invalidParams, ok, pageQuery, paged, route, tr, type Ctx, type Reply, type Route } from './http-util';
-import { QUOTA_PER_UNIT, nowSeconds, randomKey, type LogRow, type User } from './state';
+import { decode, empty, fail, fillerModels, invalidParams, ok, route, tr, type Ctx, type Reply, type Route } from './http-util';
+import { QUOTA_PER_UNIT, nowSeconds, randomKey, type User } from './state';
+import { DATA_EXPORT_DEFAULT_TIME } from './usage-routes';
 import type { Sim } from './types';
 
 const START_TIME = nowSeconds();
@@ -21,6 +22,7 @@ function status(sim: Sim): Reply {
     ...common, version: sim.flavor === 'new-api' ? 'v0.9.0-fake' : 'v0.8.0-fake-legacy', quota_display_type: sim.state.displayType, usd_exchange_rate: 7.3,
     custom_currency_symbol: '¤', custom_currency_exchange_rate: 1, self_use_mode_enabled: false, demo_site_enabled: false,
     default_use_auto_group: false, docs_link: '', price: 7.3, setup: true, oidc_enabled: false, passkey_login: false,
+    enable_data_export: sim.state.dataExportEnabled, data_export_default_time: DATA_EXPORT_DEFAULT_TIME,
   });
 }
 
@@ -69,25 +71,6 @@ function self(sim: Sim, u: User): Reply {
   });
 }
 
-function logRows(sim: Sim, ctx: Ctx, user: User): LogRow[] {
-  const q = (name: string) => ctx.query.get(name) ?? '';
-  const type = Number(q('type')) || 0;
-  const from = Number(q('start_timestamp')) || 0;
-  const to = Number(q('end_timestamp')) || Infinity;
-  return sim.state.logs
-    .filter((l) => l.user_id === user.id && (!type || l.type === type) && (!q('token_name') || l.token_name === q('token_name'))
-      && (!q('model_name') || l.model_name === q('model_name')) && l.created_at >= from && l.created_at <= to)
-    .sort((a, b) => b.created_at - a.created_at || b.id - a.id);
-}
-
-function logView(sim: Sim, l: LogRow, index: number): Record<string, unknown> {
-  const { use_time, group, request_id, token_id, ...rest } = l;
-  // one-api's Log has request_id (always present, '' when unknown) but no group, token_id, ip or other.
-  if (sim.flavor === 'one-api') return { ...rest, request_id, elapsed_time: use_time * 1000, system_prompt_reset: false };
-  // new-api rewrites `id` to offset+i+1 and omits an empty request_id; `other` is a JSON string.
-  return { ...rest, id: index + 1, use_time, group, token_id, channel_name: '', ip: '', other: '{"model_ratio":1,"group_ratio":1}', ...(request_id ? { request_id } : {}) };
-}
-
 export function consoleRoutes(sim: Sim): Route[] {
   const auth = (handler: Parameters<typeof userAuth>[1]) => userAuth(sim, handler);
   const newApi = sim.flavor !== 'one-api';
@@ -112,22 +95,6 @@ export function consoleRoutes(sim: Sim): Route[] {
         route('GET', '/api/user/models', auth(() => ok(modelNames(sim) ?? null))),
       ]
       : [route('GET', '/api/user/available_models', auth(() => ok(modelNames(sim) ?? [])))]),
-    route('GET', '/api/log/self/stat', auth((ctx, user) => {
-      const rows = logRows(sim, ctx, user);
-      const quota = rows.reduce((sum, l) => sum + l.quota, 0);
-      if (!newApi) return ok({ quota });
-      const recent = rows.filter((l) => l.created_at >= nowSeconds() - 60);
-      return ok({ quota, rpm: recent.length, tpm: recent.reduce((sum, l) => sum + l.prompt_tokens + l.completion_tokens, 0) });
-    })),
-    route('GET', '/api/log/self', auth((ctx, user) => {
-      const rows = logRows(sim, ctx, user);
-      if (newApi) {
-        const { page, size } = pageQuery(ctx);
-        return ok(paged(rows, page, size, (l, i) => logView(sim, l, i)));
-      }
-      const p = Math.max(0, Number.parseInt(ctx.query.get('p') ?? '0', 10) || 0);
-      return ok(rows.slice(p * 10, p * 10 + 10).map((l, i) => logView(sim, l, p * 10 + i)));
-    })),
   ];
 }
 

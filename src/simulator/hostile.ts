@@ -35,7 +35,9 @@ export function makeHostile(state: GatewayState): void {
   state.models.push(`gpt-4o ${HOSTILE_LINK}`, HOSTILE_ICON, HOSTILE_BIDI, HOSTILE_LONG);
   const names = [`tok ${HOSTILE_LINK}`, HOSTILE_ICON, HOSTILE_HTML, HOSTILE_BIDI, HOSTILE_LONG, HOSTILE_MARKDOWN];
   for (const [i, name] of names.entries()) {
-    state.addToken({ user_id: user.id, name, group, model_limits_enabled: i === 0, model_limits: i === 0 ? `gpt-4o,${HOSTILE_ICON}` : '', allow_ips: i === 1 ? `10.0.0.1\n${HOSTILE_LINK}` : '', unlimited_quota: true });
+    const token = state.addToken({ user_id: user.id, name, group, model_limits_enabled: i === 0, model_limits: i === 0 ? `gpt-4o,${HOSTILE_ICON}` : '', allow_ips: i === 1 ? `10.0.0.1\n${HOSTILE_LINK}` : '', unlimited_quota: true });
+    // The request log shows the same names, a hostile model and content, and an `other` that is not JSON.
+    state.addLog(user, token, `gpt-4o ${HOSTILE_LINK}`, 10, 5, 100, undefined, hostile('req'), { content: hostile('content'), other: HOSTILE_HTML });
   }
 }
 

@@ -13,6 +13,8 @@ import { relayRoutes } from './relay-routes';
 import { echoedCredential, hostileReply, makeHostile } from './hostile';
 import { GatewayState } from './state';
 import { tokenRoutes } from './token-routes';
+import { usageRoutes } from './usage-routes';
+import { seedUsage } from './usage-seed';
 import type { Faults, Flavor, GatewayOptions, Sim } from './types';
 
 export { DEMO, GatewayState, QUOTA_PER_UNIT } from './state';
@@ -21,6 +23,8 @@ export type { Token as SimToken, User as SimUser } from './state';
 export type { Faults, Flavor, GatewayOptions } from './types';
 export { SIM_REPLY_MARKER, SIM_REPLY_TEXT } from './relay-answers';
 export type { KeyHeader, RelayRecord } from './relay-log';
+export type { UsageHistory } from './usage-seed';
+export type { LogRow as SimLogRow, QuotaDataRow as SimQuotaDataRow } from './state';
 
 export interface RequestRecord {
   method: string;
@@ -66,7 +70,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     critical: new RateLimiter(options.criticalRateLimit ?? 20, CRITICAL_WINDOW_MS),
     search: new RateLimiter(10, 60_000),
   };
-  const routes: Route[] = [...consoleRoutes(sim), ...tokenRoutes(sim), ...relayRoutes(sim)];
+  sim.state.dataExportEnabled = options.dataExport ?? true;
+  // one-api has no error log at all.
+  sim.state.errorLogEnabled = flavor !== 'one-api' && (options.errorLog ?? false);
+  if (options.usageHistory) seedUsage(sim.state, options.usageHistory);
+  const routes: Route[] = [...consoleRoutes(sim), ...tokenRoutes(sim), ...usageRoutes(sim), ...relayRoutes(sim)];
   const requests: RequestRecord[] = [];
   const relay: RelayRecord[] = [];
 
@@ -237,7 +245,8 @@ async function streamHugeBody(res: ServerResponse, bytes: number, announce: bool
 
 /**
  * Test control for a simulator running in another process (UI tests): `POST /__simulator/faults` sets
- * the fault switches (replacing them), `POST /__simulator/patch` changes a user or a token by name,
+ * the fault switches (replacing them), `POST /__simulator/patch` changes a user, a token by name or the
+ * gateway's settings (`dataExportEnabled`, `errorLogEnabled`),
  * `POST /__simulator/requests` (body `{}`) returns the request log, `POST /__simulator/relay` the relay log
  * (body `{"clear":true}` also empties it). The simulator only ever listens on loopback.
  */
@@ -260,7 +269,12 @@ async function control(sim: Sim, ctx: Ctx, requests: readonly RequestRecord[], r
     return { status: 200, body: { faults: sim.faults } };
   }
   if (ctx.path === '/__simulator/patch') {
-    const { user, token } = body as { user?: { id: number } & Record<string, unknown>; token?: { name: string } & Record<string, unknown> };
+    const { user, token, settings } = body as { user?: { id: number } & Record<string, unknown>; token?: { name: string } & Record<string, unknown>; settings?: Record<string, unknown> };
+    // The gateway's own switches: `{"settings":{"dataExportEnabled":false}}`, `{"settings":{"errorLogEnabled":true}}`.
+    if (settings) {
+      if (typeof settings.dataExportEnabled === 'boolean') sim.state.dataExportEnabled = settings.dataExportEnabled;
+      if (typeof settings.errorLogEnabled === 'boolean') sim.state.errorLogEnabled = sim.flavor !== 'one-api' && settings.errorLogEnabled;
+    }
     const u = user && sim.state.user(user.id);
     const t = token && sim.state.tokens.find((x) => x.name === token.name);
     if ((user && !u) || (token && !t)) return { status: 404, body: { error: 'no such user or token' } };

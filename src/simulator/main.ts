@@ -1,5 +1,6 @@
 /**
- * `npm run gateway [-- --port N --flavor new-api|new-api-legacy|one-api --tokens N --tokmodel]`:
+ * `npm run gateway [-- --port N --flavor new-api|new-api-legacy|one-api --tokens N --tokmodel
+ * --usage-days N --usage-rows N --no-data-export --error-log]`:
  * starts the simulator with the demo account and prints how to reach it. The first line,
  * `TOKAIFY_GATEWAY_URL=<url>`, is what scripts wait for.
  */
@@ -9,14 +10,18 @@ import { DEMO, startGateway, type Flavor } from './index';
 const FLAVORS: readonly Flavor[] = ['new-api', 'new-api-legacy', 'one-api'];
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: simulator [--port N] [--host 127.0.0.1] [--flavor ${FLAVORS.join('|')}] [--tokens N] [--tokmodel] [--tls-key FILE --tls-cert FILE]\n`);
+  process.stderr.write(`${problem}\nusage: simulator [--port N] [--host 127.0.0.1] [--flavor ${FLAVORS.join('|')}] [--tokens N] [--tokmodel] [--tls-key FILE --tls-cert FILE]\n`
+    + '                 [--usage-days N --usage-rows N] [--no-data-export] [--error-log]\n');
   process.exit(2);
 }
 
-interface Options { port: number; host: string; flavor: Flavor; tokens: number; tokmodel: boolean; tlsKey?: string; tlsCert?: string }
+interface Options {
+  port: number; host: string; flavor: Flavor; tokens: number; tokmodel: boolean; tlsKey?: string; tlsCert?: string;
+  usageDays: number; usageRows: number; dataExport: boolean; errorLog: boolean;
+}
 
 function parse(argv: string[]): Options {
-  const options: Options = { port: 0, host: '127.0.0.1', flavor: 'new-api', tokens: 0, tokmodel: false };
+  const options: Options = { port: 0, host: '127.0.0.1', flavor: 'new-api', tokens: 0, tokmodel: false, usageDays: 0, usageRows: 0, dataExport: true, errorLog: false };
   const int = (flag: string, value: string | undefined) => {
     if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a whole number`);
     return Number(value);
@@ -28,6 +33,10 @@ function parse(argv: string[]): Options {
     else if (flag === '--tokens') options.tokens = int(flag, value());
     else if (flag === '--host') options.host = value() ?? usage('--host needs an address');
     else if (flag === '--tokmodel') options.tokmodel = true;
+    else if (flag === '--usage-days') options.usageDays = int(flag, value());
+    else if (flag === '--usage-rows') options.usageRows = int(flag, value());
+    else if (flag === '--no-data-export') options.dataExport = false;
+    else if (flag === '--error-log') options.errorLog = true;
     else if (flag === '--tls-key') options.tlsKey = value() ?? usage('--tls-key needs a PEM file');
     else if (flag === '--tls-cert') options.tlsCert = value() ?? usage('--tls-cert needs a PEM file');
     else if (flag === '--flavor') {
@@ -38,6 +47,9 @@ function parse(argv: string[]): Options {
     else usage(`unknown option ${flag}`);
   }
   if (Boolean(options.tlsKey) !== Boolean(options.tlsCert)) usage('--tls-key and --tls-cert go together');
+  // Either flag alone seeds a history: 30 days by default, about 100 requests a day by default.
+  if (options.usageDays > 0 && options.usageRows === 0) options.usageRows = options.usageDays * 100;
+  if (options.usageRows > 0 && options.usageDays === 0) options.usageDays = 30;
   return options;
 }
 
@@ -46,6 +58,8 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     port: options.port, host: options.host, flavor: options.flavor, seedTokens: options.tokens,
     relayErrorStyle: options.tokmodel ? 'tokmodel' : 'new-api',
+    dataExport: options.dataExport, errorLog: options.errorLog,
+    usageHistory: options.usageRows > 0 ? { days: options.usageDays, rows: options.usageRows } : undefined,
     tls: options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey, 'utf8'), cert: readFileSync(options.tlsCert, 'utf8') } : undefined,
   });
   process.stdout.write([
@@ -58,7 +72,8 @@ async function main(): Promise<void> {
     `    user id ${DEMO.userId}, access token ${DEMO.accessToken}`,
     `    API key ${DEMO.key}`,
     `    2FA user ${DEMO.twoFactorUser} (same password), code ${DEMO.twoFactorCode}`,
-    `  Tokens: ${gateway.state.tokens.length}. Ctrl-C stops it.`,
+    `  Tokens: ${gateway.state.tokens.length}. Log rows: ${gateway.state.logs.length}${options.usageRows > 0 ? ` (${options.usageDays} days of history)` : ''}.`
+      + ` Data dashboard ${gateway.state.dataExportEnabled ? 'on' : 'off'}, error log ${gateway.state.errorLogEnabled ? 'on' : 'off'}. Ctrl-C stops it.`,
     '',
   ].join('\n'));
   const stop = () => void gateway.close().then(() => process.exit(0));

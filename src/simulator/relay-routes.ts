@@ -3,7 +3,7 @@
  * Anthropic messages and the billing routes, every error in the flavour's real shape and status.
  */
 import { fillerModels, route, isRecord, type Ctx, type Reply, type Route } from './http-util';
-import { answer, type Protocol } from './relay-answers';
+import { answer, SIM_USAGE, type Protocol } from './relay-answers';
 import { ipAllowed, newApiIpLimits, oneApiSubnets } from './ip';
 import { QUOTA_PER_UNIT, nowSeconds, type Token, type User } from './state';
 import type { Sim } from './types';
@@ -136,6 +136,8 @@ async function generate(sim: Sim, ctx: Ctx, caller: Caller, protocol: Protocol):
     return openAiError(sim, ctx, 503, `No available channel for model ${model} under group ${token.group || user.group} (distributor)`, 'model_not_found');
   }
   if (ctx.path === '/v1/messages' && sim.faults.contextManagementRejected && isRecord(body) && 'context_management' in body) {
+    // The upstream's 400, which new-api's error log records (when on) like any failed channel call.
+    sim.state.addErrorLog(user, token, model, 400, 'context_management: Extra inputs are not permitted', 'invalid_request_error', ctx.path, nowSeconds(), ctx.requestId);
     return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: withRequestId(ctx, 'context_management: Extra inputs are not permitted') } } };
   }
   if (user.quota <= 0) {
@@ -146,13 +148,19 @@ async function generate(sim: Sim, ctx: Ctx, caller: Caller, protocol: Protocol):
   if (!token.unlimited_quota && token.remain_quota < CALL_COST) {
     return relayError(sim, ctx, 403, sim.flavor === 'one-api' ? '令牌额度不足' : `token quota is not enough, token remain quota: ${token.remain_quota}, need quota: ${CALL_COST}`, 'pre_consume_token_quota_failed');
   }
+  const upstream = sim.faults.upstreamFailure;
+  if (upstream) {
+    // The pre-consumed quota is refunded on an upstream failure: nothing is charged, an error row may be logged.
+    sim.state.addErrorLog(user, token, model, upstream.status, upstream.message, upstream.code ?? '', ctx.path, nowSeconds(), ctx.requestId);
+    return relayError(sim, ctx, upstream.status, upstream.message, upstream.code ?? '');
+  }
   user.quota -= CALL_COST;
   user.used_quota += CALL_COST;
   user.request_count += 1;
   token.used_quota += CALL_COST;
   token.accessed_time = nowSeconds();
   if (!token.unlimited_quota) token.remain_quota -= CALL_COST;
-  sim.state.addLog(user, token, model, 12, 3, CALL_COST, nowSeconds(), ctx.requestId);
+  sim.state.addLog(user, token, model, SIM_USAGE.input, SIM_USAGE.output, CALL_COST, nowSeconds(), ctx.requestId, { is_stream: isRecord(body) && body.stream === true });
   return answer(protocol, model, isRecord(body) ? body : {});
 }
 
@@ -181,9 +189,22 @@ function oneApiDistribute(sim: Sim, ctx: Ctx, caller: Caller, body: unknown, mod
 /** Amount in the display currency, as `controller/billing.go` converts it. */
 const amountOf = (quota: number) => quota / QUOTA_PER_UNIT;
 
-function subscription(caller: Caller): Reply {
+/** new-api's default USDExchangeRate, as /api/status reports it. */
+const USD_EXCHANGE_RATE = 7.3;
+
+/**
+ * new-api's billing routes convert by the display type: CNY at the exchange rate, TOKENS raw, USD and CUSTOM
+ * in dollars; one-api (always display_in_currency here) in dollars.
+ */
+const billingAmountOf = (sim: Sim, quota: number) => {
+  if (sim.flavor === 'one-api') return amountOf(quota);
+  if (sim.state.displayType === 'TOKENS') return quota;
+  return sim.state.displayType === 'CNY' ? amountOf(quota) * USD_EXCHANGE_RATE : amountOf(quota);
+};
+
+function subscription(sim: Sim, caller: Caller): Reply {
   const { token } = caller;
-  const limit = token.unlimited_quota ? 100_000_000 : amountOf(token.remain_quota + token.used_quota);
+  const limit = token.unlimited_quota ? 100_000_000 : billingAmountOf(sim, token.remain_quota + token.used_quota);
   return {
     status: 200,
     body: { object: 'billing_subscription', has_payment_method: true, soft_limit_usd: limit, hard_limit_usd: limit, system_hard_limit_usd: limit, access_until: token.expired_time > 0 ? token.expired_time : 0 },
@@ -223,8 +244,8 @@ export function relayRoutes(sim: Sim): Route[] {
     return 'refused' in caller ? caller.refused : handler(ctx, caller);
   };
   const billing = ['/dashboard/billing', '/v1/dashboard/billing'].flatMap((prefix) => [
-    route('GET', `${prefix}/subscription`, keyed((_ctx, caller) => subscription(caller))),
-    route('GET', `${prefix}/usage`, keyed((_ctx, caller) => ({ status: 200, body: { object: 'list', total_usage: amountOf(caller.token.used_quota) * 100 } }))),
+    route('GET', `${prefix}/subscription`, keyed((_ctx, caller) => subscription(sim, caller))),
+    route('GET', `${prefix}/usage`, keyed((_ctx, caller) => ({ status: 200, body: { object: 'list', total_usage: billingAmountOf(sim, caller.token.used_quota) * 100 } }))),
   ]);
   const newApiOnly = sim.flavor === 'one-api'
     ? []

@@ -67,7 +67,27 @@ export interface LogRow {
   token_id: number;
   group: string;
   request_id: string;
+  /** new-api's `other`, a JSON string (ratios; for error rows status_code, error_code, error_type). */
+  other?: string;
 }
+
+/**
+ * One row of new-api's `quota_data` table (model/usedata.go), what `/api/data/self` serves: consumption per
+ * user, model and hour (`created_at` is the hour's first second, UTC-aligned as `t - t % 3600`).
+ */
+export interface QuotaDataRow {
+  id: number;
+  user_id: number;
+  username: string;
+  model_name: string;
+  created_at: number;
+  token_used: number;
+  count: number;
+  quota: number;
+}
+
+/** Optional fields of a log row that `addLog` leaves at the relay's defaults. */
+export type LogExtra = Partial<Pick<LogRow, 'is_stream' | 'use_time' | 'content' | 'other'>>;
 
 export interface Session {
   userId: number;
@@ -133,6 +153,15 @@ export class GatewayState {
   maxUserTokens = 1000;
   /** new-api's QuotaDisplayType setting, which an admin can change at any time (`/api/status`). */
   displayType: 'USD' | 'CNY' | 'TOKENS' | 'CUSTOM' = 'USD';
+  /**
+   * new-api's DataExportEnabled (on by default): consumption is also counted per hour in `quotaData`, and
+   * `/api/status` says `enable_data_export`. Off, the route still answers, with whatever was counted before.
+   */
+  dataExportEnabled = true;
+  /** new-api's ERROR_LOG_ENABLED (off by default): a failed upstream call writes a type-5 log row. */
+  errorLogEnabled = false;
+  /** `/api/data/self`'s table; key `user_id/model_name/created_at`. */
+  quotaData = new Map<string, QuotaDataRow>();
   private nextId = 1;
 
   constructor(seedTokens = 0) {
@@ -211,13 +240,42 @@ export class GatewayState {
     this.sessions.clear();
   }
 
-  addLog(user: User, token: Token, model: string, prompt: number, completion: number, quota: number, at = nowSeconds(), requestId = ''): LogRow {
+  addLog(user: User, token: Token, model: string, prompt: number, completion: number, quota: number, at = nowSeconds(), requestId = '', extra: LogExtra = {}): LogRow {
     const row: LogRow = {
       id: this.logs.length + 1, user_id: user.id, created_at: at, type: 2, content: '模型倍率 1.00，分组倍率 1.00', username: user.username,
       token_name: token.name, model_name: model, quota, prompt_tokens: prompt, completion_tokens: completion, use_time: 1, is_stream: false,
-      channel: 1, token_id: token.id, group: token.group || user.group, request_id: requestId,
+      channel: 1, token_id: token.id, group: token.group || user.group, request_id: requestId, ...extra,
+    };
+    this.logs.push(row);
+    // RecordConsumeLog: the dashboard table counts it too while DataExportEnabled is on.
+    if (this.dataExportEnabled) this.countQuotaData(user, model, quota, at, prompt + completion);
+    return row;
+  }
+
+  /** `RecordErrorLog` (only while `errorLogEnabled`): type 5, no tokens, no quota, the error in `content` and `other`. */
+  addErrorLog(user: User, token: Token, model: string, status: number, message: string, code: string, path: string, at = nowSeconds(), requestId = ''): LogRow | undefined {
+    if (!this.errorLogEnabled) return undefined;
+    const other = JSON.stringify({ request_path: path, error_type: 'upstream_error', error_code: code, status_code: status, channel_id: 1, channel_name: '', channel_type: 1 });
+    const row: LogRow = {
+      id: this.logs.length + 1, user_id: user.id, created_at: at, type: 5, content: `status_code=${status}, ${message}`, username: user.username,
+      token_name: token.name, model_name: model, quota: 0, prompt_tokens: 0, completion_tokens: 0, use_time: 0, is_stream: false,
+      channel: 1, token_id: token.id, group: token.group || user.group, request_id: requestId, other,
     };
     this.logs.push(row);
     return row;
+  }
+
+  /** `LogQuotaData`: adds one request to its user/model/hour row. */
+  countQuotaData(user: User, model: string, quota: number, at: number, tokens: number): void {
+    const hour = at - (at % 3600);
+    const key = `${user.id}/${model}/${hour}`;
+    const row = this.quotaData.get(key);
+    if (row) {
+      row.count += 1;
+      row.quota += quota;
+      row.token_used += tokens;
+      return;
+    }
+    this.quotaData.set(key, { id: this.quotaData.size + 1, user_id: user.id, username: user.username, model_name: model, created_at: hour, token_used: tokens, count: 1, quota });
   }
 }

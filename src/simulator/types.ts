@@ -16,6 +16,12 @@ export interface GatewayOptions {
   criticalRateLimit?: number;
   /** PEM key and certificate: serve https (a gateway behind a private CA, for the certificate tests). */
   tls?: { key: string; cert: string };
+  /** new-api's DataExportEnabled (default on): the hourly table behind `/api/data/self`, and `enable_data_export` in `/api/status`. */
+  dataExport?: boolean;
+  /** new-api's ERROR_LOG_ENABLED (default off): failed upstream calls write type-5 log rows. */
+  errorLog?: boolean;
+  /** Deterministic request history for the demo user: `days` before `until` (default now), `rows` log rows. */
+  usageHistory?: import('./usage-seed').UsageHistory;
 }
 
 export interface Faults {
@@ -42,6 +48,12 @@ export interface Faults {
   hugeBodyBytes?: number;
   /** With `hugeBodyBytes`: announce the size in Content-Length, so a client can refuse before reading. */
   hugeBodyLength?: boolean;
+  /**
+   * Generation requests (chat, responses, messages) that pass auth and billing fail as if the upstream
+   * provider had answered this error (relay error shape, nothing charged); with the error log on, each
+   * writes a type-5 log row, as new-api's processChannelError does.
+   */
+  upstreamFailure?: { status: number; message: string; code?: string };
   /**
    * Token list and search pages, and the model lists (/v1/models, /api/user/models, one-api's
    * /api/user/available_models), carry this many items: tokens of ~30 bytes ({id, key:"", status:1,

@@ -1,0 +1,152 @@
+/**
+ * What an `sk-` key alone can tell about its spending, for accounts without a console sign-in (spec §3.2, §3.3):
+ * - `GET /v1/dashboard/billing/subscription` and `/usage` (both flavours): granted and used, lifetime, in the
+ *   gateway's display unit (new-api converts by its display type, CUSTOM as USD; one-api USD or raw), under the
+ *   ordinary API rate limit. A disabled, expired or used-up key is refused here.
+ * - `GET /api/usage/token/` (new-api only): the same in quota units, plus the token's name, model limits and
+ *   expiry, and it answers for a disabled, expired or used-up key too. But it is in the CriticalRateLimit bucket
+ *   shared with sign-in and key reveal (20 per 20 minutes per IP), so it is asked only when the billing routes
+ *   cannot answer, or when the caller asks for the detail.
+ * Neither has history: spend over time, by model and by token, and the request log need a console sign-in.
+ */
+import type { GatewayFlavor } from '../accounts';
+import { GatewayError } from '../errors';
+import type { HttpClient } from '../http';
+import { tryJson } from '../json';
+import type { QuotaDisplay } from '../quota';
+import { relayError } from '../relayClient';
+import { parseOrThrow } from '../schemas';
+import { explainServerMessage } from '../serverMessages';
+import * as z from 'zod/mini';
+import { billingSubscriptionSchema, billingUsageSchema, inlineErrorSchema, tokenUsageSchema } from './schemas';
+
+/** What a console sign-in adds to a key-only account's usage. */
+export const NEEDS_CONSOLE = ['history', 'byModel', 'byToken', 'requestLog'] as const;
+export type ConsoleOnlyUsage = (typeof NEEDS_CONSOLE)[number];
+
+export interface KeyUsage {
+  source: 'billing' | 'tokenUsage';
+  unlimited: boolean;
+  /** Quota units (format with formatQuota); granted and remaining are absent for an unlimited key. */
+  granted?: number;
+  remaining?: number;
+  used: number;
+  /** Unix seconds; absent = never expires. */
+  expiresAt?: number;
+  /** `/api/usage/token/` only; untrusted text. */
+  name?: string;
+  modelLimits?: string[];
+  /** ms since epoch. */
+  readAt: number;
+  needsConsole: readonly ConsoleOnlyUsage[];
+}
+
+export interface KeyUsageOptions {
+  /** Ask `/api/usage/token/` first (name, limits, expiry), spending one of the shared 20-per-20-minutes. */
+  detailed?: boolean;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** What the billing route reports for a key without a cap (controller/billing.go). */
+const UNLIMITED_AMOUNT = 100_000_000;
+
+export async function keyUsage(http: HttpClient, root: string, key: string, flavor: GatewayFlavor, display: QuotaDisplay, options: KeyUsageOptions = {}): Promise<KeyUsage> {
+  const now = options.now ?? Date.now;
+  const viaTokenUsage = () => tokenUsage(http, root, key, options.signal, now);
+  if (options.detailed && flavor === 'new-api') return viaTokenUsage();
+  try {
+    return await billing(http, root, key, flavor, display, options.signal, now);
+  } catch (error) {
+    // A key the relay refuses (disabled, expired, used up) or a gateway without the billing routes: the
+    // read-only route still answers on new-api.
+    const worthTrying = error instanceof GatewayError && (error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'notFound');
+    if (flavor !== 'new-api' || !worthTrying) throw error;
+    try {
+      return await viaTokenUsage();
+    } catch {
+      throw error;
+    }
+  }
+}
+
+async function billing(http: HttpClient, root: string, key: string, flavor: GatewayFlavor, display: QuotaDisplay, signal: AbortSignal | undefined, now: () => number): Promise<KeyUsage> {
+  const [subscription, usage] = await Promise.all([
+    getJson(http, root, '/v1/dashboard/billing/subscription', key, billingSubscriptionSchema, signal),
+    getJson(http, root, '/v1/dashboard/billing/usage', key, billingUsageSchema, signal),
+  ]);
+  const toQuota = billingToQuota(display, flavor);
+  const used = toQuota(usage.total_usage / 100);
+  const out: KeyUsage = { source: 'billing', unlimited: subscription.hard_limit_usd === UNLIMITED_AMOUNT, used, readAt: now(), needsConsole: NEEDS_CONSOLE };
+  if (!out.unlimited) {
+    out.granted = toQuota(subscription.hard_limit_usd);
+    out.remaining = Math.max(0, out.granted - used);
+  }
+  if (subscription.access_until && subscription.access_until > 0) out.expiresAt = subscription.access_until;
+  return out;
+}
+
+/**
+ * The billing routes' amount back in quota units: new-api divides by quota_per_unit and, for CNY, multiplies
+ * by the exchange rate (CUSTOM is treated as USD there), TOKENS stays raw; one-api is USD unless it shows tokens.
+ */
+function billingToQuota(display: QuotaDisplay, flavor: GatewayFlavor): (amount: number) => number {
+  if (display.type === 'TOKENS') return (amount) => Math.round(amount);
+  const rate = flavor === 'new-api' && display.type === 'CNY' ? display.usdExchangeRate : 1;
+  return (amount) => Math.round((amount / rate) * display.quotaPerUnit);
+}
+
+async function tokenUsage(http: HttpClient, root: string, key: string, signal: AbortSignal | undefined, now: () => number): Promise<KeyUsage> {
+  const { data } = await getJson(http, root, '/api/usage/token/', key, tokenUsageSchema, signal);
+  const unlimited = data.unlimited_quota === true;
+  const out: KeyUsage = { source: 'tokenUsage', unlimited, used: data.total_used, readAt: now(), needsConsole: NEEDS_CONSOLE };
+  if (!unlimited) {
+    out.granted = data.total_granted;
+    out.remaining = Math.max(0, data.total_available);
+  }
+  if (data.expires_at && data.expires_at > 0) out.expiresAt = data.expires_at;
+  if (data.name) out.name = data.name;
+  const limits = data.model_limits_enabled && data.model_limits ? Object.keys(data.model_limits) : [];
+  if (limits.length) out.modelLimits = limits;
+  return out;
+}
+
+/**
+ * GET with the key as `Authorization: Bearer sk-…` (the form `/api/usage/token/` insists on). Errors come in
+ * three shapes: the relay's OpenAI error, `{success:false,message}` from the read-only route, and an OpenAI
+ * error inside a 200 from the billing routes' database failures.
+ */
+async function getJson<T>(http: HttpClient, root: string, path: string, key: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+  const url = `${root}${path}`;
+  const bearer = key.startsWith('sk-') ? key : `sk-${key}`;
+  const response = await http.send({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` }, signal });
+  const json = tryJson(response.text);
+  const envelope = json !== null && typeof json === 'object' && 'success' in json && json.success === false
+    ? (json as { message?: unknown })
+    : undefined;
+  const serverMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
+  if (response.status === 429 && path === '/api/usage/token/') {
+    throw new GatewayError('rateLimited',
+      'The gateway allows only 20 key-usage reads (shared with sign-ins and key reveals) per 20 minutes from one address. Try again in a few minutes.',
+      { status: 429, url, retryAfterSeconds: 20 * 60 });
+  }
+  if (response.status !== 200) {
+    if (!serverMessage) throw relayError(response.status, json, url);
+    const said = ` The gateway said: "${explainServerMessage(serverMessage)}".`;
+    const kind = response.status === 401 ? 'unauthorized' : response.status === 403 ? 'forbidden' : response.status === 404 ? 'notFound' : response.status >= 500 ? 'server' : 'rejected';
+    throw new GatewayError(kind, `GET ${path} was refused (HTTP ${response.status}).${said}`, { status: response.status, url, serverMessage });
+  }
+  if (json === undefined) {
+    const page = /^\s*</.test(response.text);
+    throw new GatewayError(page ? 'notGateway' : 'badResponse', `GET ${path} did not answer with JSON${page ? ': this address is not a new-api / one-api gateway' : ''}.`, { status: 200, url });
+  }
+  if (serverMessage) {
+    throw new GatewayError('rejected', `GET ${path} was refused: ${explainServerMessage(serverMessage)}.`, { status: 200, url, serverMessage });
+  }
+  const inline = inlineErrorSchema.safeParse(json);
+  if (inline.success) {
+    const message = inline.data.error.message;
+    throw new GatewayError('server', `GET ${path} failed on the gateway: ${explainServerMessage(message)}.`, { status: 200, url, serverMessage: message });
+  }
+  return parseOrThrow(schema, json, `GET ${path}`);
+}
