@@ -14,13 +14,23 @@ import { DEMO, type RunningGateway } from '../../src/simulator';
 import { endSuite, signedInSuite, TempAgentHome } from './helpers';
 
 
+
+/** A signed-in suite's agent files, the demo token and scripted Configure (no preview), read when called. */
+function configureHelpers(suite: () => { api: TokaifyApi; gw: RunningGateway; accountId: string; home: TempAgentHome }) {
+  const demoToken = () => suite().gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+  return {
+    file: (...parts: string[]) => suite().home.file(...parts),
+    demoToken,
+    configure: (agents: AgentId[], extra: Partial<ConfigureArgs>) =>
+      suite().api.internal.configure(agents, { accountId: suite().accountId, tokenId: demoToken().id, ...extra }, { confirm: false }),
+  };
+}
 describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home', () => {
   let api: TokaifyApi;
   let gw: RunningGateway;
   let accountId: string;
   let home: TempAgentHome;
-  const file = (...parts: string[]) => home.file(...parts);
-  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+  const { file, demoToken } = configureHelpers(() => ({ api, gw, accountId, home }));
   const mode = (p: string) => statSync(p).mode & 0o777;
 
   before(async () => ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'new-api' }, 'agents')));
@@ -161,10 +171,7 @@ describe('Configure agents on one-api: what cannot work is said before anything 
   let gw: RunningGateway;
   let accountId: string;
   let home: TempAgentHome;
-  const file = (...parts: string[]) => home.file(...parts);
-  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
-  const configure = (agents: AgentId[], extra: Partial<ConfigureArgs>) =>
-    api.internal.configure(agents, { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
+  const { file, demoToken, configure } = configureHelpers(() => ({ api, gw, accountId, home }));
   const checks = (route: string) => gw.requests.filter((r) => r.method === 'POST' && r.path === route);
 
   before(async () => ({ api, gw, accountId, home } = await signedInSuite({ flavor: 'one-api' }, 'agents-one-api')));
@@ -215,10 +222,7 @@ describe('Configure: what outside the files gets in the way is said before Apply
   let gw: RunningGateway;
   let accountId: string;
   let home: TempAgentHome;
-  const file = (...parts: string[]) => home.file(...parts);
-  const demoToken = () => gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
-  const configure = (agents: AgentId[], extra: Partial<ConfigureArgs>) =>
-    api.internal.configure(agents, { accountId, tokenId: demoToken().id, ...extra }, { confirm: false });
+  const { file, demoToken, configure } = configureHelpers(() => ({ api, gw, accountId, home }));
   const claudeEnv = () => (JSON.parse(readFileSync(file('claude', 'settings.json'), 'utf8')) as { env: Record<string, string> }).env;
   /** The user's own Anthropic key, exported in their shell. */
   const USERS_OWN = 'sk-ant-api03-' + 'u'.repeat(40);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEMO, startGateway, type GatewayOptions, type RunningGateway } from '../../src/simulator';
+import type { Envelope, Paged } from './gatewayShapes';
 
 /** The built CLI: this file runs as dist/test/unit/simulator.test.js, and the unit script builds both. */
 const CLI = path.resolve(__dirname, '../../simulator.js');
@@ -15,17 +16,6 @@ const EXPIRED_KEY = `sk-demoExpired${'1'.repeat(37)}`;
 const EXPIRED_ID = 3;
 const OTHER_USERS_TOKEN_ID = 5;
 
-interface Envelope<T> {
-  success: boolean;
-  message: string;
-  data?: T;
-}
-interface Paged<T> {
-  page: number;
-  page_size: number;
-  total: number;
-  items: T[];
-}
 interface TokenRow {
   id: number;
   user_id: number;

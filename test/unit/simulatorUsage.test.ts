@@ -6,21 +6,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { DEMO, startGateway, type GatewayOptions, type RunningGateway } from '../../src/simulator';
+import type { Envelope, Paged } from './gatewayShapes';
 
 const CLI = path.resolve(__dirname, '../../simulator.js');
 const LIMITED_KEY = `sk-demoLimited${'2'.repeat(37)}`;
 
-interface Envelope<T> {
-  success: boolean;
-  message: string;
-  data?: T;
-}
-interface Paged<T> {
-  page: number;
-  page_size: number;
-  total: number;
-  items: T[];
-}
 type Row = Record<string, unknown> & { id: number; created_at: number; type: number; token_name: string; model_name: string; quota: number };
 interface DataRow {
   model_name: string;
