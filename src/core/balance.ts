@@ -1,14 +1,13 @@
 /**
- * What the account has left, in quota units, with one request: `/api/user/self` for console accounts;
- * for key-only accounts the key's own usage (`/api/usage/token/`, new-api) or, where that route does
- * not exist (one-api), the OpenAI-style billing routes.
+ * What the account has left, in quota units: `/api/user/self` for console accounts (one request); for
+ * key-only accounts the key's own quota from the OpenAI-style billing routes (two at once), or new-api's
+ * `/api/usage/token/` when billing refuses the key.
  */
-import * as z from 'zod/mini';
-import { isGatewayError } from './errors';
+import type { GatewayFlavor } from './accountKeys';
 import type { HttpClient } from './http';
 import type { ConsoleClient } from './consoleClient';
-import { DEFAULT_QUOTA_PER_UNIT } from './quota';
-import { RelayClient } from './relayClient';
+import { quotaDisplayOf } from './quota';
+import { keyUsage } from './usage/keyUsage';
 
 export interface BalanceSnapshot {
   /** Quota units left. */
@@ -24,15 +23,6 @@ export interface BalanceSnapshot {
   group?: string;
 }
 
-const tokenUsageSchema = z.object({
-  code: z.boolean(),
-  data: z.object({ total_available: z.number(), total_used: z.number(), unlimited_quota: z.boolean() }),
-});
-const subscriptionSchema = z.object({ hard_limit_usd: z.number() });
-const usageSchema = z.object({ total_usage: z.number() });
-/** What the billing route reports for a key without a cap. */
-const UNLIMITED_USD = 100_000_000;
-
 export async function accountBalance(console: ConsoleClient, now = Date.now): Promise<BalanceSnapshot> {
   const started = now();
   const self = await console.self();
@@ -42,25 +32,13 @@ export async function accountBalance(console: ConsoleClient, now = Date.now): Pr
   };
 }
 
-export async function keyBalance(http: HttpClient, root: string, key: string, flavor: 'new-api' | 'one-api', quotaPerUnit = DEFAULT_QUOTA_PER_UNIT, now = Date.now): Promise<BalanceSnapshot> {
+/**
+ * A key-only account: the key's own quota (usage/keyUsage.ts). The billing routes first: they are under the
+ * ordinary rate limit, while `/api/usage/token/` spends the 20-per-20-minutes bucket that sign-in and key
+ * reveal share, so a status bar refreshing every few minutes must not use it unless billing cannot answer.
+ */
+export async function keyBalance(http: HttpClient, root: string, key: string, flavor: GatewayFlavor, display = quotaDisplayOf(undefined), now = Date.now): Promise<BalanceSnapshot> {
   const started = now();
-  const relay = new RelayClient(http, root, key);
-  if (flavor === 'new-api') {
-    try {
-      const { data } = await relay.getJson('/api/usage/token/', tokenUsageSchema);
-      return { remaining: data.total_available, used: data.total_used, unlimited: data.unlimited_quota, source: 'key', latencyMs: now() - started, at: now() };
-    } catch (error) {
-      if (!isGatewayError(error, 'notFound')) throw error;
-      // An older new-api without the route: the billing routes below work everywhere.
-    }
-  }
-  const [subscription, usage] = await Promise.all([
-    relay.getJson('/v1/dashboard/billing/subscription', subscriptionSchema), relay.getJson('/v1/dashboard/billing/usage', usageSchema),
-  ]);
-  const unlimited = subscription.hard_limit_usd >= UNLIMITED_USD;
-  const usedUsd = usage.total_usage / 100;
-  return {
-    remaining: unlimited ? 0 : Math.round((subscription.hard_limit_usd - usedUsd) * quotaPerUnit),
-    used: Math.round(usedUsd * quotaPerUnit), unlimited, source: 'key', latencyMs: now() - started, at: now(),
-  };
+  const usage = await keyUsage(http, root, key, flavor, display, { now });
+  return { remaining: usage.remaining ?? 0, used: usage.used, unlimited: usage.unlimited, source: 'key', latencyMs: now() - started, at: now() };
 }

@@ -61,7 +61,7 @@ export class Gateways {
     if (!meta) throw new GatewayError('unauthorized', 'This account is signed out.');
     if (meta.authKind === 'key') {
       const display = await this.quotaDisplay(meta);
-      return { snapshot: await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display.quotaPerUnit), display };
+      return { snapshot: await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display), display };
     }
     const [display, snapshot] = await Promise.all([this.quotaDisplay(meta), this.console(meta).then(accountBalance)]);
     return { snapshot, display };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { accountBalance, keyBalance } from '../../src/core/balance';
 import { ConsoleClient } from '../../src/core/consoleClient';
 import { HttpClient } from '../../src/core/http';
+import { quotaDisplayOf } from '../../src/core/quota';
 import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
 
 describe('balance: one request for the status bar', () => {
@@ -28,11 +29,29 @@ describe('balance: one request for the status bar', () => {
     assert.equal(newApi.requests.length - before, 1, 'one request');
   });
 
-  it('a key on new-api: the key\'s own quota from /api/usage/token/ (one request)', async () => {
+  it('a key on new-api: its own quota from the billing routes, never the bucket sign-in and key reveal share', async () => {
     const before = newApi.requests.length;
     const balance = await keyBalance(http, newApi.url, limitedKey(newApi), 'new-api');
     assert.deepEqual([balance.remaining, balance.unlimited, balance.source], [250_000, false, 'key']);
-    assert.deepEqual(newApi.requests.slice(before).map((r) => r.path), ['/api/usage/token/']);
+    assert.deepEqual(newApi.requests.slice(before).map((r) => r.path).sort(), ['/v1/dashboard/billing/subscription', '/v1/dashboard/billing/usage']);
+  });
+
+  it('a gateway showing CNY: the billing amounts (in yuan) come back as the same quota units', async () => {
+    newApi.state.displayType = 'CNY';
+    try {
+      const display = quotaDisplayOf({ quota_display_type: 'CNY', quota_per_unit: 500_000, usd_exchange_rate: 7.3 } as never);
+      assert.equal((await keyBalance(http, newApi.url, limitedKey(newApi), 'new-api', display)).remaining, 250_000);
+    } finally {
+      newApi.state.displayType = 'USD';
+    }
+  });
+
+  it('a disabled key, which billing refuses: /api/usage/token/ still tells its quota', async () => {
+    const before = newApi.requests.length;
+    const disabled = `sk-${newApi.state.tokens.find((t) => t.name === 'demo-disabled')!.key}`;
+    const balance = await keyBalance(http, newApi.url, disabled, 'new-api');
+    assert.equal(balance.remaining, 1_000_000);
+    assert.ok(newApi.requests.slice(before).some((r) => r.path === '/api/usage/token/'));
   });
 
   it('an unlimited key says so', async () => {
