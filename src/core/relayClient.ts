@@ -23,7 +23,9 @@ export class RelayClient {
 
   /**
    * GET a JSON route with the key: a non-2xx answer is the gateway's reason (relayError), a web page is
-   * "not a gateway", a body of the wrong shape names the field.
+   * "not a gateway", a body of the wrong shape names the field. Two refusals come with a 200: new-api's
+   * read-only routes answer `{success:false,message}`, and its billing routes put a database error in an
+   * OpenAI error body.
    */
   async getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
     const url = `${this.baseUrl}${path}`;
@@ -36,13 +38,29 @@ export class RelayClient {
         `GET ${path} did not answer with JSON: ${page ? 'this address is not an OpenAI-compatible gateway' : 'the reply is malformed'}.`,
         { status: 200, url });
     }
+    const refused = envelopeMessage(json);
+    if (refused !== undefined) {
+      throw new GatewayError('rejected', `GET ${path} was refused: ${explainServerMessage(refused)}.`, { status: 200, url, serverMessage: refused });
+    }
+    const failed = relayErrorSchema.safeParse(json);
+    if (failed.success) {
+      const message = failed.data.error.message;
+      throw new GatewayError('server', `GET ${path} failed on the gateway: ${explainServerMessage(message)}.`, { status: 200, url, serverMessage: message });
+    }
     return parseOrThrow(schema, json, `GET ${path}`);
   }
 }
 
+/** The message of a `{success:false,message}` envelope (new-api's console and read-only routes). */
+function envelopeMessage(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object' || !('success' in json) || json.success !== false) return undefined;
+  const message = 'message' in json && typeof json.message === 'string' ? json.message : '';
+  return message || 'no reason given';
+}
+
 export function relayError(status: number, json: unknown, url: string): GatewayError {
   const parsed = relayErrorSchema.safeParse(json);
-  const serverMessage = parsed.success ? parsed.data.error.message : undefined;
+  const serverMessage = parsed.success ? parsed.data.error.message : envelopeMessage(json);
   const said = serverMessage ? ` The gateway said: "${explainServerMessage(serverMessage)}".` : '';
   // The body's error code (insufficient_user_quota, access_denied…) or else its type (TokModel's authentication_error has a numeric code).
   const body = parsed.success ? parsed.data.error : undefined;

@@ -3,6 +3,8 @@
 // its field, and what a key alone can tell (billing routes first; the shared 20-per-20-minutes route only when
 // they cannot answer).
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConsoleClient } from '../../src/core/consoleClient';
 import { GatewayError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
@@ -284,5 +286,32 @@ describe('keyUsage: what a key alone can tell', () => {
     } finally {
       await gw.close();
     }
+  });
+});
+
+describe('keyUsage: refusals that come with a 200 (the relay client reads them for every caller)', () => {
+  // A gateway answering as new-api does when its database read fails (billing) or the route refuses (read-only).
+  let server: Server;
+  let root = '';
+  before(async () => {
+    server = createServer((req, res) => {
+      const body = req.url === '/api/usage/token/'
+        ? { success: false, message: '令牌已过期' }
+        : { error: { message: 'database is locked', type: 'new_api_error' } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('the billing routes\' database error is a server error in the gateway\'s words, not a balance of zero', async () => {
+    await assert.rejects(keyUsage(http, root, LIMITED_KEY, 'one-api', quotaDisplayOf(undefined)),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'server' && /database is locked/.test(e.message));
+  });
+
+  it('the read-only route\'s {success:false} is a refusal with its message, not a shape error', async () => {
+    await assert.rejects(keyUsage(http, root, LIMITED_KEY, 'new-api', quotaDisplayOf(undefined), { detailed: true }),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'rejected' && e.detail.serverMessage === '令牌已过期');
   });
 });

@@ -10,15 +10,12 @@
  * Neither has history: spend over time, by model and by token, and the request log need a console sign-in.
  */
 import type { GatewayFlavor } from '../accounts';
-import { GatewayError } from '../errors';
+import { GatewayError, isGatewayError } from '../errors';
 import type { HttpClient } from '../http';
-import { tryJson } from '../json';
 import type { QuotaDisplay } from '../quota';
-import { relayError } from '../relayClient';
-import { parseOrThrow } from '../schemas';
-import { explainServerMessage } from '../serverMessages';
-import * as z from 'zod/mini';
-import { billingSubscriptionSchema, billingUsageSchema, inlineErrorSchema, tokenUsageSchema } from './schemas';
+import { RelayClient } from '../relayClient';
+import type * as z from 'zod/mini';
+import { billingSubscriptionSchema, billingUsageSchema, tokenUsageSchema } from './schemas';
 
 /** What a console sign-in adds to a key-only account's usage. */
 export const NEEDS_CONSOLE = ['history', 'byModel', 'byToken', 'requestLog'] as const;
@@ -112,41 +109,16 @@ async function tokenUsage(http: HttpClient, root: string, key: string, signal: A
 }
 
 /**
- * GET with the key as `Authorization: Bearer sk-…` (the form `/api/usage/token/` insists on). Errors come in
- * three shapes: the relay's OpenAI error, `{success:false,message}` from the read-only route, and an OpenAI
- * error inside a 200 from the billing routes' database failures.
+ * GET with the key as `Authorization: Bearer sk-…` (the form `/api/usage/token/` insists on), through the
+ * relay client, which knows each refusal shape. A 429 there is the bucket sign-in and key reveal share.
  */
 async function getJson<T>(http: HttpClient, root: string, path: string, key: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
-  const url = `${root}${path}`;
-  const bearer = key.startsWith('sk-') ? key : `sk-${key}`;
-  const response = await http.send({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` }, signal });
-  const json = tryJson(response.text);
-  const envelope = json !== null && typeof json === 'object' && 'success' in json && json.success === false
-    ? (json as { message?: unknown })
-    : undefined;
-  const serverMessage = typeof envelope?.message === 'string' && envelope.message ? envelope.message : undefined;
-  if (response.status === 429 && path === '/api/usage/token/') {
+  try {
+    return await new RelayClient(http, root, key.startsWith('sk-') ? key : `sk-${key}`).getJson(path, schema, signal);
+  } catch (error) {
+    if (path !== '/api/usage/token/' || !isGatewayError(error, 'rateLimited')) throw error;
     throw new GatewayError('rateLimited',
       'The gateway allows only 20 key-usage reads (shared with sign-ins and key reveals) per 20 minutes from one address. Try again in a few minutes.',
-      { status: 429, url, retryAfterSeconds: 20 * 60 });
+      { ...error.detail, retryAfterSeconds: 20 * 60 });
   }
-  if (response.status !== 200) {
-    if (!serverMessage) throw relayError(response.status, json, url);
-    const said = ` The gateway said: "${explainServerMessage(serverMessage)}".`;
-    const kind = response.status === 401 ? 'unauthorized' : response.status === 403 ? 'forbidden' : response.status === 404 ? 'notFound' : response.status >= 500 ? 'server' : 'rejected';
-    throw new GatewayError(kind, `GET ${path} was refused (HTTP ${response.status}).${said}`, { status: response.status, url, serverMessage });
-  }
-  if (json === undefined) {
-    const page = /^\s*</.test(response.text);
-    throw new GatewayError(page ? 'notGateway' : 'badResponse', `GET ${path} did not answer with JSON${page ? ': this address is not a new-api / one-api gateway' : ''}.`, { status: 200, url });
-  }
-  if (serverMessage) {
-    throw new GatewayError('rejected', `GET ${path} was refused: ${explainServerMessage(serverMessage)}.`, { status: 200, url, serverMessage });
-  }
-  const inline = inlineErrorSchema.safeParse(json);
-  if (inline.success) {
-    const message = inline.data.error.message;
-    throw new GatewayError('server', `GET ${path} failed on the gateway: ${explainServerMessage(message)}.`, { status: 200, url, serverMessage: message });
-  }
-  return parseOrThrow(schema, json, `GET ${path}`);
 }

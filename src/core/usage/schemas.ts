@@ -87,5 +87,3 @@ export const billingSubscriptionSchema = z.object({
 /** `GET /v1/dashboard/billing/usage`: the used amount × 100 (cents), lifetime: the date parameters are ignored. */
 export const billingUsageSchema = z.object({ total_usage: z.number() });
 
-/** The OpenAI-style error both servers put in a 200 answer of the billing routes when the database fails. */
-export const inlineErrorSchema = z.object({ error: z.object({ message: z.string(), type: z.nullish(z.string()) }) });
