@@ -20,9 +20,9 @@ export type { InternalApi, TokaifyApi } from './main';
 const MAIN_CHUNK = './main.js';
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
-  const statusItem = new StatusItem();
-  statusItem.showStored(context.globalState);
   const active = storedActiveAccount(context.globalState);
+  const statusItem = new StatusItem();
+  statusItem.showStored(context.globalState, active);
   // The first balance check needs this credential: its round trip runs while the main chunk waits to load.
   const secrets = new PrimedSecrets(context.secrets, active ? [credentialKey(active.id)] : []);
   let main: MainChunk | undefined;

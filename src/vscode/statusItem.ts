@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type AccountMeta, type StateStore, accountStateKey, storedActiveAccount } from '../core/accountKeys';
+import { type AccountMeta, type StateStore, accountStateKey } from '../core/accountKeys';
 import { hostLabel } from '../core/baseUrl';
 import { quotaDisplayOf } from '../core/quota';
 import { statusLine, statusView, type StatusState, type StatusView } from '../core/statusView';
@@ -29,9 +29,8 @@ export class StatusItem implements vscode.Disposable {
     this.item.name = 'Tokaify';
   }
 
-  /** The first frame: the active account and its balance as the last session stored them, no request. */
-  showStored(state: StateStore): void {
-    const active = storedActiveAccount(state);
+  /** The first frame: the active account (read once by activate()) and its balance as the last session stored them, no request. */
+  showStored(state: StateStore, active: AccountMeta | undefined): void {
     const stored = active && storedBalance(state.get<unknown>(accountStateKey(active.id, 'lastBalance')));
     const status: StatusState = {
       display: stored?.display ?? quotaDisplayOf(undefined), last: stored?.snapshot, checking: false, restored: stored !== undefined,
