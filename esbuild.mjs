@@ -51,12 +51,17 @@ async function startupModules() {
   return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/') && input !== STARTUP_ENTRY).sort();
 }
 const needsStartup = !only || only.includes('extension') || only.includes('main');
-const shared = needsStartup ? await startupModules() : [];
+/**
+ * Packages whose state must exist once across both chunks: @vscode/l10n holds the configured bundle,
+ * set at activation and read by the main chunk's core modules.
+ */
+const SHARED_PACKAGES = ['@vscode/l10n'];
+const shared = needsStartup ? [...await startupModules(), ...SHARED_PACKAGES] : [];
 
 const startupEntry = {
   contents: [
     `export * from './${path.basename(STARTUP_ENTRY, '.ts')}';`,
-    ...shared.map((file, i) => `import * as m${i} from '${path.relative(path.dirname(STARTUP_ENTRY), file).replace(/\\/g, '/').replace(/^(?!\.)/, './').replace(/\.ts$/, '')}';`),
+    ...shared.map((file, i) => `import * as m${i} from '${SHARED_PACKAGES.includes(file) ? file : path.relative(path.dirname(STARTUP_ENTRY), file).replace(/\\/g, '/').replace(/^(?!\.)/, './').replace(/\.ts$/, '')}';`),
     `export const __shared = { ${shared.map((file, i) => `${JSON.stringify(file)}: m${i}`).join(', ')} };`,
   ].join('\n'),
   resolveDir: path.resolve(path.dirname(STARTUP_ENTRY)),
@@ -74,6 +79,9 @@ const fromStartupChunk = {
       const file = [base, `${base}.ts`, path.join(base, 'index.ts')].map((p) => byPath.get(p)).find(Boolean);
       return file ? { path: file, namespace: 'startup-chunk' } : undefined;
     });
+    for (const name of SHARED_PACKAGES) {
+      build.onResolve({ filter: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`), namespace: 'file' }, () => ({ path: name, namespace: 'startup-chunk' }));
+    }
     build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'startup-chunk' }, () => ({ path: './extension.js', external: true }));
     build.onLoad({ filter: /.*/, namespace: 'startup-chunk' }, (args) => ({
       contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`,
@@ -106,7 +114,8 @@ const targets = {
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',
-    external: ['mocha'],
+    // l10n-dev loads its tree-sitter grammars from its own folder.
+    external: ['mocha', '@vscode/l10n-dev'],
   },
   agents: {
     entryPoints: listTests('test/agents').map((f) => `test/agents/${f}`),

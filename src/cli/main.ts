@@ -8,6 +8,7 @@
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { normalizeBaseUrl } from '../core/baseUrl';
+import { useShellLanguage } from './language';
 import { registerSecret } from '../core/redact';
 import { normalizeApiKey } from '../core/signIn';
 import { unifiedDiff } from '../core/agents/diff';
@@ -115,6 +116,7 @@ async function confirm(question: string): Promise<boolean> {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const out = (text: string) => process.stdout.write(text);
   const err = (text: string) => process.stderr.write(text);
+  useShellLanguage(env);
   let parsed: Parsed;
   try {
     parsed = parse(argv);

@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { credentialKey, storedAccounts, storedActiveAccount } from '../core/accountKeys';
+import { useLanguage } from '../core/locale';
 import { PrimedSecrets } from '../core/primedSecrets';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
 import type { MainChunk, StartupParts, TokaifyApi } from './main';
@@ -20,6 +21,8 @@ export type { InternalApi, TokaifyApi } from './main';
 const MAIN_CHUNK = './main.js';
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
+  // Before anything renders: the core's strings come from the same bundle as vscode.l10n.t's.
+  useLanguage(vscode.env.language, vscode.l10n.bundle);
   const active = storedActiveAccount(context.globalState);
   const statusItem = new StatusItem();
   statusItem.showStored(context.globalState, active);

@@ -1,0 +1,41 @@
+/**
+ * The user's language for the vscode-free core. Core modules translate with `@vscode/l10n` (`l10n.t`,
+ * extracted by @vscode/l10n-dev like the glue's `vscode.l10n.t`), and format numbers and dates with
+ * `displayLocale()`. The glue hands over VS Code's language and bundle at activation; the CLI reads
+ * LC_ALL / LC_MESSAGES / LANG. Never call `l10n.t` at module load: the bundle is not configured yet.
+ */
+import * as l10n from '@vscode/l10n';
+
+/** The languages we ship a bundle for (l10n/bundle.l10n.<tag>.json, package.nls.<tag>.json). */
+export const BUNDLED_LANGUAGES = ['zh-cn'] as const;
+
+let language = 'en';
+
+/** VS Code's language tag ('en', 'zh-cn', …) and, when not English, its bundle of our strings. */
+export function useLanguage(tag: string, bundle?: l10n.l10nJsonFormat): void {
+  language = tag.toLowerCase();
+  // An empty bundle, not none: a process that switches back to English must not keep the old strings.
+  l10n.config({ contents: bundle ?? {} });
+}
+
+/** A BCP 47 locale for Intl (`zh-CN`, `en`). */
+export function displayLocale(): string {
+  const [base, region] = language.split('-');
+  return region ? `${base}-${region.toUpperCase()}` : base || 'en';
+}
+
+/** Whether the user reads Chinese first: server messages are glossed in the other language. */
+export function prefersChinese(): boolean {
+  return language.startsWith('zh');
+}
+
+/**
+ * The CLI's language from the POSIX locale variables (`zh_CN.UTF-8` → `zh-cn`); any Chinese locale
+ * gets the Simplified bundle (the only Chinese one shipped), everything else English.
+ */
+export function languageFromEnv(env: NodeJS.ProcessEnv): string {
+  const raw = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value && value !== 'C' && value !== 'POSIX') ?? '';
+  const tag = raw.split('.')[0]!.replace('_', '-').toLowerCase();
+  if (tag.startsWith('zh')) return 'zh-cn';
+  return tag.split('-')[0] || 'en';
+}
