@@ -33,7 +33,8 @@ const QUOTA_PER_DOLLAR = 500_000;
 const EXTENSIONS = { tokaify: 'Tokaify', hello: 'Hello Bench', peer: 'Balance Bench', shell: 'Shell Bench' };
 const ITEM_PREFIX = { tokaify: 'Tokaify', peer: 'Peer:' };
 
-const vsix = path.join(REPO, 'dist/tokaify.vsix');
+// BENCH_TOKAIFY_VSIX: measure another build of Tokaify (an instrumented or experimental one) in its place.
+const vsix = process.env.BENCH_TOKAIFY_VSIX ?? path.join(REPO, 'dist/tokaify.vsix');
 if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package`);
 
 function packagePeer(name, outDir, dir = path.join(REPO, 'bench/peers', name)) {
