@@ -1,5 +1,6 @@
 // Builds every bundle the project ships or tests:
 //   dist/extension.js   the extension's startup chunk (cjs, `vscode` external): what activate() needs
+//   dist/status.js      the first balance check (HTTP, clients, schemas, status bar), required right after activation
 //   dist/main.js        the rest of the extension, required by the startup chunk on first need
 //   dist/simulator.js   the new-api gateway simulator (`npm run gateway`)
 //   dist/cli.js         `tokaify write …`: the agent config writers without VS Code
@@ -39,61 +40,81 @@ function listTests(dir) {
 }
 
 /**
- * The two extension chunks share modules without copying them: every module of the startup chunk is
- * exported from it (as `__shared`), and the main chunk's imports of those modules read them from there
- * (dist/main.js requires ./extension.js, already loaded). So a module's state (the redaction registry,
- * a class's identity) exists once, and main.js carries none of the startup chunk's code.
- * A prepass lists the startup chunk's modules; both builds take that list.
+ * The three extension chunks share modules without copying them. Each chunk exports its modules (as
+ * `__shared`), and a later chunk's imports of them read them from there (dist/status.js and dist/main.js
+ * require ./extension.js, already loaded; dist/main.js requires ./status.js). So a module's state (the
+ * redaction registry, the l10n bundle, a class's identity) exists once, and no chunk carries an earlier
+ * chunk's code. Prepasses list each chunk's modules; the builds take those lists.
+ *   extension.js  activate(): the status item with the stored balance, lazy command handlers, the tree shell
+ *   status.js     the first balance check: HTTP, console/relay clients, schemas (zod), the status bar
+ *   main.js       everything else, on first use
  */
 const STARTUP_ENTRY = 'src/vscode/extension.ts';
-async function startupModules() {
-  const result = await esbuild.build({ ...common, entryPoints: [STARTUP_ENTRY], external: ['vscode'], write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
-  return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/') && input !== STARTUP_ENTRY).sort();
+const STATUS_ENTRY = 'src/vscode/statusChunk.ts';
+async function modulesOf(entry) {
+  const result = await esbuild.build({ ...common, entryPoints: [entry], external: ['vscode'], write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
+  return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/') && input !== entry).sort();
 }
-const needsStartup = !only || only.includes('extension') || only.includes('main');
+const needsChunks = !only || ['extension', 'status', 'main'].some((name) => only.includes(name));
 /**
- * Packages whose state must exist once across both chunks: @vscode/l10n holds the configured bundle,
- * set at activation and read by the main chunk's core modules.
+ * Packages whose single copy lives in the startup chunk, by import specifier: @vscode/l10n holds the
+ * bundle configured at activation. (A package shared this way is shared whole, not tree-shaken: zod
+ * would be 420 KB. Every zod schema is in a status-chunk module, so zod is there and nowhere else.)
  */
-const SHARED_PACKAGES = ['@vscode/l10n'];
-const shared = needsStartup ? [...await startupModules(), ...SHARED_PACKAGES] : [];
+const STARTUP_PACKAGES = ['@vscode/l10n'];
+const startupModules = needsChunks ? [...await modulesOf(STARTUP_ENTRY), ...STARTUP_PACKAGES] : [];
+const statusModules = needsChunks ? (await modulesOf(STATUS_ENTRY)).filter((file) => !startupModules.includes(file)) : [];
+const isPackage = (name) => !name.startsWith('src/');
 
-const startupEntry = {
-  contents: [
-    `export * from './${path.basename(STARTUP_ENTRY, '.ts')}';`,
-    ...shared.map((file, i) => `import * as m${i} from '${SHARED_PACKAGES.includes(file) ? file : path.relative(path.dirname(STARTUP_ENTRY), file).replace(/\\/g, '/').replace(/^(?!\.)/, './').replace(/\.ts$/, '')}';`),
-    `export const __shared = { ${shared.map((file, i) => `${JSON.stringify(file)}: m${i}`).join(', ')} };`,
-  ].join('\n'),
-  resolveDir: path.resolve(path.dirname(STARTUP_ENTRY)),
-  sourcefile: 'startup-entry.ts',
-  loader: 'ts',
-};
+/** A chunk's entry: the entry module's exports plus `__shared`, every module the later chunks may import. */
+function chunkEntry(entry, modules) {
+  const specifier = (file) => (isPackage(file) ? file : path.relative(path.dirname(entry), file).replace(/\\/g, '/').replace(/^(?!\.)/, './').replace(/\.ts$/, ''));
+  return {
+    contents: [
+      `export * from './${path.basename(entry, '.ts')}';`,
+      ...modules.map((file, i) => `import * as m${i} from '${specifier(file)}';`),
+      `export const __shared = { ${modules.map((file, i) => `${JSON.stringify(file)}: m${i}`).join(', ')} };`,
+    ].join('\n'),
+    resolveDir: path.resolve(path.dirname(entry)),
+    sourcefile: `${path.basename(entry, '.ts')}-entry.ts`,
+    loader: 'ts',
+  };
+}
 
-/** In the main chunk, an import of a startup module becomes a read of the startup chunk's copy. */
-const fromStartupChunk = {
-  name: 'from-startup-chunk',
-  setup(build) {
-    const byPath = new Map(shared.map((file) => [path.resolve(file), file]));
-    build.onResolve({ filter: /^\./, namespace: 'file' }, (args) => {
-      const base = path.resolve(args.resolveDir, args.path);
-      const file = [base, `${base}.ts`, path.join(base, 'index.ts')].map((p) => byPath.get(p)).find(Boolean);
-      return file ? { path: file, namespace: 'startup-chunk' } : undefined;
-    });
-    for (const name of SHARED_PACKAGES) {
-      build.onResolve({ filter: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`), namespace: 'file' }, () => ({ path: name, namespace: 'startup-chunk' }));
-    }
-    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'startup-chunk' }, () => ({ path: './extension.js', external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'startup-chunk' }, (args) => ({
-      contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`,
-      loader: 'js',
-    }));
-  },
-};
+/** In a later chunk, an import of an earlier chunk's module becomes a read of that chunk's copy. */
+function fromEarlierChunks(chunks) {
+  return {
+    name: 'from-earlier-chunks',
+    setup(build) {
+      const owner = new Map();
+      for (const { file: chunkFile, modules } of chunks) for (const module of modules) owner.set(isPackage(module) ? module : path.resolve(module), { chunkFile, module });
+      build.onResolve({ filter: /.*/, namespace: 'file' }, (args) => {
+        const candidates = args.path.startsWith('.')
+          ? (() => { const base = path.resolve(args.resolveDir, args.path); return [base, `${base}.ts`, path.join(base, 'index.ts')]; })()
+          : [args.path];
+        const found = candidates.map((c) => owner.get(c)).find(Boolean);
+        return found ? { path: found.module, namespace: 'earlier-chunk', pluginData: found.chunkFile } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'earlier-chunk' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.pluginData)}).__shared[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^\.\/(extension|status)\.js$/, namespace: 'earlier-chunk' }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+const startupChunk = { file: './extension.js', modules: startupModules };
+const statusChunk = { file: './status.js', modules: statusModules };
 
 const exthostTests = listTests('test/exthost');
 const targets = {
-  extension: { stdin: startupEntry, outfile: path.join(outDir ?? 'dist', 'extension.js'), external: ['vscode'], metafile: true },
-  main: { entryPoints: ['src/vscode/main.ts'], outfile: path.join(outDir ?? 'dist', 'main.js'), external: ['vscode'], plugins: [fromStartupChunk], metafile: true },
+  extension: { stdin: chunkEntry(STARTUP_ENTRY, startupModules), outfile: path.join(outDir ?? 'dist', 'extension.js'), external: ['vscode'], metafile: true },
+  status: {
+    stdin: chunkEntry(STATUS_ENTRY, statusModules), outfile: path.join(outDir ?? 'dist', 'status.js'), external: ['vscode'], plugins: [fromEarlierChunks([startupChunk])], metafile: true,
+  },
+  main: {
+    entryPoints: ['src/vscode/main.ts'], outfile: path.join(outDir ?? 'dist', 'main.js'), external: ['vscode'], plugins: [fromEarlierChunks([startupChunk, statusChunk])], metafile: true,
+  },
   simulator: { entryPoints: ['src/simulator/main.ts'], outfile: 'dist/simulator.js' },
   cli: { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   exthost: {

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, string | number>> = {};
   results['bundle'] = {
     'dist/extension.js KB (startup, as built)': Math.round(statSync('dist/extension.js').size / 1024),
+    'dist/status.js KB (first balance check, as built)': Math.round(statSync('dist/status.js').size / 1024),
     'dist/main.js KB (main, as built)': Math.round(statSync('dist/main.js').size / 1024),
   };
   results['activation, our code only (inert vscode)'] = benchActivation();

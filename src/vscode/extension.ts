@@ -2,9 +2,11 @@
  * Entry point, the startup chunk (dist/extension.js). activate() shows the status-bar item with the
  * last stored balance, registers every command with a handler that loads the main chunk
  * (dist/main.js, src/vscode/main.ts) on first run, and gives the view a provider that loads it when the
- * view is first shown. The first balance check, right after activate() returns, loads it too when there
- * is an account to check. Only type imports of the main chunk's modules are allowed here: a value
- * import would pull it into this chunk (test/unit/bundle.test.ts keeps this chunk under 30 KB).
+ * view is first shown. The first balance check, right after activate() returns, loads only the status
+ * chunk (dist/status.js, src/vscode/statusChunk.ts: HTTP, clients, schemas, status bar) when there is an
+ * account to check; the main chunk takes its parts over when it loads. Only type imports of the other
+ * chunks' modules are allowed here: a value import would pull them into this chunk
+ * (test/unit/bundle.test.ts keeps this chunk under 30 KB).
  */
 import * as vscode from 'vscode';
 import { credentialKey, storedAccounts, storedActiveAccount } from '../core/accountKeys';
@@ -12,12 +14,14 @@ import { useLanguage } from '../core/locale';
 import { PrimedSecrets } from '../core/primedSecrets';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
 import type { MainChunk, StartupParts, TokaifyApi } from './main';
+import type { StatusChunk, StatusParts } from './statusChunk';
 import { StatusItem } from './statusItem';
 import { TreeShell } from './treeShell';
 
 export type { InternalApi, TokaifyApi } from './main';
 
-/** The main chunk's path, relative to this one; esbuild keeps it as a plain runtime require. */
+/** The other chunks' paths, relative to this one; esbuild keeps them as plain runtime requires. */
+const STATUS_CHUNK = './status.js';
 const MAIN_CHUNK = './main.js';
 
 export function activate(context: vscode.ExtensionContext): TokaifyApi | undefined {
@@ -28,13 +32,21 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
   statusItem.showStored(context.globalState, active);
   // The first balance check needs this credential: its round trip runs while the main chunk waits to load.
   const secrets = new PrimedSecrets(context.secrets, active ? [credentialKey(active.id)] : []);
+  let status: StatusChunk | undefined;
   let main: MainChunk | undefined;
   const tree = new TreeShell(() => loadMain().tree);
   const treeView = vscode.window.createTreeView('tokaify.tokens', { treeDataProvider: tree, canSelectMany: true });
+  const loadStatus = (): StatusChunk => {
+    if (!status) {
+      const chunk = require(STATUS_CHUNK) as { startStatus(context: vscode.ExtensionContext, parts: StatusParts): StatusChunk };
+      status = chunk.startStatus(context, { statusItem, secrets });
+    }
+    return status;
+  };
   const loadMain = (): MainChunk => {
     if (!main) {
       const chunk = require(MAIN_CHUNK) as { startMain(context: vscode.ExtensionContext, parts: StartupParts): MainChunk };
-      main = chunk.startMain(context, { statusItem, treeView, secrets });
+      main = chunk.startMain(context, { statusItem, treeView, secrets, status: loadStatus() });
       tree.attach(main.tree);
     }
     return main;
@@ -49,9 +61,11 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
 
   // Outside production the tests drive the whole extension through the API: load everything now.
   if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;
-  // The first check (or the demo's auto sign-in) needs the main chunk; with neither, it waits for the user.
-  if (active || process.env.TOKAIFY_AUTO_SIGNIN_URL) {
-    const timer = setTimeout(loadMain, 0);
+  // The first check needs only the status chunk (the demo's auto sign-in, the main one); with neither,
+  // nothing loads until the user acts.
+  const autoSignIn = Boolean(process.env.TOKAIFY_AUTO_SIGNIN_URL);
+  if (active || autoSignIn) {
+    const timer = setTimeout(autoSignIn ? loadMain : loadStatus, 0);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
   return undefined;

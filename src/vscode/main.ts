@@ -3,9 +3,12 @@
  * startup chunk (src/vscode/extension.ts), which already shows the status-bar item and the tree's shell.
  * Nothing here touches the network or the disk while loading.
  */
-import { WriteThroughState } from '../core/writeThroughState';
 import * as vscode from 'vscode';
-import { AccountStore, type SecretStore } from '../core/accounts';
+import type { AccountStore } from '../core/accounts';
+import type { Gateways } from './gateways';
+import type { Log } from './log';
+import type { StatusBar } from './statusBar';
+import type { StatusChunk, StatusParts } from './statusChunk';
 import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
 import { AgentUsageStore } from './agents/agentUsage';
 import { PreviewDocuments } from './agents/preview';
@@ -16,11 +19,6 @@ import { addGateway, addGatewayCommandArgs, type AddGatewayArgs, type AddGateway
 import { TokenCommands, type TokenRef } from './commands/tokenCommands';
 import type { AgentId } from '../core/agents/types';
 import type { Token, TokenInput } from '../core/tokenModel';
-import { Gateways } from './gateways';
-import { HttpService } from './httpFactory';
-import { Log } from './log';
-import { StatusBar } from './statusBar';
-import type { StatusItem } from './statusItem';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
 import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
 import { runRealAgent } from './realAgentCommand';
@@ -66,12 +64,10 @@ export interface TokaifyApi {
   internal: InternalApi;
 }
 
-/** What the startup chunk made before this chunk loaded, handed over. */
-export interface StartupParts {
-  statusItem: StatusItem;
-  /** context.secrets, with the active account's credential already being read. */
-  secrets: SecretStore;
+/** What the startup and status chunks made before this chunk loaded, handed over. */
+export interface StartupParts extends StatusParts {
   treeView: vscode.TreeView<TreeNode>;
+  status: StatusChunk;
 }
 
 /** What the startup chunk gets back: a handler per command id, the tree to delegate to, and the test API. */
@@ -82,17 +78,10 @@ export interface MainChunk {
 }
 
 export function startMain(context: vscode.ExtensionContext, parts: StartupParts): MainChunk {
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
-  const log = new Log();
-  const http = new HttpService(log, version);
-  // Every store reads one copy of globalState that a late echo of an earlier flush cannot roll back.
-  const state = new WriteThroughState(context.globalState);
-  const accounts = new AccountStore(state, parts.secrets);
-  const gateways = new Gateways(accounts, http, state);
+  const { log, http, state, accounts, gateways, statusBar } = parts.status;
   const usage = new AgentUsageStore(state);
   const tree = new TokenTreeProvider(accounts, gateways, log, usage);
   const treeView = parts.treeView;
-  const statusBar = new StatusBar(accounts, gateways, log, parts.statusItem);
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
@@ -103,7 +92,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
 
   const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
   context.subscriptions.push(
-    log, http, tree, statusBar, preview, verifier,
+    tree, preview, verifier,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -141,8 +130,6 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     [Commands.openTerminalEnvSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env'),
   };
   scheduleAutoSignIn(accounts, log, signIn);
-  statusBar.start();
-  log.info(`Tokaify ${version} activated.`);
   const internal: InternalApi = {
     addGateway: signIn,
     signOut: (accountId, options) => signOut(accounts, accountId, options),
