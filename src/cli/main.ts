@@ -7,12 +7,14 @@
  */
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
+import * as l10n from '@vscode/l10n';
 import { normalizeBaseUrl } from '../core/baseUrl';
 import { useShellLanguage } from './language';
 import { registerSecret } from '../core/redact';
 import { normalizeApiKey } from '../core/signIn';
 import { unifiedDiff } from '../core/agents/diff';
 import { findConflicts, type Conflict, type ConflictFixOption } from '../core/agents/conflicts';
+import { listComma } from '../core/agents/lists';
 import { applyChanges, BackupError, FileChangedError, WriteError } from '../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../core/agents/plan';
@@ -20,21 +22,32 @@ import { AGENT_LABELS, ConfigShapeError, ConfigSyntaxError, type AgentId } from 
 
 const AGENTS = Object.keys(AGENT_LABELS) as AgentId[];
 const EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
-const USAGE = `usage: tokaify write <${AGENTS.join('|')}> --base-url <url> --model <id> [options]
-  The API key is read from the environment variable TOKAIFY_API_KEY.
-  --provider-id <id>           Codex/OpenCode provider id (default tokaify)
-  --dry-run                    print the planned diff, write nothing
-  --yes                        write without asking
-  --allow-http                 accept a plain http:// gateway on another machine (the key travels unencrypted)
-  Codex:       --codex-auth auth-json|config-token   --reasoning-effort ${EFFORTS.join('|')}   --review-model <id>
-               --remove-legacy-profile      remove a root \`profile = "…"\` (Codex 0.171+ refuses to start with one)
-  Claude Code: --key-variable ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY   --custom-model-option   --disable-experimental-betas
-               --clear-shell-key            write the other key variable as "" so one exported in your shell is not sent too
-  OpenCode:    --no-default-model
-  Before writing, what would defeat the files is said (a key variable in your shell or profile, a project's
-  .claude/settings.json in this folder, a root profile in config.toml), with the option that fixes it.
-  Paths follow CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME, OPENCODE_CONFIG, XDG_DATA_HOME as the tools do.
-`;
+
+/**
+ * The usage text in the shell's language: a function, as the bundle is only configured once main() runs.
+ * Flags, values and paths stay literal; only the descriptions are translated.
+ */
+function usage(): string {
+  const option = (flags: string, text: string) => `  ${flags.padEnd(29)}${text}`;
+  const sub = (flags: string, text: string) => `               ${flags.padEnd(29)}${text}`;
+  return [
+    l10n.t('usage: tokaify write <{0}> --base-url <url> --model <id> [options]', AGENTS.join('|')),
+    `  ${l10n.t('The API key is read from the environment variable TOKAIFY_API_KEY.')}`,
+    option('--provider-id <id>', l10n.t('Codex/OpenCode provider id (default tokaify)')),
+    option('--dry-run', l10n.t('print the planned diff, write nothing')),
+    option('--yes', l10n.t('write without asking')),
+    option('--allow-http', l10n.t('accept a plain http:// gateway on another machine (the key travels unencrypted)')),
+    `  Codex:       --codex-auth auth-json|config-token   --reasoning-effort ${EFFORTS.join('|')}   --review-model <id>`,
+    sub('--remove-legacy-profile', l10n.t('remove a root `profile = "…"` (Codex 0.171+ refuses to start with one)')),
+    '  Claude Code: --key-variable ANTHROPIC_AUTH_TOKEN|ANTHROPIC_API_KEY   --custom-model-option   --disable-experimental-betas',
+    sub('--clear-shell-key', l10n.t('write the other key variable as "" so one exported in your shell is not sent too')),
+    '  OpenCode:    --no-default-model',
+    // One paragraph, wrapped by the translation itself (each language breaks its lines where it reads well).
+    `  ${l10n.t("Before writing, what would defeat the files is said (a key variable in your shell or profile, a project's\n  .claude/settings.json in this folder, a root profile in config.toml), with the option that fixes it.")}`,
+    `  ${l10n.t('Paths follow CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME, OPENCODE_CONFIG, XDG_DATA_HOME as the tools do.')}`,
+    '',
+  ].join('\n');
+}
 
 class UsageError extends Error {}
 
@@ -50,8 +63,10 @@ interface Parsed {
 
 function parse(argv: string[]): Parsed {
   const [command, agent, ...rest] = argv;
-  if (command !== 'write') throw new UsageError(command ? `unknown command ${command}` : 'no command');
-  if (!AGENTS.includes(agent as AgentId)) throw new UsageError(`unknown agent ${agent ?? '(none)'}: one of ${AGENTS.join(', ')}`);
+  if (command !== 'write') throw new UsageError(command ? l10n.t('unknown command {0}', command) : l10n.t('no command'));
+  if (!AGENTS.includes(agent as AgentId)) {
+    throw new UsageError(agent === undefined ? l10n.t('unknown agent (none): one of {0}', listComma(AGENTS)) : l10n.t('unknown agent {0}: one of {1}', agent, listComma(AGENTS)));
+  }
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const takesValue = new Set(['--base-url', '--model', '--provider-id', '--codex-auth', '--reasoning-effort', '--review-model', '--key-variable']);
@@ -60,16 +75,16 @@ function parse(argv: string[]): Parsed {
     const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (takesValue.has(flag)) {
       const value = inline ?? rest[++i];
-      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+      if (value === undefined || value === '') throw new UsageError(l10n.t('{0} needs a value', flag));
       values.set(flag, value);
     } else if (switches.has(flag)) flags.add(flag);
-    else if (flag === '--key' || flag === '--api-key') throw new UsageError('the key is read from TOKAIFY_API_KEY, never from the command line (other users can see it)');
-    else throw new UsageError(`unknown option ${flag}`);
+    else if (flag === '--key' || flag === '--api-key') throw new UsageError(l10n.t('the key is read from TOKAIFY_API_KEY, never from the command line (other users can see it)'));
+    else throw new UsageError(l10n.t('unknown option {0}', flag));
   }
-  const need = (flag: string) => values.get(flag) ?? (() => { throw new UsageError(`${flag} is required`); })();
+  const need = (flag: string) => values.get(flag) ?? (() => { throw new UsageError(l10n.t('{0} is required', flag)); })();
   const oneOf = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
     const value = values.get(flag);
-    if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`);
+    if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(l10n.t('{0} must be one of {1}', flag, listComma(allowed)));
     return value as T | undefined;
   };
   const providerId = values.get('--provider-id');
@@ -98,16 +113,33 @@ function parse(argv: string[]): Parsed {
 
 const FIX_FLAGS: Record<ConflictFixOption, string> = { 'claude.clearShellKey': '--clear-shell-key', 'codex.removeLegacyProfile': '--remove-legacy-profile' };
 
-/** A conflict as the CLI says it: the problem, then the option that fixes it (if any). */
+/**
+ * A conflict as the CLI says it: the problem, then the option that fixes it (if any). The fix's label is
+ * an imperative ("Write …", 在 … 中写入 …) that reads as the purpose of the re-run in both languages.
+ */
 function describeConflict(conflict: Conflict): string {
-  const fix = conflict.fix ? `  fix: re-run with ${FIX_FLAGS[conflict.fix.option]} to ${conflict.fix.label.charAt(0).toLowerCase()}${conflict.fix.label.slice(1)}. ${conflict.fix.detail}\n` : '';
-  return `warning: ${conflict.message}\n${fix}`;
+  const label = conflict.fix ? `${conflict.fix.label.charAt(0).toLowerCase()}${conflict.fix.label.slice(1)}` : '';
+  const fix = conflict.fix ? `  ${l10n.t('fix: re-run with {0} to {1}. {2}', FIX_FLAGS[conflict.fix.option], label, conflict.fix.detail)}\n` : '';
+  return `${l10n.t('warning: {0}', conflict.message)}\n${fix}`;
+}
+
+const note = (text: string) => `${l10n.t('note: {0}', text)}\n`;
+
+/** The question asked before writing: one sentence per number of changes and of warnings. */
+function writeQuestion(changes: number, warnings: number): string {
+  if (changes === 1) {
+    if (warnings === 0) return l10n.t('Write this change?');
+    return warnings === 1 ? l10n.t('Write this change (a warning above)?') : l10n.t('Write this change ({0} warnings above)?', warnings);
+  }
+  if (warnings === 0) return l10n.t('Write these changes?');
+  return warnings === 1 ? l10n.t('Write these changes (a warning above)?') : l10n.t('Write these changes ({0} warnings above)?', warnings);
 }
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    // [y/N] stays as typed in any language; 是 is also a yes.
+    return /^(y(es)?|是)$/i.test((await rl.question(question)).trim());
   } finally {
     rl.close();
   }
@@ -122,11 +154,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     parsed = parse(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err(`tokaify: ${error.message}\n${USAGE}`);
+    err(`tokaify: ${error.message}\n${usage()}`);
     return 2;
   }
   if (!env.TOKAIFY_API_KEY) {
-    err('tokaify: set TOKAIFY_API_KEY to the sk- key to write (e.g. `read -rs TOKAIFY_API_KEY && export TOKAIFY_API_KEY`).\n');
+    err(`tokaify: ${l10n.t('set TOKAIFY_API_KEY to the sk- key to write (e.g. `read -rs TOKAIFY_API_KEY && export TOKAIFY_API_KEY`).')}\n`);
     return 2;
   }
   const normalized = normalizeApiKey(env.TOKAIFY_API_KEY);
@@ -143,44 +175,45 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   // The extension asks before it accepts such an address; a script has to say so up front.
   if (url.value.insecure && !parsed.allowHttp) {
-    err(`tokaify: ${url.value.baseUrl} is plain http to another machine: the key would cross the network unencrypted. Use https, or pass --allow-http if you trust this network.\n`);
+    err(`tokaify: ${l10n.t('{0} is plain http to another machine: the key would cross the network unencrypted. Use https, or pass --allow-http if you trust this network.', url.value.baseUrl)}\n`);
     return 2;
   }
-  for (const note of url.value.notes) err(`note: ${note}\n`);
-  if (url.value.insecure) err(`note: ${url.value.baseUrl} is plain http (--allow-http): the key crosses the network unencrypted.\n`);
+  for (const text of url.value.notes) err(note(text));
+  if (url.value.insecure) err(note(l10n.t('{0} is plain http (--allow-http): the key crosses the network unencrypted.', url.value.baseUrl)));
   const host: HostEnvironment = { env, home: os.homedir(), platform: process.platform };
   try {
     const request = { ...parsed.request, gatewayRoot: url.value.baseUrl, key, model: parsed.model };
     const plan = await planAgent(parsed.agent, request, host);
-    for (const note of plan.notes) err(`note: ${note}\n`);
+    for (const text of plan.notes) err(note(text));
     // The shell this runs in is the one the agent will run in; its folder is the project it would read.
     const conflicts = await findConflicts(plan, request, { host, projectFolders: [process.cwd()] });
     for (const conflict of conflicts) err(describeConflict(conflict));
     const diffs = plan.changes.map(unifiedDiff).filter(Boolean);
     if (!diffs.length) {
-      out(`${AGENT_LABELS[parsed.agent]} is already configured this way; nothing to write.\n`);
+      out(`${l10n.t('{0} is already configured this way; nothing to write.', AGENT_LABELS[parsed.agent])}\n`);
       return 0;
     }
     out(diffs.join('\n'));
     if (parsed.dryRun) {
-      err('dry run: nothing was written.\n');
+      err(`${l10n.t('dry run: nothing was written.')}\n`);
       return 0;
     }
     if (!parsed.yes) {
       if (!process.stdin.isTTY) {
-        err('tokaify: not writing without confirmation: re-run with --yes (or --dry-run to only see the diff).\n');
+        err(`tokaify: ${l10n.t('not writing without confirmation: re-run with --yes (or --dry-run to only see the diff).')}\n`);
         return 1;
       }
-      const warned = conflicts.length ? ` (${conflicts.length === 1 ? 'a warning' : `${conflicts.length} warnings`} above)` : '';
-      if (!(await confirm(`Write ${plan.changes.length === 1 ? 'this change' : 'these changes'}${warned}? [y/N] `))) {
-        err('Nothing was written.\n');
+      if (!(await confirm(`${writeQuestion(plan.changes.length, conflicts.length)} [y/N] `))) {
+        err(`${l10n.t('Nothing was written.')}\n`);
         return 1;
       }
     }
     const store = { dir: defaultBackupDir(host), keep: 10 };
     const backup = await applyChanges(plan.changes, store);
-    for (const change of plan.changes) if (change.before !== change.after) out(`wrote ${change.path}${change.secret ? ' (mode 0600)' : ''}\n`);
-    if (backup?.files.some((f) => f.copy)) out(`backup: ${store.dir}/${backup.id}\n`);
+    for (const change of plan.changes) {
+      if (change.before !== change.after) out(`${change.secret ? l10n.t('wrote {0} (mode 0600)', change.path) : l10n.t('wrote {0}', change.path)}\n`);
+    }
+    if (backup?.files.some((f) => f.copy)) out(`${l10n.t('backup: {0}', `${store.dir}/${backup.id}`)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigSyntaxError || error instanceof ConfigShapeError || error instanceof FileChangedError || error instanceof WriteError || error instanceof BackupError) {

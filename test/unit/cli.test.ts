@@ -194,6 +194,36 @@ describe('tokaify CLI: write <agent>', () => {
     });
   });
 
+  describe('in the language of the shell (LANG, LC_ALL)', () => {
+    const USERS_OWN = 'sk-ant-api03-' + 'u'.repeat(40);
+
+    it('LANG=zh_CN.UTF-8: the usage, a warning with its fix and what was written are Chinese; flags and paths stay as typed', () => {
+      const usage = cli(['write', 'codex'], { LANG: 'zh_CN.UTF-8' });
+      assert.equal(usage.code, 2);
+      assert.match(usage.err, /^tokaify: 缺少必需的 --base-url\n用法：tokaify write <codex\|claude-code\|opencode> --base-url <url> --model <id> \[选项\]\n/);
+      assert.match(usage.err, /^ {2}--dry-run {20}只打印计划的差异，不写入任何内容$/m);
+      assert.match(usage.err, /--allow-http/);
+
+      const env = { LANG: 'zh_CN.UTF-8', ANTHROPIC_API_KEY: USERS_OWN };
+      const first = cli(['write', 'claude-code', ...base, '--yes'], env);
+      assert.equal(first.code, 0, first.err);
+      assert.match(first.err, /^警告：ANTHROPIC_API_KEY 已在以下位置设置：你的 shell 环境。Claude Code 会通过 x-api-key 请求头/m);
+      assert.match(first.err, /^ {2}修复：加上 --clear-shell-key 重新运行，即可在 settings\.json 中写入 "ANTHROPIC_API_KEY": ""。/m);
+      assert.match(first.out, /^已写入 .*\/\.claude\/settings\.json（权限 0600）$/m);
+      assert.ok(!(first.out + first.err).includes(USERS_OWN.slice(0, 16)), 'the shell key is never printed');
+      assert.equal(cli(['write', 'claude-code', ...base, '--yes'], env).out.trim(), 'Claude Code 已按此配置，无需写入。');
+    });
+
+    it('LANG=en_US.UTF-8, or LC_ALL=en_US.UTF-8 over a Chinese LANG: English', () => {
+      const usage = cli(['write', 'codex'], { LANG: 'en_US.UTF-8' });
+      assert.match(usage.err, /^tokaify: --base-url is required\nusage: tokaify write </);
+      for (const env of [{ LANG: 'en_US.UTF-8' }, { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }] as Record<string, string>[]) {
+        assert.equal(cli(['write', 'opencode', ...base, '--yes'], env).code, 0);
+        assert.equal(cli(['write', 'opencode', ...base, '--yes'], env).out.trim(), 'OpenCode is already configured this way; nothing to write.');
+      }
+    });
+  });
+
   it('a read-only folder: exit 1 with a plain reason, the file unchanged', () => {
     // Root ignores folder permissions, so as root the CLI runs as "nobody" (setpriv, util-linux).
     const root = process.getuid?.() === 0;

@@ -8,9 +8,10 @@
  * limits; one-api 503 "no channel") or the key (401/403). Without a model no channel is chosen, so
  * nothing reaches an upstream and no quota is spent.
  */
+import * as l10n from '@vscode/l10n';
 import { errorMessage } from '../errors';
 import type { HttpClient } from '../http';
-import { AGENT_LABELS, type AgentId } from './types';
+import type { AgentId } from './types';
 
 export const AGENT_ROUTES: Record<AgentId, string> = {
   codex: '/v1/responses',
@@ -46,14 +47,13 @@ export async function checkAgentRoute(http: HttpClient, root: string, key: strin
  */
 export function routeWarning(support: RouteSupport, flavor: string): string | undefined {
   if (support.served !== false) return undefined;
-  const gateway = `This gateway (${flavor}) has no ${support.route}`;
   switch (support.agent) {
     case 'codex':
-      return `${gateway}: Codex only speaks the Responses API (wire_api "chat" is no longer supported), so it cannot use this gateway. Use a new-api gateway for Codex, or use OpenCode here, which talks ${AGENT_ROUTES.opencode}.`;
+      return l10n.t('This gateway ({0}) has no {1}: Codex only speaks the Responses API (wire_api "chat" is no longer supported), so it cannot use this gateway. Use a new-api gateway for Codex, or use OpenCode here, which talks {2}.', flavor, support.route, AGENT_ROUTES.opencode);
     case 'claude-code':
-      return `${gateway}: Claude Code cannot use it. Use a new-api gateway for Claude Code, or an Anthropic-compatible proxy in front of this one.`;
+      return l10n.t('This gateway ({0}) has no {1}: Claude Code cannot use it. Use a new-api gateway for Claude Code, or an Anthropic-compatible proxy in front of this one.', flavor, support.route);
     case 'opencode':
-      return `${gateway}: ${AGENT_LABELS.opencode} cannot use it. Check the gateway address (it should be the gateway's root), or use a new-api / one-api gateway.`;
+      return l10n.t('This gateway ({0}) has no {1}: OpenCode cannot use it. Check the gateway address (it should be the gateway\'s root), or use a new-api / one-api gateway.', flavor, support.route);
   }
 }
 

@@ -7,6 +7,7 @@
  * Edits go through jsonc-parser's `modify()` so everything we do not own keeps its bytes: other keys,
  * key order, indentation, line endings and a byte-order mark.
  */
+import * as l10n from '@vscode/l10n';
 import { applyEdits, modify, type Node } from 'jsonc-parser';
 import { describeNode, explainParseError, formattingOptions, isRecord, parsePlanned, parseStrict, uniqueChild, type StrictJsonRules } from './jsonText';
 import { detectFormat, normalizeText, restoreFormat } from './textFormat';
@@ -50,8 +51,8 @@ const KEY_VARIABLES: readonly ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'AN
 /** Claude Code reads settings.json as strict JSON; a trailing comma is pointed at the comma itself. */
 const SETTINGS_JSON: StrictJsonRules = {
   explain: explainParseError({
-    comments: 'comments are not allowed (Claude Code discards a settings file that has one)',
-    trailingComma: 'trailing comma (Claude Code discards a settings file that has one)',
+    comments: () => l10n.t('comments are not allowed (Claude Code discards a settings file that has one)'),
+    trailingComma: () => l10n.t('trailing comma (Claude Code discards a settings file that has one)'),
   }),
   pinpointInvalidJson: true,
 };
@@ -119,9 +120,9 @@ export function readClaudeSettings(text: string, file = 'settings.json'): Claude
 function ownedEnv(options: ClaudeCodeOptions): Array<[string, string]> {
   for (const name of ['baseUrl', 'key', 'model'] as const) {
     const value: unknown = options[name];
-    if (typeof value !== 'string' || value.trim() === '') throw new Error(`Claude Code settings: ${name} must be a non-empty string`);
+    if (typeof value !== 'string' || value.trim() === '') throw new Error(l10n.t('Claude Code settings: {0} must be a non-empty string', name));
   }
-  if (!KEY_VARIABLES.includes(options.keyVariable)) throw new Error(`Claude Code settings: unknown key variable ${String(options.keyVariable)}`);
+  if (!KEY_VARIABLES.includes(options.keyVariable)) throw new Error(l10n.t('Claude Code settings: unknown key variable {0}', String(options.keyVariable)));
   const wanted: Array<[string, string]> = [
     ['ANTHROPIC_BASE_URL', options.baseUrl],
     [options.keyVariable, options.key],
@@ -137,9 +138,9 @@ function ownedEnv(options: ClaudeCodeOptions): Array<[string, string]> {
 
 /** The `env` object node, undefined when absent; refuses a top level or an `env` that is not an object. */
 function envNode(text: string, root: Node, file: string): Node | undefined {
-  if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
+  if (root.type !== 'object') throw new ConfigShapeError(file, l10n.t('the top level is {0}, not an object', describeNode(root)));
   const env = propertyValue(text, root, ['env'], file);
-  if (env && env.type !== 'object') throw new ConfigShapeError(file, `"env" is ${describeNode(env)}, not an object`);
+  if (env && env.type !== 'object') throw new ConfigShapeError(file, l10n.t('"{0}" is {1}, not an object', 'env', describeNode(env)));
   return env;
 }
 
@@ -158,5 +159,5 @@ function verify(text: string, wanted: Array<[string, string]>, removed: readonly
   const parsed = parsePlanned(text, 'Claude Code settings');
   const env = isRecord(parsed) ? parsed['env'] : undefined;
   const ok = isRecord(env) && wanted.every(([name, value]) => env[name] === value) && removed.every((name) => !(name in env) || env[name] === '');
-  if (!ok) throw new Error('Claude Code settings planner did not produce the expected env block (bug); nothing was written');
+  if (!ok) throw new Error(l10n.t('Claude Code settings planner did not produce the expected env block (bug); nothing was written'));
 }

@@ -9,6 +9,7 @@
  * returned. Background: the client-configs spec, §1 and §5.
  */
 import { isDeepStrictEqual } from 'node:util';
+import * as l10n from '@vscode/l10n';
 import { getStaticTOMLValue, parseTOML, ParseError, type AST } from 'toml-eslint-parser';
 import { detectFormat } from './textFormat';
 import { ConfigShapeError, ConfigSyntaxError } from './types';
@@ -186,22 +187,22 @@ function resolveOptions(options: CodexOptions): Resolved {
   const id = options.providerId ?? 'tokaify';
   const name = options.providerName ?? 'Tokaify';
   if (RESERVED_CODEX_PROVIDER_IDS.includes(id)) {
-    throw new Error(`"${id}" is a built-in Codex provider id and cannot be redefined; choose another provider id (for example "${id}-custom")`);
+    throw new Error(l10n.t('"{0}" is a built-in Codex provider id and cannot be redefined; choose another provider id (for example "{0}-custom")', id));
   }
-  requireText('provider id', id);
-  requireText('provider name', name);
-  requireText('base URL', options.baseUrl);
-  requireText('model', options.model);
+  requireText(id, () => l10n.t('The provider id is empty'), () => l10n.t('The provider id is not valid Unicode text'));
+  requireText(name, () => l10n.t('The provider name is empty'), () => l10n.t('The provider name is not valid Unicode text'));
+  requireText(options.baseUrl, () => l10n.t('The base URL is empty'), () => l10n.t('The base URL is not valid Unicode text'));
+  requireText(options.model, () => l10n.t('The model is empty'), () => l10n.t('The model is not valid Unicode text'));
   const root: [string, string][] = [
     ['model_provider', id],
     ['model', options.model],
   ];
   if (options.reviewModel !== undefined) {
-    requireText('review model', options.reviewModel);
+    requireText(options.reviewModel, () => l10n.t('The review model is empty'), () => l10n.t('The review model is not valid Unicode text'));
     root.push(['review_model', options.reviewModel]);
   }
   if (options.reasoningEffort !== undefined) {
-    if (!REASONING_EFFORTS.includes(options.reasoningEffort)) throw new Error(`Unknown reasoning effort "${String(options.reasoningEffort)}"`);
+    if (!REASONING_EFFORTS.includes(options.reasoningEffort)) throw new Error(l10n.t('Unknown reasoning effort "{0}"', String(options.reasoningEffort)));
     root.push(['model_reasoning_effort', options.reasoningEffort]);
   }
   const provider: [string, Scalar][] = [
@@ -214,17 +215,18 @@ function resolveOptions(options: CodexOptions): Resolved {
     provider.push(['requires_openai_auth', true]);
     removeFromProvider = ['experimental_bearer_token', 'env_key'];
   } else {
-    requireText('API key', options.credential.key);
+    requireText(options.credential.key, () => l10n.t('The API key is empty'), () => l10n.t('The API key is not valid Unicode text'));
     provider.push(['experimental_bearer_token', options.credential.key]);
     removeFromProvider = ['requires_openai_auth', 'env_key'];
   }
   return { id, root, removeFromRoot: options.removeLegacyProfile ? ['profile'] : [], provider, removeFromProvider };
 }
 
-function requireText(what: string, value: string): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`The ${what} is empty`);
+/** The messages come as functions, one whole sentence per field, translated only when one is thrown. */
+function requireText(value: string, empty: () => string, invalid: () => string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(empty());
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
-    throw new Error(`The ${what} is not valid Unicode text`);
+    throw new Error(invalid());
   }
 }
 
@@ -287,21 +289,21 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
   // --- shape checks on the parsed value -------------------------------------------------------
   for (const [key] of wanted.root) {
     if (key in doc && !rootKvs.some((kv) => kv.key.keys.length === 1 && keyNames(kv.key)[0] === key)) {
-      throw new ConfigShapeError(file, `\`${key}\` is defined as a table, not as a plain root key`);
+      throw new ConfigShapeError(file, l10n.t('`{0}` is defined as a table, not as a plain root key', key));
     }
   }
   const providers = doc.model_providers;
   if (providers !== undefined && !isTable(providers)) {
-    throw new ConfigShapeError(file, '`model_providers` is not a table');
+    throw new ConfigShapeError(file, l10n.t('`{0}` is not a table', 'model_providers'));
   }
   const ours = isTable(providers) ? providers[wanted.id] : undefined;
   if (ours !== undefined && !isTable(ours)) {
-    throw new ConfigShapeError(file, `\`${providerLabel}\` is not a table`);
+    throw new ConfigShapeError(file, l10n.t('`{0}` is not a table', providerLabel));
   }
   if (isTable(ours) && 'auth' in ours) {
     throw new ConfigShapeError(
       file,
-      `\`${providerLabel}\` gets its token from an \`auth\` command, which Codex does not allow together with the keys we write; remove that provider's \`auth\` entry first`,
+      l10n.t("`{0}` gets its token from an `auth` command, which Codex does not allow together with the keys we write; remove that provider's `auth` entry first", providerLabel),
     );
   }
 
@@ -354,7 +356,7 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
       const field = String(path[2]);
       const owned = wanted.provider.some(([k]) => k === field) || (CREDENTIAL_KEYS as readonly string[]).includes(field);
       if (container.path.length > 2 || path.length > 3) {
-        if (owned) throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+        if (owned) throw new ConfigShapeError(file, l10n.t('`{0}` is a table, not a plain value', `${providerLabel}.${field}`));
         continue;
       }
       located.push({ kv, path, prefixSegments: 2 - container.path.length });
@@ -365,7 +367,7 @@ function planEdits(text: string, ast: AST.TOMLProgram, doc: TomlTable, wanted: R
     if (path.length >= 3 && startsWith(path, providerPath)) {
       const field = String(path[2]);
       if (wanted.provider.some(([k]) => k === field) || (CREDENTIAL_KEYS as readonly string[]).includes(field)) {
-        throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+        throw new ConfigShapeError(file, l10n.t('`{0}` is a table, not a plain value', `${providerLabel}.${field}`));
       }
     }
   }
@@ -441,7 +443,7 @@ function editInlineProvider(text: string, host: InlineHost, wanted: Resolved, pr
     const value = wanted.provider.find(([k]) => k === field)?.[1];
     if (names.length > prefix.length + 1) {
       if (value !== undefined || (CREDENTIAL_KEYS as readonly string[]).includes(field)) {
-        throw new ConfigShapeError(file, `\`${providerLabel}.${field}\` is a table, not a plain value`);
+        throw new ConfigShapeError(file, l10n.t('`{0}` is a table, not a plain value', `${providerLabel}.${field}`));
       }
       return void pieces.push({ text: source, sep });
     }
@@ -506,6 +508,7 @@ function commentOut(text: string, kv: AST.TOMLKeyValue, eol: string): Edit {
   // Only a plain name goes into the comment (control characters are not allowed there).
   const how = name !== undefined && /^[\w.-]+$/.test(name) ? `; to use it, put its settings in ${name}.config.toml and run \`codex --profile ${name}\`` : '';
   const was = /[\r\n]/.test(source) ? '' : `: ${source}`;
+  // Written into the user's file, not shown by us: it stays in English whatever language the writer runs in.
   return { start: lineStart, end: lineEndAfter(text, kv.range[1]), text: `# Removed by Tokaify (Codex no longer accepts a root profile${how})${was}${eol}` };
 }
 
@@ -574,7 +577,7 @@ function applyEdits(text: string, edits: Edit[]): string {
   let out = '';
   let cursor = 0;
   for (const edit of sorted) {
-    if (edit.start < cursor) throw new Error('Codex config planner produced overlapping edits (bug)');
+    if (edit.start < cursor) throw new Error(l10n.t('Codex config planner produced overlapping edits (bug)'));
     out += text.slice(cursor, edit.start) + edit.text;
     cursor = edit.end;
   }
@@ -601,10 +604,11 @@ function verify(text: string, before: TomlTable | undefined, wanted: Resolved, f
   try {
     after = getStaticTOMLValue(parseTOML(text, { tomlVersion: '1.0' }));
   } catch (error) {
-    throw new Error(`Codex config planner produced invalid TOML for ${file} (bug): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(l10n.t('Codex config planner produced invalid TOML for {0} (bug): {1}', file, error instanceof Error ? error.message : String(error)));
   }
+  // `what` stays in English: it names TOML keys for a bug report, not something the user acts on.
   const fail = (what: string): never => {
-    throw new Error(`Codex config planner check failed for ${file} (bug): ${what}`);
+    throw new Error(l10n.t('Codex config planner check failed for {0} (bug): {1}', file, what));
   };
   for (const [key, value] of wanted.root) if (after[key] !== value) fail(`root \`${key}\``);
   for (const key of wanted.removeFromRoot) if (key in after) fail(`root \`${key}\` still present`);

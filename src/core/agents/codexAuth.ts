@@ -4,6 +4,7 @@
  * everything else (`tokens`, `last_refresh`, `agent_identity`, …) so a later switch back to the
  * ChatGPT account stays possible. serde_json reads it: strict JSON in, strict JSON out.
  */
+import * as l10n from '@vscode/l10n';
 import { applyEdits, modify, printParseErrorCode } from 'jsonc-parser';
 import { describeNode, formattingOptions, isRecord, parsePlanned, parseStrict, trailingCommaBefore, uniqueChild, type StrictJsonRules } from './jsonText';
 import { detectFormat, normalizeText, restoreFormat } from './textFormat';
@@ -60,7 +61,7 @@ export function codexAuthMode(current: string | undefined): CodexAuthMode {
  * first when `codexAuthMode` is `chatgpt`: this switches Codex away from the ChatGPT account).
  */
 export function planCodexAuth(current: string | undefined, key: string, file = 'auth.json'): string {
-  if (typeof key !== 'string' || key.trim() === '') throw new Error('Codex auth: key must be a non-empty string');
+  if (typeof key !== 'string' || key.trim() === '') throw new Error(l10n.t('Codex auth: key must be a non-empty string'));
   const format = detectFormat(current);
   let text = normalizeText(current);
 
@@ -74,7 +75,7 @@ export function planCodexAuth(current: string | undefined, key: string, file = '
     ];
     for (const [name, value] of wanted) {
       const root = parseStrict(text, file, AUTH_JSON);
-      if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
+      if (root.type !== 'object') throw new ConfigShapeError(file, l10n.t('the top level is {0}, not an object', describeNode(root)));
       const existing = uniqueChild(text, root, name, file);
       if (existing?.type === 'string' && existing.value === value) continue;
       const modeIndex = (root.children ?? []).findIndex((property) => property.children?.[0]?.value === 'auth_mode');
@@ -90,7 +91,7 @@ export function planCodexAuth(current: string | undefined, key: string, file = '
 
   const parsed = parsePlanned(text, 'Codex auth');
   if (!isRecord(parsed) || parsed['auth_mode'] !== 'apikey' || parsed['OPENAI_API_KEY'] !== key) {
-    throw new Error('Codex auth planner did not produce the expected fields (bug); nothing was written');
+    throw new Error(l10n.t('Codex auth planner did not produce the expected fields (bug); nothing was written'));
   }
   return restoreFormat(text, format);
 }
@@ -102,10 +103,10 @@ function present(value: unknown): boolean {
 /** Codex's own words for a parse error code (not jsonText's `describeParseError`); a trailing comma is reported at the bracket after it. */
 function describeAuthParseError(code: string, text: string, offset: number): string {
   if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && trailingCommaBefore(text, offset) !== undefined) {
-    return 'trailing comma (Codex reads auth.json as strict JSON)';
+    return l10n.t('trailing comma (Codex reads auth.json as strict JSON)');
   }
-  if (code === 'InvalidCommentToken') return 'comments are not allowed (Codex reads auth.json as strict JSON)';
-  if (code === 'UnexpectedEndOfString') return 'unterminated string';
-  if (code === 'CloseBraceExpected' || code === 'CloseBracketExpected') return 'unexpected end: a bracket is not closed';
-  return `invalid JSON (${code})`;
+  if (code === 'InvalidCommentToken') return l10n.t('comments are not allowed (Codex reads auth.json as strict JSON)');
+  if (code === 'UnexpectedEndOfString') return l10n.t('unterminated string');
+  if (code === 'CloseBraceExpected' || code === 'CloseBracketExpected') return l10n.t('unexpected end: a bracket is not closed');
+  return l10n.t('invalid JSON ({0})', code);
 }

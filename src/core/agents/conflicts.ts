@@ -12,14 +12,16 @@
  * conflict disappear. Variable values are only tested for being non-empty, never kept.
  */
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { hostLabel } from '../baseUrl';
 import { readClaudeSettings, type ClaudeKeyVariable } from './claudeCode';
 import { readCodexConfig } from './codex';
 import type { HostEnvironment } from './paths';
 import type { AgentPlan, ConfigureRequest } from './plan';
-import { findProjectOverrides } from './projectOverrides';
+import { listAnd, listComma } from './lists';
+import { findProjectOverrides, type ProjectOverride } from './projectOverrides';
 import { findProfileExports } from './shellProfiles';
-import { AGENT_LABELS, type AgentId } from './types';
+import type { AgentId } from './types';
 
 export interface ConflictContext {
   host: HostEnvironment;
@@ -48,8 +50,6 @@ export interface Conflict {
 }
 
 const KEY_VARIABLES: readonly ClaudeKeyVariable[] = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY'];
-// Header names only: `Authorization: Bearer …` would read as a credential to redact().
-const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'the Authorization header', ANTHROPIC_API_KEY: 'the x-api-key header' };
 
 export async function findConflicts(plan: AgentPlan, request: ConfigureRequest, context: ConflictContext): Promise<Conflict[]> {
   const conflicts: Conflict[] = [];
@@ -81,28 +81,55 @@ async function shellKeyConflicts(plan: AgentPlan, request: ConfigureRequest, con
   const profiles = await findProfileExports(context.host, open);
   const conflicts: Conflict[] = [];
   for (const name of open) {
-    const where: string[] = [];
-    if (nonEmpty(context.host.env[name])) where.push(context.environmentLabel ?? 'your shell environment');
-    if (nonEmpty(context.terminalEnv?.[name])) where.push('terminal.integrated.env');
-    for (const p of profiles) if (p.name === name) where.push(`${tilde(p.file, context.host)} line ${p.line}`);
-    if (!where.length) continue;
+    // Each place with the title it gets when it is the only one (whole sentences, for word order).
+    const places: { where: string; title: (host: string) => string }[] = [];
+    if (nonEmpty(context.host.env[name])) {
+      const label = context.environmentLabel ?? l10n.t('your shell environment');
+      places.push({ where: label, title: (host) => l10n.t('The {0} from {1} would reach {2}', name, label, host) });
+    }
+    if (nonEmpty(context.terminalEnv?.[name])) {
+      places.push({ where: 'terminal.integrated.env', title: (host) => l10n.t('The {0} from terminal.integrated.env would reach {1}', name, host) });
+    }
+    for (const p of profiles) {
+      if (p.name !== name) continue;
+      const file = tilde(p.file, context.host);
+      places.push({ where: l10n.t('{0} line {1}', file, p.line), title: (host) => l10n.t('The {0} from {1} line {2} would reach {3}', name, file, p.line, host) });
+    }
+    if (!places.length) continue;
+    const where = places.map((p) => p.where);
     const ours = planned.keyVariables[0];
     const host = hostLabel(request.gatewayRoot);
     conflicts.push({
       id: 'claude.shell-key',
       agent: 'claude-code',
-      title: `The ${name} from ${where.length === 1 ? where[0] : 'your shell'} would reach ${host}`,
-      message: `${name} is set in ${joinAnd(where)}: Claude Code would send it in ${HEADER[name]} to ${host}${ours ? ` next to the gateway key in ${ours}` : ''}, so that key, often your own Anthropic one, reaches the gateway.`,
+      title: places.length === 1 ? places[0]!.title(host) : l10n.t('The {0} from your shell would reach {1}', name, host),
+      message: shellKeyMessage(name, listAnd(where), host, ours),
       where,
       fix: {
         option: 'claude.clearShellKey',
-        label: `Write "${name}": "" in settings.json`,
-        detail: `Claude Code then ignores the ${name} from your shell (settings.json wins over the shell); other programs still see it.`,
-        decline: `Claude Code sends both keys to ${host}.`,
+        label: l10n.t('Write "{0}": "" in settings.json', name),
+        detail: l10n.t('Claude Code then ignores the {0} from your shell (settings.json wins over the shell); other programs still see it.', name),
+        decline: l10n.t('Claude Code sends both keys to {0}.', host),
       },
     });
   }
   return conflicts;
+}
+
+/**
+ * One sentence per header and per "next to our key" (Claude Code sends ANTHROPIC_AUTH_TOKEN as
+ * Authorization, ANTHROPIC_API_KEY as x-api-key). Header names only: `Authorization: Bearer …` would
+ * read as a credential to redact().
+ */
+function shellKeyMessage(name: ClaudeKeyVariable, where: string, host: string, ours: ClaudeKeyVariable | undefined): string {
+  if (name === 'ANTHROPIC_AUTH_TOKEN') {
+    return ours
+      ? l10n.t('{0} is set in {1}: Claude Code would send it in the Authorization header to {2} next to the gateway key in {3}, so that key, often your own Anthropic one, reaches the gateway.', name, where, host, ours)
+      : l10n.t('{0} is set in {1}: Claude Code would send it in the Authorization header to {2}, so that key, often your own Anthropic one, reaches the gateway.', name, where, host);
+  }
+  return ours
+    ? l10n.t('{0} is set in {1}: Claude Code would send it in the x-api-key header to {2} next to the gateway key in {3}, so that key, often your own Anthropic one, reaches the gateway.', name, where, host, ours)
+    : l10n.t('{0} is set in {1}: Claude Code would send it in the x-api-key header to {2}, so that key, often your own Anthropic one, reaches the gateway.', name, where, host);
 }
 
 function legacyProfileConflicts(plan: AgentPlan): Conflict[] {
@@ -113,36 +140,51 @@ function legacyProfileConflicts(plan: AgentPlan): Conflict[] {
   return [{
     id: 'codex.legacy-profile',
     agent: 'codex',
-    title: `Codex will not start: config.toml has a root profile = "${profile.name}"`,
-    message: `config.toml line ${profile.line} selects a profile at its root (profile = "${profile.name}"): Codex 0.171 and later refuse to start with it ("legacy profile config is no longer supported"), with or without this change.`,
+    title: l10n.t('Codex will not start: config.toml has a root profile = "{0}"', profile.name),
+    message: l10n.t('config.toml line {0} selects a profile at its root (profile = "{1}"): Codex 0.171 and later refuse to start with it ("legacy profile config is no longer supported"), with or without this change.', profile.line, profile.name),
     where: [`${config.path}:${profile.line}`],
     fix: {
       option: 'codex.removeLegacyProfile',
-      label: 'Remove the root profile line',
-      detail: `A comment in config.toml records what was removed; [profiles.*] tables stay. To use that profile, put its settings in ${profile.name}.config.toml and run codex --profile ${profile.name}.`,
-      decline: 'Codex keeps refusing to start until the line is removed.',
+      label: l10n.t('Remove the root profile line'),
+      detail: l10n.t('A comment in config.toml records what was removed; [profiles.*] tables stay. To use that profile, put its settings in {0}.config.toml and run codex --profile {0}.', profile.name),
+      decline: l10n.t('Codex keeps refusing to start until the line is removed.'),
     },
   }];
 }
-
-const PROJECT_EFFECT: Record<AgentId, string> = {
-  'claude-code': 'project settings take precedence over your user settings',
-  codex: 'Codex applies a trusted project\'s config over your user config',
-  opencode: 'OpenCode merges the project\'s config over your global config',
-};
 
 async function projectConflicts(plan: AgentPlan, context: ConflictContext): Promise<Conflict[]> {
   const overrides = await findProjectOverrides(context.projectFolders, { agents: [plan.agent], userFiles: plan.changes.map((c) => c.path) });
   return overrides.map((o) => {
     const folder = path.dirname(o.agent === 'opencode' ? o.path : path.dirname(o.path));
+    const file = tilde(o.path, context.host);
     return {
       id: 'project-override' as const,
       agent: o.agent,
-      title: `${tilde(o.path, context.host)} overrides ${o.keys.length === 1 ? o.keys[0] : `${o.keys.length} settings`}`,
-      message: `${tilde(o.path, context.host)} sets ${o.keys.join(', ')}: ${AGENT_LABELS[o.agent]} started in ${tilde(folder, context.host)} uses ${o.keys.length === 1 ? 'that value' : 'those values'}, not what is written here (${PROJECT_EFFECT[o.agent]}).`,
+      title: o.keys.length === 1 ? l10n.t('{0} overrides {1}', file, o.keys[0]!) : l10n.t('{0} overrides {1} settings', file, o.keys.length),
+      message: projectMessage(o, file, tilde(folder, context.host)),
       where: [o.path],
     };
   });
+}
+
+/** One sentence per agent (each says why the project wins) and per number of keys. */
+function projectMessage(o: ProjectOverride, file: string, folder: string): string {
+  const keys = listComma(o.keys);
+  const one = o.keys.length === 1;
+  switch (o.agent) {
+    case 'claude-code':
+      return one
+        ? l10n.t('{0} sets {1}: Claude Code started in {2} uses that value, not what is written here (project settings take precedence over your user settings).', file, keys, folder)
+        : l10n.t('{0} sets {1}: Claude Code started in {2} uses those values, not what is written here (project settings take precedence over your user settings).', file, keys, folder);
+    case 'codex':
+      return one
+        ? l10n.t('{0} sets {1}: Codex CLI started in {2} uses that value, not what is written here (Codex applies a trusted project\'s config over your user config).', file, keys, folder)
+        : l10n.t('{0} sets {1}: Codex CLI started in {2} uses those values, not what is written here (Codex applies a trusted project\'s config over your user config).', file, keys, folder);
+    case 'opencode':
+      return one
+        ? l10n.t('{0} sets {1}: OpenCode started in {2} uses that value, not what is written here (OpenCode merges the project\'s config over your global config).', file, keys, folder)
+        : l10n.t('{0} sets {1}: OpenCode started in {2} uses those values, not what is written here (OpenCode merges the project\'s config over your global config).', file, keys, folder);
+  }
 }
 
 function nonEmpty(value: string | null | undefined): boolean {
@@ -155,8 +197,4 @@ function tilde(file: string, host: HostEnvironment): string {
   const rel = p.relative(host.home, file);
   if (rel === '') return '~';
   return !rel.startsWith('..') && !p.isAbsolute(rel) ? `~${p.sep}${rel}` : file;
-}
-
-function joinAnd(items: readonly string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

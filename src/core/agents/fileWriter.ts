@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { AgentId } from './types';
 
 export interface FileChange {
@@ -48,7 +49,7 @@ export interface BackupRecord {
 /** The file changed on disk after the preview was made: preview again rather than overwrite. */
 export class FileChangedError extends Error {
   constructor(readonly file: string) {
-    super(`${file} changed on disk after the preview (its tool may have rewritten it). Nothing was written; preview again.`);
+    super(l10n.t('{0} changed on disk after the preview (its tool may have rewritten it). Nothing was written; preview again.', file));
     this.name = 'FileChangedError';
   }
 }
@@ -67,7 +68,7 @@ export interface WriteHooks {
 /** The temp file is no longer the file we created: someone else can write to the folder. */
 export class TempFileReplacedError extends Error {
   constructor(readonly temp: string) {
-    super(`the temporary file ${temp} was replaced by something else (can another user write to this folder?); nothing was written`);
+    super(l10n.t('the temporary file {0} was replaced by something else (can another user write to this folder?); nothing was written', temp));
     this.name = 'TempFileReplacedError';
   }
 }
@@ -75,14 +76,14 @@ export class TempFileReplacedError extends Error {
 /** The backup could not be made, so nothing was changed (and no partial backup was kept). */
 export class BackupError extends Error {
   constructor(readonly file: string, cause: unknown) {
-    super(`Could not back up ${file} before changing it: ${describeFsError(cause)}. Nothing was changed.`);
+    super(l10n.t('Could not back up {0} before changing it: {1}. Nothing was changed.', file, describeFsError(cause)));
     this.name = 'BackupError';
   }
 }
 
 export class WriteError extends Error {
   constructor(readonly file: string, cause: unknown) {
-    super(`Could not write ${file}: ${describeFsError(cause)}. No file was left half-written; any written before it were put back.`);
+    super(l10n.t('Could not write {0}: {1}. No file was left half-written; any written before it were put back.', file, describeFsError(cause)));
     this.name = 'WriteError';
   }
 }
@@ -290,7 +291,7 @@ export async function restoreChanges(store: BackupStore, record: BackupRecord, s
   const changes: FileChange[] = [];
   for (const file of record.files) {
     const after = file.copy === undefined ? undefined : await readText(path.join(store.dir, record.id, file.copy));
-    if (file.copy !== undefined && after === undefined) throw new Error(`The backup ${record.id} lost its copy of ${file.path}.`);
+    if (file.copy !== undefined && after === undefined) throw new Error(l10n.t('The backup {0} lost its copy of {1}.', record.id, file.path));
     const mode = file.mode ?? 0o600;
     changes.push({ agent: record.agent, label: file.label, path: file.path, before: await readText(file.path), after, secret: secretPaths.has(file.path) || mode === 0o600 });
   }
@@ -309,11 +310,11 @@ function isCode(error: unknown, code: string): boolean {
 }
 
 function describeFsError(error: unknown): string {
-  if (isCode(error, 'EACCES') || isCode(error, 'EPERM')) return 'permission denied (is the folder read-only?)';
-  if (isCode(error, 'EROFS')) return 'the file system is read-only';
-  if (isCode(error, 'ENOSPC')) return 'the disk is full';
+  if (isCode(error, 'EACCES') || isCode(error, 'EPERM')) return l10n.t('permission denied (is the folder read-only?)');
+  if (isCode(error, 'EROFS')) return l10n.t('the file system is read-only');
+  if (isCode(error, 'ENOSPC')) return l10n.t('the disk is full');
   // mkdir answers EEXIST when a part of the path exists as a file.
-  if (isCode(error, 'ENOTDIR') || isCode(error, 'EEXIST')) return 'a part of the path is a file, not a folder';
-  if (isCode(error, 'EISDIR')) return 'the path is a folder';
+  if (isCode(error, 'ENOTDIR') || isCode(error, 'EEXIST')) return l10n.t('a part of the path is a file, not a folder');
+  if (isCode(error, 'EISDIR')) return l10n.t('the path is a folder');
   return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { HostEnvironment } from './paths';
 import { runInvocation } from './processRun';
 import { AGENT_COMMANDS, versionInvocation } from './realAgent';
@@ -71,9 +72,9 @@ export async function readAgentVersion(agent: AgentId, binary: string, env: Host
   const result = await runInvocation(versionInvocation(agent, binary, env), cwd);
   const version = parseAgentVersion(agent, `${result.stdout}\n${result.stderr}`);
   const problem = version ? undefined
-    : result.startError ? `it could not be started (${result.startError})`
-    : result.timedOut ? 'it did not answer --version in time'
-    : 'its --version output has no version number';
+    : result.startError ? l10n.t('it could not be started ({0})', result.startError)
+    : result.timedOut ? l10n.t('it did not answer --version in time')
+    : l10n.t('its --version output has no version number');
   const entry = { stamp, ...(version ? { version } : {}), ...(problem ? { problem } : {}) };
   // Only a clear answer is kept: a slow start may be a busy machine.
   if (version) versions.set(binary, entry);

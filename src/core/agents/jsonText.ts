@@ -5,6 +5,7 @@
  * the same way; each planner states only what its file's reader does differently, such as the words
  * for a comment or a trailing comma.
  */
+import * as l10n from '@vscode/l10n';
 import { parseTree, printParseErrorCode, type FormattingOptions, type Node, type ParseError } from 'jsonc-parser';
 import type { TextFormat } from './textFormat';
 import { ConfigSyntaxError } from './types';
@@ -29,10 +30,10 @@ export interface StrictJsonRules {
 
 /** A file's own words for what its reader refuses. */
 export interface ParseErrorWording {
-  /** Why a comment is refused. Default: "comments are not allowed in this file". */
-  comments?: string;
+  /** Why a comment is refused. Default: "comments are not allowed in this file". A function: translated when used, not at module load. */
+  comments?: () => string;
   /** Why a trailing comma is refused, reported at the comma. Without it, the parse error's own words at the bracket. */
-  trailingComma?: string;
+  trailingComma?: () => string;
 }
 
 /** Parses strict JSON (no comments, no trailing commas) into a tree, or throws ConfigSyntaxError. */
@@ -48,9 +49,9 @@ export function parseStrict(text: string, file: string, rules: StrictJsonRules):
   try {
     JSON.parse(text);
   } catch (error) {
-    throw syntaxError(file, text, rules.pinpointInvalidJson ? jsonParseErrorOffset(text, error) : 0, 'invalid JSON');
+    throw syntaxError(file, text, rules.pinpointInvalidJson ? jsonParseErrorOffset(text, error) : 0, l10n.t('invalid JSON'));
   }
-  if (!root) throw syntaxError(file, text, 0, 'no JSON value');
+  if (!root) throw syntaxError(file, text, 0, l10n.t('no JSON value'));
   return root;
 }
 
@@ -59,8 +60,8 @@ export function explainParseError(wording: ParseErrorWording = {}): (text: strin
   const { comments, trailingComma } = wording;
   return (text, error) => {
     const comma = trailingComma === undefined ? undefined : trailingCommaBefore(text, error.offset);
-    if (comma !== undefined && trailingComma !== undefined) return { offset: comma, reason: trailingComma };
-    return { offset: error.offset, reason: describeParseError(printParseErrorCode(error.error), comments) };
+    if (comma !== undefined && trailingComma !== undefined) return { offset: comma, reason: trailingComma() };
+    return { offset: error.offset, reason: describeParseError(printParseErrorCode(error.error), comments?.()) };
   };
 }
 
@@ -73,39 +74,39 @@ export function trailingCommaBefore(text: string, offset: number): number | unde
 }
 
 /** Plain words for a jsonc-parser error code (`printParseErrorCode`); `comments` words a refused comment. */
-export function describeParseError(code: string, comments = 'comments are not allowed in this file'): string {
+export function describeParseError(code: string, comments?: string): string {
   switch (code) {
     case 'InvalidCommentToken':
-      return comments;
+      return comments ?? l10n.t('comments are not allowed in this file');
     case 'PropertyNameExpected':
-      return 'expected a property name in double quotes';
+      return l10n.t('expected a property name in double quotes');
     case 'ValueExpected':
-      return 'expected a value';
+      return l10n.t('expected a value');
     case 'ColonExpected':
-      return 'expected a colon';
+      return l10n.t('expected a colon');
     case 'CommaExpected':
-      return 'expected a comma';
+      return l10n.t('expected a comma');
     case 'CloseBraceExpected':
-      return 'expected "}"';
+      return l10n.t('expected "}"');
     case 'CloseBracketExpected':
-      return 'expected "]"';
+      return l10n.t('expected "]"');
     case 'EndOfFileExpected':
-      return 'unexpected text after the end of the JSON value';
+      return l10n.t('unexpected text after the end of the JSON value');
     case 'UnexpectedEndOfComment':
-      return 'unterminated comment';
+      return l10n.t('unterminated comment');
     case 'UnexpectedEndOfString':
-      return 'unterminated string';
+      return l10n.t('unterminated string');
     case 'UnexpectedEndOfNumber':
     case 'InvalidNumberFormat':
-      return 'invalid number';
+      return l10n.t('invalid number');
     case 'InvalidUnicode':
-      return 'invalid unicode escape';
+      return l10n.t('invalid unicode escape');
     case 'InvalidEscapeCharacter':
-      return 'invalid escape character';
+      return l10n.t('invalid escape character');
     case 'InvalidCharacter':
-      return 'invalid character in a string';
+      return l10n.t('invalid character in a string');
     default:
-      return 'invalid JSON';
+      return l10n.t('invalid JSON');
   }
 }
 
@@ -146,13 +147,21 @@ export function uniqueChild(text: string, object: Node, key: string, file: strin
   if (object.type !== 'object') return undefined;
   const matches = (object.children ?? []).filter((property) => property.children?.[0]?.value === key);
   const second = matches[1]?.children?.[0];
-  if (second) throw syntaxError(file, text, second.offset, `"${label}" appears ${matches.length} times (merge them into one)`);
+  if (second) throw syntaxError(file, text, second.offset, l10n.t('"{0}" appears {1} times (merge them into one)', label, matches.length));
   return matches[0]?.children?.[1];
 }
 
-/** "an object", "an array", "a string"…: a node's type for a shape error. */
+/** "an object", "an array", "a string"…: a node's type for a shape error ("the top level is {0}, not an object"). */
 export function describeNode(node: Node): string {
-  return node.type === 'array' ? 'an array' : node.type === 'object' ? 'an object' : `a ${node.type}`;
+  switch (node.type) {
+    case 'array': return l10n.t('an array');
+    case 'object': return l10n.t('an object');
+    case 'string': return l10n.t('a string');
+    case 'number': return l10n.t('a number');
+    case 'boolean': return l10n.t('a boolean');
+    case 'null': return l10n.t('a null');
+    case 'property': return l10n.t('a property');
+  }
 }
 
 /** Parses what a planner wrote; a failure is our bug, not the user's file, so nothing may be written. */
@@ -160,7 +169,7 @@ export function parsePlanned(text: string, planner: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new Error(`${planner} planner produced invalid JSON (bug); nothing was written`);
+    throw new Error(l10n.t('{0} planner produced invalid JSON (bug); nothing was written', planner));
   }
 }
 

@@ -10,6 +10,7 @@
  *    comments between the previous sibling and the removed one).
  * OpenCode's auth.json is strict JSON written by OpenCode itself; only our entry is replaced.
  */
+import * as l10n from '@vscode/l10n';
 import { applyEdits, createScanner, modify, parseTree, printParseErrorCode, stripComments, SyntaxKind, type Edit, type Node, type ParseError } from 'jsonc-parser';
 import {
   describeNode,
@@ -56,7 +57,7 @@ export function planOpencodeConfig(current: string | undefined, options: OpenCod
   const id = providerId(options.providerId);
   for (const name of ['baseUrl', 'model'] as const) {
     const value: unknown = options[name];
-    if (typeof value !== 'string' || value.trim() === '') throw new Error(`OpenCode config: ${name} must be a non-empty string`);
+    if (typeof value !== 'string' || value.trim() === '') throw new Error(l10n.t('OpenCode config: {0} must be a non-empty string', name));
   }
   const name = options.providerName ?? DEFAULT_PROVIDER_NAME;
   const defaultModel = options.setDefaultModel === false ? undefined : `${id}/${options.model}`;
@@ -79,7 +80,7 @@ export function planOpencodeConfig(current: string | undefined, options: OpenCod
       // Only comments: keep them above a new object.
       text = body.replace(/\s*$/, '\n') + JSON.stringify(fresh(), null, doc.indentUnit) + '\n';
     } else {
-      if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(doc.root)}, not an object`);
+      if (doc.root.type !== 'object') throw new ConfigShapeError(file, l10n.t('the top level is {0}, not an object', describeNode(doc.root)));
       planProvider(doc, id, name, options, defaultModel);
       text = doc.text;
     }
@@ -92,7 +93,7 @@ export function planOpencodeConfig(current: string | undefined, options: OpenCod
 /** Plans OpenCode's `auth.json` (data dir) with our API key; other providers' entries (oauth, wellknown…) stay. */
 export function planOpencodeAuth(current: string | undefined, providerIdValue: string, key: string, file = 'auth.json'): string {
   const id = providerId(providerIdValue);
-  if (typeof key !== 'string' || key.trim() === '') throw new Error('OpenCode auth: key must be a non-empty string');
+  if (typeof key !== 'string' || key.trim() === '') throw new Error(l10n.t('OpenCode auth: key must be a non-empty string'));
   const entry = { type: 'api', key };
   const format = detectFormat(current);
   let text = normalizeText(current);
@@ -101,7 +102,7 @@ export function planOpencodeAuth(current: string | undefined, providerIdValue: s
     text = JSON.stringify({ [id]: entry }, null, format.indent) + '\n';
   } else {
     const root = parseStrict(text, file, AUTH_JSON);
-    if (root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(root)}, not an object`);
+    if (root.type !== 'object') throw new ConfigShapeError(file, l10n.t('the top level is {0}, not an object', describeNode(root)));
     const existing = uniqueChild(text, root, id, file);
     const same = existing?.type === 'object' && JSON.stringify(nodeValue(existing)) === JSON.stringify(entry);
     if (!same) {
@@ -112,7 +113,7 @@ export function planOpencodeAuth(current: string | undefined, providerIdValue: s
   const parsed = parsePlanned(text, 'OpenCode auth');
   const written = isRecord(parsed) ? parsed[id] : undefined;
   if (!isRecord(written) || written['type'] !== 'api' || written['key'] !== key) {
-    throw new Error('OpenCode auth planner did not produce the expected entry (bug); nothing was written');
+    throw new Error(l10n.t('OpenCode auth planner did not produce the expected entry (bug); nothing was written'));
   }
   return restoreFormat(text, format);
 }
@@ -124,7 +125,7 @@ export function readOpencodeConfig(text: string, file = 'opencode.json'): Openco
   if (body.trim() === '') return summary;
   const doc = new JsoncDocument(body, file, '  ');
   if (!doc.root) return summary;
-  if (doc.root.type !== 'object') throw new ConfigShapeError(file, `the top level is ${describeNode(doc.root)}, not an object`);
+  if (doc.root.type !== 'object') throw new ConfigShapeError(file, l10n.t('the top level is {0}, not an object', describeNode(doc.root)));
   const value = nodeValue(doc.root);
   if (!isRecord(value)) return summary;
   if (typeof value['model'] === 'string') summary.model = value['model'];
@@ -145,7 +146,7 @@ export function readOpencodeConfig(text: string, file = 'opencode.json'): Openco
 function providerId(id: string | undefined): string {
   const value = id ?? DEFAULT_OPENCODE_PROVIDER_ID;
   if (typeof value !== 'string' || !PROVIDER_ID_PATTERN.test(value)) {
-    throw new Error(`OpenCode provider id "${String(value)}" must use lowercase letters, digits and hyphens only`);
+    throw new Error(l10n.t('OpenCode provider id "{0}" must use lowercase letters, digits and hyphens only', String(value)));
   }
   return value;
 }
@@ -167,12 +168,12 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
   if (!providers) {
     doc.insertProperty(doc.rootObject(), 'provider', { [id]: newProvider(name, options) });
   } else {
-    if (providers.type !== 'object') throw new ConfigShapeError(file, `"provider" is ${describeNode(providers)}, not an object`);
+    if (providers.type !== 'object') throw new ConfigShapeError(file, l10n.t('"{0}" is {1}, not an object', 'provider', describeNode(providers)));
     const ours = doc.child(providers, id, `provider.${id}`);
     if (!ours) {
       doc.insertProperty(providers, id, newProvider(name, options));
     } else {
-      if (ours.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}" is ${describeNode(ours)}, not an object`);
+      if (ours.type !== 'object') throw new ConfigShapeError(file, l10n.t('"{0}" is {1}, not an object', `provider.${id}`, describeNode(ours)));
       const path = ['provider', id];
       doc.setString(path, 'npm', OPENCODE_PROVIDER_NPM);
       doc.setString(path, 'name', name);
@@ -181,7 +182,7 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
       if (!providerOptions) {
         doc.insertProperty(doc.at(path), 'options', { baseURL: options.baseUrl });
       } else {
-        if (providerOptions.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.options" is ${describeNode(providerOptions)}, not an object`);
+        if (providerOptions.type !== 'object') throw new ConfigShapeError(file, l10n.t('"{0}" is {1}, not an object', `provider.${id}.options`, describeNode(providerOptions)));
         doc.setString([...path, 'options'], 'baseURL', options.baseUrl);
         // A key here would win over auth.json, and it is usually a stale one.
         const apiKey = doc.child(doc.at([...path, 'options']), 'apiKey', `provider.${id}.options.apiKey`);
@@ -192,7 +193,7 @@ function planProvider(doc: JsoncDocument, id: string, name: string, options: Ope
       if (!models) {
         doc.insertProperty(doc.at(path), 'models', { [options.model]: { name: options.model } });
       } else {
-        if (models.type !== 'object') throw new ConfigShapeError(file, `"provider.${id}.models" is ${describeNode(models)}, not an object`);
+        if (models.type !== 'object') throw new ConfigShapeError(file, l10n.t('"{0}" is {1}, not an object', `provider.${id}.models`, describeNode(models)));
         if (!doc.child(models, options.model, `provider.${id}.models.${options.model}`)) {
           doc.insertProperty(models, options.model, { name: options.model });
         }
@@ -234,7 +235,7 @@ class JsoncDocument {
   }
 
   rootObject(): Node {
-    if (!this.root || this.root.type !== 'object') throw new Error('OpenCode config: no top-level object');
+    if (!this.root || this.root.type !== 'object') throw new Error(l10n.t('OpenCode config: no top-level object'));
     return this.root;
   }
 
@@ -243,7 +244,7 @@ class JsoncDocument {
     let node = this.rootObject();
     for (let i = 0; i < path.length; i++) {
       const next = this.child(node, path[i]!, path.slice(0, i + 1).join('.'));
-      if (!next) throw new Error(`OpenCode config: ${path.join('.')} vanished while editing`);
+      if (!next) throw new Error(l10n.t('OpenCode config: {0} vanished while editing', path.join('.')));
       node = next;
     }
     return node;
@@ -279,7 +280,7 @@ class JsoncDocument {
   remove(node: Node): void {
     const member = node.parent?.type === 'property' ? node.parent : node;
     const siblings = member.parent?.children;
-    if (!siblings) throw new Error('OpenCode config: cannot remove the top level');
+    if (!siblings) throw new Error(l10n.t('OpenCode config: cannot remove the top level'));
     const index = siblings.indexOf(member);
     const start = member.offset;
     const end = member.offset + member.length;
@@ -463,7 +464,7 @@ function parseJsonc(text: string, file: string, ours = false): Node | undefined 
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const first = errors[0];
   if (first) {
-    if (ours) throw new Error(`OpenCode config planner produced invalid JSONC (${printParseErrorCode(first.error)}; bug); nothing was written`);
+    if (ours) throw new Error(l10n.t('OpenCode config planner produced invalid JSONC ({0}; bug); nothing was written', printParseErrorCode(first.error)));
     throw syntaxError(file, text, first.offset, describeParseError(printParseErrorCode(first.error)));
   }
   return root;
@@ -510,7 +511,7 @@ function verifyConfig(text: string, file: string, id: string, name: string, opti
     isRecord(models) &&
     Object.prototype.hasOwnProperty.call(models, options.model) &&
     (defaultModel === undefined || value['model'] === defaultModel);
-  if (!ok) throw new Error('OpenCode config planner did not produce the expected provider (bug); nothing was written');
+  if (!ok) throw new Error(l10n.t('OpenCode config planner did not produce the expected provider (bug); nothing was written'));
 }
 
 function spansLines(text: string, node: Node): boolean {

@@ -4,6 +4,7 @@
  * environment, home directory and platform, so every case is testable on any machine.
  */
 import path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { AgentId } from './types';
 
 export interface HostEnvironment {
@@ -54,7 +55,7 @@ export function codexLocations(host: HostEnvironment, credential: 'auth-json' | 
   if (credential === 'auth-json') files.auth = { label: 'Codex auth.json', path: p.join(dir, 'auth.json'), secret: true };
   return {
     agent: 'codex', files, mustExist: fromEnv ? [dir] : [],
-    notes: fromEnv ? [`CODEX_HOME is set: Codex reads ${dir}.`] : [],
+    notes: fromEnv ? [l10n.t('CODEX_HOME is set: Codex reads {0}.', dir)] : [],
   };
 }
 
@@ -66,7 +67,7 @@ export function claudeCodeLocations(host: HostEnvironment): AgentLocations {
     agent: 'claude-code',
     files: { settings: { label: 'Claude Code settings.json', path: p.join(dir, 'settings.json'), secret: true } },
     mustExist: [],
-    notes: fromEnv ? [`CLAUDE_CONFIG_DIR is set: Claude Code reads ${dir}.`] : [],
+    notes: fromEnv ? [l10n.t('CLAUDE_CONFIG_DIR is set: Claude Code reads {0}.', dir)] : [],
   };
 }
 
@@ -86,10 +87,10 @@ export function openCodeLocations(host: HostEnvironment, exists: (file: string) 
   let config: string;
   if (set(host.env.OPENCODE_CONFIG)) {
     config = expandHome(host.env.OPENCODE_CONFIG!, host);
-    notes.push(`OPENCODE_CONFIG is set: writing ${config}, which OpenCode loads after its global config.`);
+    notes.push(l10n.t('OPENCODE_CONFIG is set: writing {0}, which OpenCode loads after its global config.', config));
   } else if (exists(jsonc)) {
     config = jsonc;
-    if (exists(json)) notes.push(`Both opencode.json and opencode.jsonc exist in ${configDir}; OpenCode merges them and opencode.jsonc wins, so it is the one updated.`);
+    if (exists(json)) notes.push(l10n.t('Both opencode.json and opencode.jsonc exist in {0}; OpenCode merges them and opencode.jsonc wins, so it is the one updated.', configDir));
   } else {
     config = json;
   }

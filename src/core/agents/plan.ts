@@ -4,6 +4,7 @@
  * the user has seen the diff).
  */
 import { existsSync, statSync } from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import { openAiBase } from '../baseUrl';
 import { planClaudeSettings, type ClaudeKeyVariable } from './claudeCode';
 import { planCodexConfig, type ReasoningEffort } from './codex';
@@ -63,7 +64,7 @@ async function planCodex(request: ConfigureRequest, host: HostEnvironment): Prom
   const locations = codexLocations(host, credential);
   for (const dir of locations.mustExist) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new Error(`CODEX_HOME points to ${dir}, which is not an existing folder; Codex would refuse it too. Create the folder or unset CODEX_HOME.`);
+      throw new Error(l10n.t('CODEX_HOME points to {0}, which is not an existing folder; Codex would refuse it too. Create the folder or unset CODEX_HOME.', dir));
     }
   }
   const { config, auth } = locations.files;
@@ -76,10 +77,10 @@ async function planCodex(request: ConfigureRequest, host: HostEnvironment): Prom
   const notes = [...locations.notes];
   if (credential === 'config-token') {
     notes.push(chatgptLogin
-      ? 'auth.json holds your ChatGPT login, so it is left alone: the key goes into the tokaify provider in config.toml (mode 0600).'
-      : 'The key goes into the tokaify provider in config.toml (mode 0600); auth.json is left alone.');
+      ? l10n.t('auth.json holds your ChatGPT login, so it is left alone: the key goes into the tokaify provider in config.toml (mode 0600).')
+      : l10n.t('The key goes into the tokaify provider in config.toml (mode 0600); auth.json is left alone.'));
   } else if (chatgptLogin) {
-    notes.push('auth.json switches from your ChatGPT login to API-key mode; the login tokens stay in the file.');
+    notes.push(l10n.t('auth.json switches from your ChatGPT login to API-key mode; the login tokens stay in the file.'));
   }
   return { agent: 'codex', changes, notes };
 }

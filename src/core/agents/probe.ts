@@ -4,6 +4,7 @@
  * headers (and its experimental `context_management` field unless the betas are off), OpenCode →
  * POST /v1/chat/completions. Costs a handful of tokens.
  */
+import * as l10n from '@vscode/l10n';
 import { errorMessage, GatewayError } from '../errors';
 import type { HttpClient } from '../http';
 import { tryJson } from '../json';
@@ -55,7 +56,7 @@ export async function probeAgent(http: HttpClient, root: string, key: string, ag
     const error = relayError(response.status, tryJson(response.text), url);
     const contextManagementRejected = response.status === 400 && /context_management/.test(response.text);
     const message = contextManagementRejected
-      ? 'The gateway rejects Claude Code\'s experimental context_management field (400 "Extra inputs are not permitted"). Turn on CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: configure Claude Code again with "Disable experimental betas".'
+      ? l10n.t('The gateway rejects Claude Code\'s experimental context_management field (400 "Extra inputs are not permitted"). Turn on CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: configure Claude Code again with "Disable experimental betas".')
       : error.message;
     return { ok: false, agent, model, message, error, contextManagementRejected };
   } catch (error) {

@@ -5,6 +5,7 @@
  * an argument cmd.exe could still expand is refused rather than passed.
  */
 import { spawn } from 'node:child_process';
+import * as l10n from '@vscode/l10n';
 import { REAL_AGENT_LIMITS, type Invocation } from './realAgent';
 
 export interface ProcessResult {
@@ -32,10 +33,10 @@ const CMD_UNSAFE = /[%!\r\n]/;
 /** How to start argv on `platform`: directly, or (a .cmd/.bat shim on Windows) through cmd.exe with quoted arguments. */
 export function spawnPlan(argv: readonly string[], platform: NodeJS.Platform, comspec = 'cmd.exe'): SpawnPlan {
   const [file, ...args] = argv;
-  if (file === undefined) throw new Error('nothing to run');
+  if (file === undefined) throw new Error(l10n.t('nothing to run'));
   if (platform !== 'win32' || !/\.(cmd|bat)$/i.test(file)) return { file, args: [...args], windowsVerbatimArguments: false };
   const unsafe = argv.find((arg) => CMD_UNSAFE.test(arg));
-  if (unsafe !== undefined) throw new Error(`cannot pass ${JSON.stringify(unsafe)} to a .cmd program safely`);
+  if (unsafe !== undefined) throw new Error(l10n.t('cannot pass {0} to a .cmd program safely', JSON.stringify(unsafe)));
   const quoted = argv.map((arg) => `"${arg.replace(/"/g, '""')}"`).join(' ');
   return { file: comspec, args: ['/d', '/s', '/c', `"${quoted}"`], windowsVerbatimArguments: true };
 }

@@ -3,6 +3,7 @@
  * (undefined when the file does not exist) to its new text; reading, backing up and writing files is
  * fileWriter.ts's job, so planners are tested as plain string tables.
  */
+import * as l10n from '@vscode/l10n';
 
 export type AgentId = 'codex' | 'claude-code' | 'opencode';
 
@@ -23,7 +24,7 @@ export class ConfigSyntaxError extends Error {
     readonly column: number,
     readonly reason: string,
   ) {
-    super(`${file}:${line}:${column}: ${reason}. Fix or move the file first; it was not changed.`);
+    super(l10n.t('{0}:{1}:{2}: {3}. Fix or move the file first; it was not changed.', file, line, column, reason));
     this.name = 'ConfigSyntaxError';
   }
 }
@@ -34,7 +35,7 @@ export class ConfigShapeError extends Error {
     readonly file: string,
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}. It was not changed.`);
+    super(l10n.t('{0}: {1}. It was not changed.', file, reason));
     this.name = 'ConfigShapeError';
   }
 }

@@ -10,6 +10,8 @@
  *
  * The agents layer checks the table against the pinned versions (test/agents/versions.test.ts).
  */
+import * as l10n from '@vscode/l10n';
+import { listComma } from './lists';
 import type { CodexCredential, ConfigureRequest } from './plan';
 import { AGENT_LABELS, type AgentId } from './types';
 
@@ -24,32 +26,38 @@ export interface KeyRequirement {
 }
 
 const CC_CHANGELOG = 'anthropics/claude-code CHANGELOG.md';
-const PINNED_TURN = 'a turn finishes with it in the agents layer (pinned version); no source read names the release that added it';
+const pinnedTurn = () => l10n.t('a turn finishes with it in the agents layer (pinned version); no source read names the release that added it');
+/** A citation appended to pinnedTurn(), in the language's parentheses. */
+const pinnedTurnAnd = (citation: string) => l10n.t('{0} ({1})', pinnedTurn(), citation);
 
-const codex = (key: string, version: string, source: string): KeyRequirement => ({ agent: 'codex', key, minimum: { version, kind: 'atMost', source } });
-const claude = (key: string, version: string, kind: 'since' | 'atMost', source: string): KeyRequirement => ({ agent: 'claude-code', key, minimum: { version, kind, source } });
-const opencode = (key: string): KeyRequirement => ({ agent: 'opencode', key, minimum: { version: PINNED_AGENT_VERSIONS.opencode, kind: 'atMost', source: PINNED_TURN } });
+/** Verify shows `source`: a getter, so it is translated when read (the table is built at module load). */
+function minimum(version: string, kind: 'since' | 'atMost', source: () => string): KeyRequirement['minimum'] {
+  return { version, kind, get source() { return source(); } };
+}
+const codex = (key: string, version: string, source: () => string): KeyRequirement => ({ agent: 'codex', key, minimum: minimum(version, 'atMost', source) });
+const claude = (key: string, version: string, kind: 'since' | 'atMost', source: () => string): KeyRequirement => ({ agent: 'claude-code', key, minimum: minimum(version, kind, source) });
+const opencode = (key: string): KeyRequirement => ({ agent: 'opencode', key, minimum: minimum(PINNED_AGENT_VERSIONS.opencode, 'atMost', pinnedTurn) });
 
 export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
-  codex('model_provider', PINNED_AGENT_VERSIONS.codex, `${PINNED_TURN} (openai/codex PR #853, merged 2025-05-07, added model_provider/model_providers to the Rust CLI)`),
-  codex('model', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  codex('model_providers.<id>.name', PINNED_AGENT_VERSIONS.codex, `${PINNED_TURN} (openai/codex PR #853)`),
-  codex('model_providers.<id>.base_url', PINNED_AGENT_VERSIONS.codex, `${PINNED_TURN} (openai/codex PR #853)`),
-  codex('model_providers.<id>.wire_api', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  codex('model_providers.<id>.requires_openai_auth', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  codex('model_providers.<id>.experimental_bearer_token', '0.149.0', 'farion1231/cc-switch PR #6746: Codex 0.149 honours a provider\'s experimental_bearer_token'),
-  codex('model_reasoning_effort', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  codex('model_reasoning_effort = "xhigh"', PINNED_AGENT_VERSIONS.codex, `${PINNED_TURN}; an effort an older Codex does not know stops it at start-up`),
-  codex('review_model', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  codex('auth.json auth_mode = "apikey"', '0.153.2', 'cc-switch src-tauri/src/codex_config.rs, on AuthDotJson::resolved_mode in Codex 0.153.2 (client-configs.md §1.3)'),
-  codex('auth.json OPENAI_API_KEY', PINNED_AGENT_VERSIONS.codex, PINNED_TURN),
-  claude('settings.json env', '2.0.8', 'atMost', `${CC_CHANGELOG} 2.0.8: env moves from .claude.json to settings.json`),
-  claude('env.ANTHROPIC_BASE_URL', '2.1.70', 'atMost', `${CC_CHANGELOG} 2.1.70 fixes gateways set with ANTHROPIC_BASE_URL`),
-  claude('env.ANTHROPIC_AUTH_TOKEN', '1.0.37', 'atMost', `${CC_CHANGELOG} 1.0.37 changes what ANTHROPIC_AUTH_TOKEN may set`),
-  claude('env.ANTHROPIC_API_KEY', '2.1.81', 'atMost', `${CC_CHANGELOG} 2.1.81: --bare requires ANTHROPIC_API_KEY`),
-  claude('env.ANTHROPIC_MODEL', '0.2.125', 'atMost', `${CC_CHANGELOG} 0.2.125 changes what ANTHROPIC_MODEL accepts`),
-  claude('env.ANTHROPIC_CUSTOM_MODEL_OPTION', '2.1.78', 'since', `${CC_CHANGELOG} 2.1.78: "Added ANTHROPIC_CUSTOM_MODEL_OPTION"`),
-  claude('env.CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS', '2.1.27', 'since', `${CC_CHANGELOG} 2.1.27: from then on it avoids the context_management error (the variable itself is older)`),
+  codex('model_provider', PINNED_AGENT_VERSIONS.codex, () => l10n.t('{0} (openai/codex PR #853, merged 2025-05-07, added model_provider/model_providers to the Rust CLI)', pinnedTurn())),
+  codex('model', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  codex('model_providers.<id>.name', PINNED_AGENT_VERSIONS.codex, () => pinnedTurnAnd('openai/codex PR #853')),
+  codex('model_providers.<id>.base_url', PINNED_AGENT_VERSIONS.codex, () => pinnedTurnAnd('openai/codex PR #853')),
+  codex('model_providers.<id>.wire_api', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  codex('model_providers.<id>.requires_openai_auth', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  codex('model_providers.<id>.experimental_bearer_token', '0.149.0', () => l10n.t('farion1231/cc-switch PR #6746: Codex 0.149 honours a provider\'s experimental_bearer_token')),
+  codex('model_reasoning_effort', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  codex('model_reasoning_effort = "xhigh"', PINNED_AGENT_VERSIONS.codex, () => l10n.t('{0}; an effort an older Codex does not know stops it at start-up', pinnedTurn())),
+  codex('review_model', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  codex('auth.json auth_mode = "apikey"', '0.153.2', () => l10n.t('cc-switch src-tauri/src/codex_config.rs, on AuthDotJson::resolved_mode in Codex 0.153.2 (client-configs.md §1.3)')),
+  codex('auth.json OPENAI_API_KEY', PINNED_AGENT_VERSIONS.codex, pinnedTurn),
+  claude('settings.json env', '2.0.8', 'atMost', () => l10n.t('{0} 2.0.8: env moves from .claude.json to settings.json', CC_CHANGELOG)),
+  claude('env.ANTHROPIC_BASE_URL', '2.1.70', 'atMost', () => l10n.t('{0} 2.1.70 fixes gateways set with ANTHROPIC_BASE_URL', CC_CHANGELOG)),
+  claude('env.ANTHROPIC_AUTH_TOKEN', '1.0.37', 'atMost', () => l10n.t('{0} 1.0.37 changes what ANTHROPIC_AUTH_TOKEN may set', CC_CHANGELOG)),
+  claude('env.ANTHROPIC_API_KEY', '2.1.81', 'atMost', () => l10n.t('{0} 2.1.81: --bare requires ANTHROPIC_API_KEY', CC_CHANGELOG)),
+  claude('env.ANTHROPIC_MODEL', '0.2.125', 'atMost', () => l10n.t('{0} 0.2.125 changes what ANTHROPIC_MODEL accepts', CC_CHANGELOG)),
+  claude('env.ANTHROPIC_CUSTOM_MODEL_OPTION', '2.1.78', 'since', () => l10n.t('{0} 2.1.78: "Added ANTHROPIC_CUSTOM_MODEL_OPTION"', CC_CHANGELOG)),
+  claude('env.CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS', '2.1.27', 'since', () => l10n.t('{0} 2.1.27: from then on it avoids the context_management error (the variable itself is older)', CC_CHANGELOG)),
   opencode('provider.<id>.npm = "@ai-sdk/openai-compatible"'),
   opencode('provider.<id>.name'),
   opencode('provider.<id>.options.baseURL'),
@@ -141,8 +149,8 @@ export function versionConcerns(agent: AgentId, installed: string, keys: readonl
 /** One sentence for a concern, for Configure's warnings and Verify's findings. */
 export function concernText(concern: VersionConcern): string {
   const label = AGENT_LABELS[concern.agent];
-  const list = concern.keys.map((r) => `${r.key} (${r.minimum.kind === 'since' ? `since ${r.minimum.version}` : `confirmed in ${r.minimum.version}`})`).join(', ');
+  const list = listComma(concern.keys.map((r) => (r.minimum.kind === 'since' ? l10n.t('{0} (since {1})', r.key, r.minimum.version) : l10n.t('{0} (confirmed in {1})', r.key, r.minimum.version))));
   return concern.kind === 'since'
-    ? `${label} ${concern.installed} is older than what Tokaify writes needs: ${list}. Update ${label}, or those settings will not take effect.`
-    : `${label} ${concern.installed} is older than the versions Tokaify has confirmed for: ${list}. If ${label} does not pick the settings up, update it.`;
+    ? l10n.t('{0} {1} is older than what Tokaify writes needs: {2}. Update {0}, or those settings will not take effect.', label, concern.installed, list)
+    : l10n.t('{0} {1} is older than the versions Tokaify has confirmed for: {2}. If {0} does not pick the settings up, update it.', label, concern.installed, list);
 }
