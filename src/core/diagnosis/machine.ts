@@ -5,6 +5,7 @@
  * the agent's own error as they judge Tokaify's test request.
  */
 import { rmSync } from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import { detectAgent, type InstalledAgent } from '../agents/installedAgents';
 import type { HostEnvironment } from '../agents/paths';
 import { stripAnsi } from '../agents/realAgentOutput';
@@ -43,7 +44,8 @@ function lastLines(name: string, text: string): string[] {
   const lines = redact(stripAnsi(text)).split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
   if (!lines.length) return [];
   const kept = lines.slice(-OUTPUT_LINES).map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l));
-  return [`${name}${lines.length > kept.length ? ` (last ${kept.length} of ${lines.length} lines)` : ''}:`, ...kept];
+  const heading = lines.length > kept.length ? l10n.t('{0} (last {1} of {2} lines):', name, kept.length, lines.length) : `${name}:`;
+  return [heading, ...kept];
 }
 
 export function runFacts(run: MachineFacts['run'] & object): RealRunFacts {
@@ -67,7 +69,8 @@ export function attachMachineFacts(facts: Facts, machine: MachineFacts): void {
     const run = machine.run?.agent === a.agent ? machine.run : undefined;
     if (!run) continue;
     a.run = runFacts(run);
-    const by = `the real ${AGENT_LABELS[a.agent]}${run.version ? ` ${run.version}` : ''}`;
+    // The agent and its version; the evidence line says "sent by the real …" around it.
+    const by = `${AGENT_LABELS[a.agent]}${run.version ? ` ${run.version}` : ''}`;
     const { reading } = run;
     if (reading.outcome === 'ok') a.probe = { ok: true, latencyMs: run.ms, contextManagementRejected: false, by };
     else if (reading.outcome === 'refused') {

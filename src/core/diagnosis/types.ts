@@ -102,7 +102,7 @@ export interface AgentFacts {
     authHasKey: boolean;
     authKeyMatches: boolean;
   };
-  /** One request in the tool's own shape, when it was sent; `by` names the real agent when it sent it. */
+  /** One request in the tool's own shape, when it was sent; `by` names the real agent (and its version) when it sent it. */
   probe?: RequestFacts & { contextManagementRejected: boolean; by?: string };
   /** The agent's own binary on this machine, found on PATH as a terminal would. */
   installed?: { path: string; version?: string; versionProblem?: string };

@@ -1,34 +1,38 @@
 /** Judges what every agent shares: files that do not parse, a configuration that is gone, a test request that failed unexplained. */
+import * as l10n from '@vscode/l10n';
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
 import type { AgentFacts, Facts, Finding } from '../types';
-import { agentOf, codexSelection, configureFix, make, missingFiles, openFileFix, PREFIX, type Rule } from './common';
+import { agentOf, codexSelection, configureFix, make, missingFiles, openFileFix, PREFIX, sentences, type Rule } from './common';
 import { modelProblem } from './models';
 import { describe, networkFailure, probeSource, refusal, serverFailure } from './requests';
 
+// Functions, so the text is translated when a finding is made (the language is set after load).
 const PARSE_DETAIL: Record<AgentId, (path: string) => string> = {
   codex: (path) =>
     /auth\.json$/i.test(path)
-      ? 'Codex reads auth.json as strict JSON; when it does not parse, Codex reports "not logged in" and sends no key. Fix the file or configure Codex again.'
-      : 'Codex refuses to start when config.toml is not valid TOML (a duplicate key or table, an unclosed string…). Fix the line shown, then start Codex again.',
+      ? l10n.t('Codex reads auth.json as strict JSON; when it does not parse, Codex reports "not logged in" and sends no key. Fix the file or configure Codex again.')
+      : l10n.t('Codex refuses to start when config.toml is not valid TOML (a duplicate key or table, an unclosed string…). Fix the line shown, then start Codex again.'),
   'claude-code': () =>
-    'Claude Code reads settings.json as strict JSON: a comment or a trailing comma makes it discard the whole file, so none of the gateway settings (base URL, key, model) apply. Remove the comment or comma at the line shown.',
+    l10n.t('Claude Code reads settings.json as strict JSON: a comment or a trailing comma makes it discard the whole file, so none of the gateway settings (base URL, key, model) apply. Remove the comment or comma at the line shown.'),
   opencode: (path) =>
     /auth\.json$/i.test(path)
-      ? 'OpenCode\'s auth.json is strict JSON written by OpenCode itself; when it does not parse, the stored keys are ignored.'
-      : 'OpenCode stops with a configuration error when its config does not parse. Fix the line shown.',
+      ? l10n.t('OpenCode\'s auth.json is strict JSON written by OpenCode itself; when it does not parse, the stored keys are ignored.')
+      : l10n.t('OpenCode stops with a configuration error when its config does not parse. Fix the line shown.'),
 };
 
 /** A 404 on the agent's test request: the route that agent sends to is missing. Each names its own route only. */
 const ROUTE_MISSING: Record<AgentId, (a: AgentFacts) => string> = {
   codex: (a) =>
-    (codexSelection(a)?.provider.wireApi === 'chat'
-      ? 'Codex\'s config asks for chat completions (wire_api = "chat"), which current Codex refuses; with wire_api = "responses" it sends every request to /v1/responses, and this gateway has no such route (404). '
-      : 'Codex (wire_api = "responses") sends every request to /v1/responses, and this gateway has no such route (404). ') +
-    'Gateways from before the Responses API (one-api, older new-api versions) lack it. Use a gateway version that serves /v1/responses, or another tool.',
+    sentences(
+      codexSelection(a)?.provider.wireApi === 'chat'
+        ? l10n.t('Codex\'s config asks for chat completions (wire_api = "chat"), which current Codex refuses; with wire_api = "responses" it sends every request to /v1/responses, and this gateway has no such route (404).')
+        : l10n.t('Codex (wire_api = "responses") sends every request to /v1/responses, and this gateway has no such route (404).'),
+      l10n.t('Gateways from before the Responses API (one-api, older new-api versions) lack it. Use a gateway version that serves /v1/responses, or another tool.'),
+    ),
   'claude-code': () =>
-    'Claude Code sends every request to /v1/messages (the Anthropic Messages API), and this gateway has no such route (404); one-api does not serve it. Use a gateway that does (new-api), or another tool.',
+    l10n.t('Claude Code sends every request to /v1/messages (the Anthropic Messages API), and this gateway has no such route (404); one-api does not serve it. Use a gateway that does (new-api), or another tool.'),
   opencode: () =>
-    'OpenCode\'s OpenAI-compatible provider sends every request to /v1/chat/completions, and this gateway has no such route (404). Check that the provider\'s baseURL is this gateway\'s /v1 address; if it is, the gateway does not serve chat completions.',
+    l10n.t('OpenCode\'s OpenAI-compatible provider sends every request to /v1/chat/completions, and this gateway has no such route (404). Check that the provider\'s baseURL is this gateway\'s /v1 address; if it is, the gateway does not serve chat completions.'),
 };
 
 const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
@@ -52,7 +56,7 @@ export const PARSE_RULES: readonly Rule[] = perAgent('parse', (_f, a, id, label)
     make(
       id,
       'error',
-      `${label} cannot read ${p.path.split(/[\\/]/).pop() ?? p.path}: ${p.reason}`,
+      l10n.t('{0} cannot read {1}: {2}', label, p.path.split(/[\\/]/).pop() ?? p.path, p.reason),
       PARSE_DETAIL[a.agent](p.path),
       [`${p.path}:${p.line}:${p.column}: ${p.reason}`],
       openFileFix(p.path, p.line, p.column),
@@ -69,26 +73,26 @@ export const CONFIG_MISSING_RULES: readonly Rule[] = perAgent('config-missing', 
   return make(
     id,
     'error',
-    `${label}'s configuration is gone`,
-    `Tokaify configured ${label}, but its settings file is missing now (deleted, or the tool's folder moved). Configure ${label} again.`,
+    l10n.t('{0}\'s configuration is gone', label),
+    l10n.t('Tokaify configured {0}, but its settings file is missing now (deleted, or the tool\'s folder moved). Configure {0} again.', label),
     missingFiles(a),
-    configureFix(f, a.agent, `Configure ${label} again`),
+    configureFix(f, a.agent, l10n.t('Configure {0} again', label)),
   );
 });
 
 export const PROBE_RULES: readonly Rule[] = perAgent('probe-failed', (f, a, id, label) => {
   const source = probeSource(a);
   if (!source || source.req.ok || probeExplained(f, a)) return undefined;
-  const notFound = source.req.status === 404;
-  return make(
-    id,
-    'error',
-    `${a.probe?.by ? `The real ${label}'s request failed` : `A test request in ${label}'s shape failed`}${source.req.status !== undefined ? ` (HTTP ${source.req.status})` : ''}`,
-    notFound
-      ? ROUTE_MISSING[a.agent](a)
-      : `The key and the model list are fine, but the request ${label} sends was refused: ${source.req.message ?? 'see the gateway\'s message below'}`,
-    describe(source),
-  );
+  const { status, message } = source.req;
+  const real = !!a.probe?.by;
+  let title: string;
+  if (status === undefined) title = real ? l10n.t('The real {0}\'s request failed', label) : l10n.t('A test request in {0}\'s shape failed', label);
+  else title = real ? l10n.t('The real {0}\'s request failed (HTTP {1})', label, status) : l10n.t('A test request in {0}\'s shape failed (HTTP {1})', label, status);
+  let detail: string;
+  if (status === 404) detail = ROUTE_MISSING[a.agent](a);
+  else if (message !== undefined) detail = l10n.t('The key and the model list are fine, but the request {0} sends was refused: {1}', label, message);
+  else detail = l10n.t('The key and the model list are fine, but the request {0} sends was refused: see the gateway\'s message below', label);
+  return make(id, 'error', title, detail, describe(source));
 });
 
 /** A failed test request that another finding already explains. */

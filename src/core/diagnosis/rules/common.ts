@@ -1,7 +1,9 @@
 /** Shared by every rule: the Rule shape, make(), glosses and masks, fix builders, URL checks and agent/file lookups. */
+import * as l10n from '@vscode/l10n';
 import type { AgentId } from '../../agents/types';
 import type { CodexProviderSummary } from '../../agents/codex';
 import { normalizeBaseUrl } from '../../baseUrl';
+import { prefersChinese } from '../../locale';
 import { formatQuota } from '../../quota';
 import { maskKey } from '../../redact';
 import { explainServerMessage } from '../../serverMessages';
@@ -28,7 +30,7 @@ export const PROBE_REQUEST: Record<AgentId, string> = {
   opencode: 'POST /v1/chat/completions',
 };
 
-/** Glosses for relay messages that serverMessages.ts does not cover (console-api.md §6.2, §6.3). */
+/** English glosses for relay messages that serverMessages.ts does not cover (console-api.md §6.2, §6.3). */
 const EXTRA_GLOSSES: [RegExp, string][] = [
   [/未提供令牌/, 'no API key was sent'],
   [/分组 .* 已被弃用/, 'this key\'s group has been removed'],
@@ -39,7 +41,11 @@ const EXTRA_GLOSSES: [RegExp, string][] = [
   [/普通用户不支持指定渠道/, 'only administrators may pick a channel'],
 ];
 
+const CJK = /[\u3400-\u9fff]/;
+
 export function gloss(message: string): string {
+  // A Chinese reader needs no English gloss of the gateway's Chinese message.
+  if (prefersChinese() && CJK.test(message)) return message;
   const explained = explainServerMessage(message);
   if (explained !== message) return explained;
   const extra = EXTRA_GLOSSES.find(([pattern]) => pattern.test(message))?.[1];
@@ -73,7 +79,7 @@ export type TokenFixCommand = 'enableToken' | 'editToken';
 export function tokenFix(f: Facts, command: TokenFixCommand, label: string): Fix {
   const tokenId = tokenIdOf(f);
   if (tokenId !== undefined && f.accountKind !== 'key') return { label, command: FIX_COMMANDS[command], args: [{ accountId: f.accountId, tokenId }] };
-  return consoleFix(f, 'Open the gateway console');
+  return consoleFix(f, l10n.t('Open the gateway console'));
 }
 
 export function consoleFix(f: Facts, label: string): Fix {
@@ -81,7 +87,7 @@ export function consoleFix(f: Facts, label: string): Fix {
 }
 
 export function openFileFix(path: string, line = 1, column = 1): Fix {
-  return { label: 'Open the file', command: FIX_COMMANDS.openFileAt, args: [path, line, column] };
+  return { label: l10n.t('Open the file'), command: FIX_COMMANDS.openFileAt, args: [path, line, column] };
 }
 
 /** A secret from the environment, shown enough to recognise (never enough to use). */
@@ -95,14 +101,27 @@ export function isOurKey(f: Facts, value: string): boolean {
   return maskKey(value.trim()) === f.keyLabel;
 }
 
+/** Identifiers (models, IP addresses), comma-separated in every language, the rest counted. */
 export function list(items: readonly string[], max = 8): string {
   if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+  return l10n.t('{0} and {1} more', items.slice(0, max).join(', '), items.length - max);
 }
 
+/** Names joined as a sentence would: `A, B and C`, `A、B 和 C` (a list separator of its own, not joinParts' comma). */
 export function joinAnd(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  const head = items.slice(0, -1).reduce((line, item) => l10n.t({ message: '{0}, {1}', args: [line, item], comment: ['a list of names'] }));
+  return l10n.t({ message: '{0} and {1}', args: [head, items[items.length - 1]!], comment: ['a list of names'] });
+}
+
+/** Items of a summary line (`gateway reachable, key accepted, …`), with the language's separator. */
+export function joinParts(items: readonly string[]): string {
+  return items.length ? items.reduce((line, item) => l10n.t('{0}, {1}', line, item)) : '';
+}
+
+/** Whole sentences one after the other: a space after Latin punctuation, none after a full-width one. */
+export function sentences(...parts: string[]): string {
+  return parts.filter((p) => p !== '').reduce((text, part) => (text === '' || /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? `${text}${part}` : `${text} ${part}`), '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,12 +166,12 @@ export function v1BaseUrlFinding(
   return make(
     id,
     'error',
-    count === 0 ? `${tool}'s ${field} is missing /v1` : `${tool}'s ${field} ends in /v1/v1`,
+    count === 0 ? l10n.t('{0}\'s {1} is missing /v1', tool, field) : l10n.t('{0}\'s {1} ends in /v1/v1', tool, field),
     count === 0
-      ? `${tool} appends ${route} to ${field}, so requests go to ${url.replace(/\/+$/, '')}${route}, which the gateway does not serve (404). Use ${openAiBaseOf(f)}.`
-      : `${tool} appends ${route} to ${field}, so requests go to …/v1/v1${route} (404). Use ${openAiBaseOf(f)}.`,
+      ? l10n.t('{0} appends {1} to {2}, so requests go to {3}, which the gateway does not serve (404). Use {4}.', tool, route, field, `${url.replace(/\/+$/, '')}${route}`, openAiBaseOf(f))
+      : l10n.t('{0} appends {1} to {2}, so requests go to …/v1/v1{1} (404). Use {3}.', tool, route, field, openAiBaseOf(f)),
     evidence,
-    configureFix(f, agent, `Configure ${tool} again`),
+    configureFix(f, agent, l10n.t('Configure {0} again', tool)),
   );
 }
 
@@ -190,7 +209,7 @@ export function fileOf(a: AgentFacts, pattern: RegExp, fallback: string): string
 }
 
 export function missingFiles(a: AgentFacts): string[] {
-  return a.files.filter((file) => !file.exists).map((file) => `${file.path} does not exist`);
+  return a.files.filter((file) => !file.exists).map((file) => l10n.t('{0} does not exist', file.path));
 }
 
 export function envValue(f: Facts, name: string): string | undefined {

@@ -1,4 +1,5 @@
 /** Judges the console reads behind the token and balance facts: a sign-in the gateway no longer accepts, or a read that failed otherwise. */
+import * as l10n from '@vscode/l10n';
 import { FIX_COMMANDS, type ConsoleRead, type Facts } from '../types';
 import { hostOf, make, type Rule } from './common';
 import { balanceLine, consoleSource, describe, signInRefused, tokenLine } from './requests';
@@ -21,14 +22,16 @@ export const CONSOLE_RULES: readonly Rule[] = [
     check(f) {
       const refused = f.consoleReads.filter(signInRefused);
       if (!refused.length) return undefined;
-      const what = f.accountKind === 'session' ? 'session (password sign-in)' : 'access token';
+      const host = hostOf(f.gatewayRoot);
       return make(
         'console.sign-in',
         'error',
-        'The console did not accept your sign-in: sign in again',
-        `The gateway no longer accepts Tokaify's ${what} for ${hostOf(f.gatewayRoot)}: it expired, or was reset or replaced in the web console. Until you sign in again, Tokaify cannot read or change tokens or show the balance, and the token facts below are from before, not current.`,
+        l10n.t('The console did not accept your sign-in: sign in again'),
+        f.accountKind === 'session'
+          ? l10n.t('The gateway no longer accepts Tokaify\'s session (password sign-in) for {0}: it expired, or was reset or replaced in the web console. Until you sign in again, Tokaify cannot read or change tokens or show the balance, and the token facts below are from before, not current.', host)
+          : l10n.t('The gateway no longer accepts Tokaify\'s access token for {0}: it expired, or was reset or replaced in the web console. Until you sign in again, Tokaify cannot read or change tokens or show the balance, and the token facts below are from before, not current.', host),
         evidence(f, refused),
-        { label: 'Sign in again', command: FIX_COMMANDS.addGateway, args: [{ baseUrl: f.gatewayRoot }] },
+        { label: l10n.t('Sign in again'), command: FIX_COMMANDS.addGateway, args: [{ baseUrl: f.gatewayRoot }] },
       );
     },
   },
@@ -40,8 +43,8 @@ export const CONSOLE_RULES: readonly Rule[] = [
       return make(
         'console.unreadable',
         'warning',
-        'The console could not be read just now',
-        'Tokaify could not read the token or the balance fresh, so the findings about them rest on older facts (or none). The reason is below; verify again in a minute.',
+        l10n.t('The console could not be read just now'),
+        l10n.t('Tokaify could not read the token or the balance fresh, so the findings about them rest on older facts (or none). The reason is below; verify again in a minute.'),
         evidence(f, failed),
       );
     },

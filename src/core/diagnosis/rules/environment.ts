@@ -1,15 +1,12 @@
 /** Judges what overrides the agents' files: environment variables (shell, shell profiles, terminal.integrated.env) and project-level config files. */
+import * as l10n from '@vscode/l10n';
 import type { ClaudeKeyVariable } from '../../agents/claudeCode';
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
 import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
-import { agentOf, codexSelection, configureFix, hostOf, isOurKey, isThisGateway, make, maskSecret, openFileFix, reportedAgents, v1Count, type Rule } from './common';
+import { agentOf, codexSelection, configureFix, hostOf, isOurKey, isThisGateway, make, maskSecret, openFileFix, reportedAgents, sentences, v1Count, type Rule } from './common';
 
+// Where a variable is set changes the wording of whole sentences, so each title below has one message per place.
 type EnvWhere = 'process' | 'terminal';
-
-const WHERE_LABEL: Record<EnvWhere, string> = {
-  process: 'your shell environment',
-  terminal: 'terminal.integrated.env',
-};
 
 const SECRET_VARIABLES = new Set(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN']);
 
@@ -32,17 +29,18 @@ function shown(name: string, value: string): string {
 }
 
 function envEvidence(name: string, c: EnvCase): string {
-  return `${c.where === 'terminal' ? 'terminal.integrated.env' : 'Environment'}: ${name}=${shown(name, c.value)}`;
+  return c.where === 'terminal' ? `terminal.integrated.env: ${name}=${shown(name, c.value)}` : l10n.t('Environment: {0}={1}', name, shown(name, c.value));
 }
 
 function envFix(c: EnvCase): Fix | undefined {
-  return c.where === 'terminal' ? { label: 'Open terminal.integrated.env settings', command: FIX_COMMANDS.openTerminalEnvSettings, args: [] } : undefined;
+  return c.where === 'terminal' ? { label: l10n.t('Open terminal.integrated.env settings'), command: FIX_COMMANDS.openTerminalEnvSettings, args: [] } : undefined;
 }
 
-const REMEDY: Record<EnvWhere, string> = {
-  process: 'Remove it from your shell profile (~/.zshrc, ~/.bashrc, or the Windows user variables) and restart VS Code.',
-  terminal: 'Remove it from the terminal.integrated.env setting.',
-};
+function remedy(where: EnvWhere): string {
+  return where === 'process'
+    ? l10n.t('Remove it from your shell profile (~/.zshrc, ~/.bashrc, or the Windows user variables) and restart VS Code.')
+    : l10n.t('Remove it from the terminal.integrated.env setting.');
+}
 
 /** A rule over one variable: `decide` says, for each place it is set, whether (and how badly) it matters. */
 function envRule(
@@ -60,25 +58,51 @@ function envRule(
       for (const c of envCases(f, name)) {
         const verdict = decide(f, c);
         if (!verdict) continue;
-        out.push(make(id, verdict.severity, verdict.title, `${verdict.detail} ${REMEDY[c.where]}`, [envEvidence(name, c)], envFix(c)));
+        out.push(make(id, verdict.severity, verdict.title, sentences(verdict.detail, remedy(c.where)), [envEvidence(name, c)], envFix(c)));
       }
       return out;
     },
   };
 }
 
+type Written = 'folder' | 'config file';
+
+/** Why terminals read another folder or file: one whole sentence for each thing Tokaify knows about it. */
+function folderDetail(what: Written, name: string, label: string, file: string | undefined, written: string | undefined): string {
+  if (what === 'folder') {
+    if (file !== undefined) {
+      return written
+        ? l10n.t('{0} is set only for terminals, so {1} started there uses another folder than the one Tokaify configured ({2}), which follows {0}={3}.', name, label, file, written)
+        : l10n.t('{0} is set only for terminals, so {1} started there uses another folder than the one Tokaify configured ({2}).', name, label, file);
+    }
+    return written
+      ? l10n.t('{0} is set only for terminals, so {1} started there uses another folder than the one Tokaify configured, which follows {0}={2}.', name, label, written)
+      : l10n.t('{0} is set only for terminals, so {1} started there uses another folder than the one Tokaify configured.', name, label);
+  }
+  if (file !== undefined) {
+    return written
+      ? l10n.t('{0} is set only for terminals, so {1} started there uses another config file than the one Tokaify configured ({2}), which follows {0}={3}.', name, label, file, written)
+      : l10n.t('{0} is set only for terminals, so {1} started there uses another config file than the one Tokaify configured ({2}).', name, label, file);
+  }
+  return written
+    ? l10n.t('{0} is set only for terminals, so {1} started there uses another config file than the one Tokaify configured, which follows {0}={2}.', name, label, written)
+    : l10n.t('{0} is set only for terminals, so {1} started there uses another config file than the one Tokaify configured.', name, label);
+}
+
 /** CODEX_HOME & co.: Tokaify wrote where VS Code's environment says; terminals that see another value read another folder. */
-function folderRule(id: string, name: string, agent: AgentId, what: string): Rule {
+function folderRule(id: string, name: string, agent: AgentId, what: Written): Rule {
   return envRule(id, name, [agent], (f, c) => {
     if (c.where !== 'terminal') return undefined;
     const written = f.environment.processEnv[name];
     if (written === c.value) return undefined;
     const label = AGENT_LABELS[agent];
-    const files = agentOf(f, agent)?.files.map((file) => file.path) ?? [];
+    const file = agentOf(f, agent)?.files[0]?.path;
     return {
       severity: 'warning',
-      title: `${label} in VS Code terminals reads ${c.value}, not the ${what} Tokaify wrote`,
-      detail: `${name} is set only for terminals, so ${label} started there uses another ${what} than the one Tokaify configured${files.length ? ` (${files[0]})` : ''}${written ? `, which follows ${name}=${written}` : ''}.`,
+      title: what === 'folder'
+        ? l10n.t('{0} in VS Code terminals reads {1}, not the folder Tokaify wrote', label, c.value)
+        : l10n.t('{0} in VS Code terminals reads {1}, not the config file Tokaify wrote', label, c.value),
+      detail: folderDetail(what, name, label, file, written),
     };
   });
 }
@@ -89,14 +113,14 @@ function claudeSettings(f: Facts): NonNullable<AgentFacts['claude']> | undefined
 
 const OTHER_KEY: Record<ClaudeKeyVariable, ClaudeKeyVariable> = { ANTHROPIC_API_KEY: 'ANTHROPIC_AUTH_TOKEN', ANTHROPIC_AUTH_TOKEN: 'ANTHROPIC_API_KEY' };
 // Header names only: `Authorization: Bearer …` would read as a credential to redact().
-const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'the Authorization header', ANTHROPIC_API_KEY: 'the x-api-key header' };
+const HEADER: Record<ClaudeKeyVariable, string> = { ANTHROPIC_AUTH_TOKEN: 'Authorization', ANTHROPIC_API_KEY: 'x-api-key' };
 
 /** Where a Claude Code key variable is set outside settings.json: as envCases, plus the shell profiles that export it (no value known). */
 type KeyCase = EnvCase | { where: 'profile'; file: string; line: number };
 
 function keyCases(f: Facts, name: ClaudeKeyVariable): { c: KeyCase; evidence: string[] }[] {
   const profiles = f.environment.shellProfiles.filter((p) => p.name === name);
-  const profileLine = (p: { file: string; line: number }) => `${p.file}:${p.line}: exports ${name}`;
+  const profileLine = (p: { file: string; line: number }) => l10n.t('{0}:{1}: exports {2}', p.file, p.line, name);
   const out: { c: KeyCase; evidence: string[] }[] = envCases(f, name).map((c) => ({
     c,
     // The profile lines say where the shell's value comes from.
@@ -108,8 +132,33 @@ function keyCases(f: Facts, name: ClaudeKeyVariable): { c: KeyCase; evidence: st
   return out;
 }
 
-function keyWhere(c: KeyCase): string {
-  return c.where === 'profile' ? `your ${c.file.split(/[\\/]/).pop()} (line ${c.line})` : WHERE_LABEL[c.where];
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/** `Claude Code sends the X from <where> to this gateway too`, for each place. */
+function alongsideTitle(name: string, c: KeyCase): string {
+  if (c.where === 'profile') return l10n.t('Claude Code sends the {0} from your {1} (line {2}) to this gateway too', name, fileName(c.file), c.line);
+  return c.where === 'process'
+    ? l10n.t('Claude Code sends the {0} from your shell environment to this gateway too', name)
+    : l10n.t('Claude Code sends the {0} from terminal.integrated.env to this gateway too', name);
+}
+
+/** `X is set in <where>`, for each place. */
+function setInTitle(name: string, c: KeyCase): string {
+  if (c.where === 'profile') return l10n.t('{0} is set in your {1} (line {2})', name, fileName(c.file), c.line);
+  return c.where === 'process' ? l10n.t('{0} is set in your shell environment', name) : l10n.t('{0} is set in terminal.integrated.env', name);
+}
+
+/** Why a key variable from outside settings.json matters when settings.json sets no key variable of its own. */
+function aloneDetail(f: Facts, name: ClaudeKeyVariable, c: KeyCase, ours: boolean): string {
+  if (name === 'ANTHROPIC_API_KEY') {
+    if (ours) return l10n.t('settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in").');
+    return c.where === 'profile'
+      ? l10n.t('settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in"), and it may not be {0}.', f.keyLabel)
+      : l10n.t('settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in"), and it is not {0}.', f.keyLabel);
+  }
+  return c.where === 'profile'
+    ? l10n.t('settings.json sets no ANTHROPIC_AUTH_TOKEN, so Claude Code sends this one, and it may not be {0}.', f.keyLabel)
+    : l10n.t('settings.json sets no ANTHROPIC_AUTH_TOKEN, so Claude Code sends this one, and it is not {0}.', f.keyLabel);
 }
 
 /**
@@ -130,27 +179,25 @@ function claudeKeyRule(id: string, name: ClaudeKeyVariable): Rule {
       for (const { c, evidence } of keyCases(f, name)) {
         const ours = c.where !== 'profile' && isOurKey(f, c.value);
         if (name === 'ANTHROPIC_AUTH_TOKEN' && !alongside && ours) continue; // Claude Code sends the right key, from the shell
-        const where = keyWhere(c);
         if (alongside) {
           out.push(make(
             id,
             'warning',
-            `Claude Code sends the ${name} from ${where} to this gateway too`,
-            `settings.json sets ${other} but not ${name}, so Claude Code sends both: the gateway key in ${HEADER[other]} and ` +
-              (ours ? 'this same key' : 'this other one, often your own Anthropic key, which then reaches the gateway,') + ` in ${HEADER[name]}` +
-              `. ${name === 'ANTHROPIC_API_KEY' ? 'It also asks you to approve that key and warns about an auth conflict.' : 'It also warns about an auth conflict.'} ` +
-              `Fix: write "${name}": "" in settings.json (below); Claude Code then ignores the shell's value and other programs keep it.`,
+            alongsideTitle(name, c),
+            sentences(
+              ours
+                ? l10n.t('settings.json sets {0} but not {1}, so Claude Code sends both: the gateway key in the {2} header and this same key in the {3} header.', other, name, HEADER[other], HEADER[name])
+                : l10n.t('settings.json sets {0} but not {1}, so Claude Code sends both: the gateway key in the {2} header and this other one, often your own Anthropic key, which then reaches the gateway, in the {3} header.', other, name, HEADER[other], HEADER[name]),
+              name === 'ANTHROPIC_API_KEY' ? l10n.t('It also asks you to approve that key and warns about an auth conflict.') : l10n.t('It also warns about an auth conflict.'),
+              l10n.t('Fix: write "{0}": "" in settings.json (below); Claude Code then ignores the shell\'s value and other programs keep it.', name),
+            ),
             evidence,
-            configureFix(f, 'claude-code', `Write "${name}": "" in settings.json`, { claude: { keyVariable: other, clearShellKey: true } }),
+            configureFix(f, 'claude-code', l10n.t('Write "{0}": "" in settings.json', name), { claude: { keyVariable: other, clearShellKey: true } }),
           ));
           continue;
         }
-        const remedy = c.where === 'profile' ? `Remove it from ${c.file} and open a new terminal.` : REMEDY[c.where];
-        const detail = name === 'ANTHROPIC_API_KEY'
-          ? 'settings.json does not override it, so Claude Code still sees this key: it asks you to approve it (the dialog defaults to No, which leaves you "Not logged in")' +
-            (ours ? '.' : c.where === 'profile' ? `, and it may not be ${f.keyLabel}.` : `, and it is not ${f.keyLabel}.`)
-          : `settings.json sets no ANTHROPIC_AUTH_TOKEN, so Claude Code sends this one, and it ${c.where === 'profile' ? 'may not be' : 'is not'} ${f.keyLabel}.`;
-        out.push(make(id, 'warning', `${name} is set in ${where}`, `${detail} ${remedy}`, evidence, c.where === 'profile' ? openFileFix(c.file, c.line) : envFix(c)));
+        const fix = c.where === 'profile' ? l10n.t('Remove it from {0} and open a new terminal.', c.file) : remedy(c.where);
+        out.push(make(id, 'warning', setInTitle(name, c), sentences(aloneDetail(f, name, c, ours), fix), evidence, c.where === 'profile' ? openFileFix(c.file, c.line) : envFix(c)));
       }
       return out;
     },
@@ -164,18 +211,22 @@ export const ENV_RULES: readonly Rule[] = [
     const viaEnvKey = codex ? codexSelection(codex)?.provider.envKey === 'OPENAI_API_KEY' : false;
     return {
       severity: codex ? 'warning' : 'info',
-      title: `OPENAI_API_KEY in ${WHERE_LABEL[c.where]} holds a different key`,
+      title: c.where === 'process'
+        ? l10n.t('OPENAI_API_KEY in your shell environment holds a different key')
+        : l10n.t('OPENAI_API_KEY in terminal.integrated.env holds a different key'),
       detail: viaEnvKey
-        ? 'Codex\'s provider reads its key from OPENAI_API_KEY (env_key), so Codex sends this other key, not the one verified here.'
-        : 'Some Codex versions prefer OPENAI_API_KEY from the environment over auth.json, and OpenAI-based tools (OpenCode\'s built-in openai provider, SDK scripts) use it, so requests may go out with this other key.',
+        ? l10n.t('Codex\'s provider reads its key from OPENAI_API_KEY (env_key), so Codex sends this other key, not the one verified here.')
+        : l10n.t('Some Codex versions prefer OPENAI_API_KEY from the environment over auth.json, and OpenAI-based tools (OpenCode\'s built-in openai provider, SDK scripts) use it, so requests may go out with this other key.'),
     };
   }),
   envRule('env.openai-base-url', 'OPENAI_BASE_URL', ['codex', 'opencode'], (f, c) => {
     if (isThisGateway(f, c.value) && v1Count(c.value) === 1) return undefined;
     return {
       severity: 'info',
-      title: `OPENAI_BASE_URL in ${WHERE_LABEL[c.where]} points at ${hostOf(c.value)}`,
-      detail: 'The providers Tokaify writes set their own base URL, so this does not change them; but older Codex versions and OpenAI-based tools send requests there instead of this gateway.',
+      title: c.where === 'process'
+        ? l10n.t('OPENAI_BASE_URL in your shell environment points at {0}', hostOf(c.value))
+        : l10n.t('OPENAI_BASE_URL in terminal.integrated.env points at {0}', hostOf(c.value)),
+      detail: l10n.t('The providers Tokaify writes set their own base URL, so this does not change them; but older Codex versions and OpenAI-based tools send requests there instead of this gateway.'),
     };
   }),
   envRule('env.anthropic-base-url', 'ANTHROPIC_BASE_URL', ['claude-code'], (f, c) => {
@@ -184,10 +235,12 @@ export const ENV_RULES: readonly Rule[] = [
     if (isThisGateway(f, c.value) && v1Count(c.value) === 0) return undefined;
     return {
       severity: 'warning',
-      title: `Claude Code uses ANTHROPIC_BASE_URL=${c.value} from ${WHERE_LABEL[c.where]}`,
+      title: c.where === 'process'
+        ? l10n.t('Claude Code uses ANTHROPIC_BASE_URL={0} from your shell environment', c.value)
+        : l10n.t('Claude Code uses ANTHROPIC_BASE_URL={0} from terminal.integrated.env', c.value),
       detail: isThisGateway(f, c.value)
-        ? 'settings.json does not set ANTHROPIC_BASE_URL, so this value applies, and it ends in /v1: requests go to …/v1/v1/messages (404).'
-        : 'settings.json does not set ANTHROPIC_BASE_URL, so this value applies and Claude Code talks to another service than this gateway.',
+        ? l10n.t('settings.json does not set ANTHROPIC_BASE_URL, so this value applies, and it ends in /v1: requests go to …/v1/v1/messages (404).')
+        : l10n.t('settings.json does not set ANTHROPIC_BASE_URL, so this value applies and Claude Code talks to another service than this gateway.'),
     };
   }),
   claudeKeyRule('env.anthropic-api-key', 'ANTHROPIC_API_KEY'),
@@ -198,10 +251,12 @@ export const ENV_RULES: readonly Rule[] = [
     const unknown = f.relay.models !== undefined && !f.relay.models.includes(c.value);
     return {
       severity: unknown ? 'warning' : 'info',
-      title: `Claude Code starts with ANTHROPIC_MODEL=${c.value} from ${WHERE_LABEL[c.where]}`,
+      title: c.where === 'process'
+        ? l10n.t('Claude Code starts with ANTHROPIC_MODEL={0} from your shell environment', c.value)
+        : l10n.t('Claude Code starts with ANTHROPIC_MODEL={0} from terminal.integrated.env', c.value),
       detail: unknown
-        ? 'settings.json does not set ANTHROPIC_MODEL, so this one applies, and the gateway does not offer it to this key.'
-        : 'settings.json does not set ANTHROPIC_MODEL, so this one applies.',
+        ? l10n.t('settings.json does not set ANTHROPIC_MODEL, so this one applies, and the gateway does not offer it to this key.')
+        : l10n.t('settings.json does not set ANTHROPIC_MODEL, so this one applies.'),
     };
   }),
   folderRule('env.codex-home', 'CODEX_HOME', 'codex', 'folder'),
@@ -209,26 +264,40 @@ export const ENV_RULES: readonly Rule[] = [
   folderRule('env.opencode-config', 'OPENCODE_CONFIG', 'opencode', 'config file'),
 ];
 
-const PROJECT_DETAIL: Record<AgentId, string> = {
-  codex: 'Codex applies a trusted project\'s .codex/config.toml over your user config (and refuses model_provider / model_providers there).',
-  'claude-code': 'Claude Code gives project settings priority over your user settings, key by key, so these values replace what Tokaify wrote while you work in this folder.',
-  opencode: 'OpenCode merges the project\'s opencode.json[c] over your global config, so these values replace what Tokaify wrote while you work in this folder.',
-};
+function projectDetail(agent: AgentId): string {
+  switch (agent) {
+    case 'codex':
+      return l10n.t('Codex applies a trusted project\'s .codex/config.toml over your user config (and refuses model_provider / model_providers there).');
+    case 'claude-code':
+      return l10n.t('Claude Code gives project settings priority over your user settings, key by key, so these values replace what Tokaify wrote while you work in this folder.');
+    case 'opencode':
+      return l10n.t('OpenCode merges the project\'s opencode.json[c] over your global config, so these values replace what Tokaify wrote while you work in this folder.');
+  }
+}
 
 export const PROJECT_RULES: readonly Rule[] = [
   {
     id: 'project.override',
     check(f) {
-      return f.environment.projectOverrides.map((o) =>
-        make(
+      return f.environment.projectOverrides.map((o) => {
+        const file = o.path.split(/[\\/]/).slice(-2).join('/');
+        const one = o.keys.length === 1;
+        return make(
           'project.override',
           'warning',
-          `${o.path.split(/[\\/]/).slice(-2).join('/')} overrides ${AGENT_LABELS[o.agent]}'s ${o.keys.length === 1 ? 'setting' : 'settings'} in this workspace`,
-          `${PROJECT_DETAIL[o.agent]} Remove ${o.keys.length === 1 ? 'that key' : 'those keys'} from the project file if you want the gateway configuration to apply here.`,
+          one
+            ? l10n.t('{0} overrides {1}\'s setting in this workspace', file, AGENT_LABELS[o.agent])
+            : l10n.t('{0} overrides {1}\'s settings in this workspace', file, AGENT_LABELS[o.agent]),
+          sentences(
+            projectDetail(o.agent),
+            one
+              ? l10n.t('Remove that key from the project file if you want the gateway configuration to apply here.')
+              : l10n.t('Remove those keys from the project file if you want the gateway configuration to apply here.'),
+          ),
           [`${o.path}: ${o.keys.join(', ')}`],
           openFileFix(o.path),
-        ),
-      );
+        );
+      });
     },
   },
 ];

@@ -1,11 +1,12 @@
 /** Verify, second half: runs the RULES table over the Facts, masks secrets, sorts by severity, and says `ok` when nothing is wrong. */
+import * as l10n from '@vscode/l10n';
 import { AGENT_LABELS } from '../../agents/types';
 import { redact } from '../../redact';
 import type { Facts, Finding, Severity } from '../types';
 import { PARSE_RULES, CONFIG_MISSING_RULES, PROBE_RULES } from './agents';
 import { CLAUDE_RULES } from './claudeCode';
 import { CODEX_RULES } from './codex';
-import { hostOf, joinAnd, list, make, reportedAgents, type Rule } from './common';
+import { hostOf, joinAnd, joinParts, list, make, reportedAgents, type Rule } from './common';
 import { CONSOLE_RULES } from './console';
 import { ENV_RULES, PROJECT_RULES } from './environment';
 import { GATEWAY_RULES } from './gateway';
@@ -48,27 +49,29 @@ function allGood(f: Facts, infos: Finding[]): Finding {
   const agents = reportedAgents(f);
   const models = f.relay.models?.length;
   const parts = [
-    f.gateway.latencyMs !== undefined ? `gateway reachable in ${f.gateway.latencyMs} ms` : 'gateway reachable',
-    'key accepted',
-    ...(models !== undefined ? [`${models} model${models === 1 ? '' : 's'}`] : []),
-    agents.length ? `${joinAnd(agents.map((a) => AGENT_LABELS[a.agent]))} OK` : 'no agent configured yet',
+    f.gateway.latencyMs !== undefined ? l10n.t('gateway reachable in {0} ms', f.gateway.latencyMs) : l10n.t('gateway reachable'),
+    l10n.t('key accepted'),
+    ...(models !== undefined ? [models === 1 ? l10n.t('1 model') : l10n.t('{0} models', models)] : []),
+    agents.length ? l10n.t('{0} OK', joinAnd(agents.map((a) => AGENT_LABELS[a.agent]))) : l10n.t('no agent configured yet'),
   ];
   const evidence = [...describe(gatewaySource(f)), ...describe(relaySource(f)).slice(0, 1)];
-  if (f.relay.models?.length) evidence.push(`Models: ${list(f.relay.models)}`);
+  if (f.relay.models?.length) evidence.push(l10n.t('Models: {0}', list(f.relay.models)));
   const token = tokenLine(f);
   if (token) evidence.push(token);
   const balance = balanceLine(f);
   if (balance) evidence.push(balance);
   for (const a of agents) {
     const model = modelInUse(f, a);
-    const probe = a.probe?.ok ? `, test request OK${a.probe.latencyMs !== undefined ? ` in ${a.probe.latencyMs} ms` : ''}` : '';
-    evidence.push(`${AGENT_LABELS[a.agent]}: points at this gateway${model ? `, model ${model.model}` : ''}${probe}`);
+    const facts = [l10n.t('points at this gateway')];
+    if (model) facts.push(l10n.t('model {0}', model.model));
+    if (a.probe?.ok) facts.push(a.probe.latencyMs !== undefined ? l10n.t('test request OK in {0} ms', a.probe.latencyMs) : l10n.t('test request OK'));
+    evidence.push(l10n.t('{0}: {1}', AGENT_LABELS[a.agent], joinParts(facts)));
   }
   return make(
     'ok',
     'ok',
-    `All good: ${parts.join(', ')}`,
-    infos.length ? 'Nothing needs fixing; the notes below are for information.' : `Everything Tokaify checks for ${hostOf(f.gatewayRoot)} is in order.`,
+    l10n.t('All good: {0}', joinParts(parts)),
+    infos.length ? l10n.t('Nothing needs fixing; the notes below are for information.') : l10n.t('Everything Tokaify checks for {0} is in order.', hostOf(f.gatewayRoot)),
     evidence,
   );
 }

@@ -1,4 +1,5 @@
 /** Judges the model each agent will ask for: allowed by the token, offered by the gateway, accepted by the test request. */
+import * as l10n from '@vscode/l10n';
 import { AGENT_LABELS } from '../../agents/types';
 import type { AgentFacts, Facts, Finding } from '../types';
 import { codexSelection, configureFix, fileOf, isThisGateway, list, make, opencodeSelection, reportedAgents, tokenFix, type Rule } from './common';
@@ -25,7 +26,7 @@ export function modelInUse(f: Facts, a: AgentFacts): { model: string; where: str
       break;
     }
   }
-  return a.expectedModel ? { model: a.expectedModel, where: 'configured by Tokaify' } : undefined;
+  return a.expectedModel ? { model: a.expectedModel, where: l10n.t('configured by Tokaify') } : undefined;
 }
 
 /** Why the agent's model will be refused, if it will. */
@@ -35,39 +36,57 @@ export function modelProblem(f: Facts, a: AgentFacts): Finding | undefined {
   const probeKind = probe ? refusal(probe.req) : undefined;
   const inUse = modelInUse(f, a);
   if (!inUse && !probe) return undefined;
-  const evidence: string[] = inUse ? [`${label} model: ${inUse.model} (${inUse.where})`] : [];
+  const evidence: string[] = inUse ? [l10n.t('{0} model: {1} ({2})', label, inUse.model, inUse.where)] : [];
   const limits = f.token?.modelLimits ?? [];
   if (inUse && limits.length && !limits.includes(inUse.model)) {
     return make(
       'model.not-allowed',
       'error',
-      `${label} uses ${inUse.model}, which this token is not allowed to use`,
-      `The token's model limits do not include ${inUse.model}, so the gateway answers 403 "This token has no access to model ${inUse.model}". Add the model to the token's allowed models, or configure ${label} with one of the allowed models.`,
-      [...evidence, `Token model limits: ${list(limits)}`],
-      tokenFix(f, 'editToken', 'Edit the token\'s allowed models'),
+      l10n.t('{0} uses {1}, which this token is not allowed to use', label, inUse.model),
+      l10n.t('The token\'s model limits do not include {0}, so the gateway answers 403 "This token has no access to model {0}". Add the model to the token\'s allowed models, or configure {1} with one of the allowed models.', inUse.model, label),
+      [...evidence, l10n.t('Token model limits: {0}', list(limits))],
+      tokenFix(f, 'editToken', l10n.t('Edit the token\'s allowed models')),
     );
   }
   if (inUse && f.relay.models && !f.relay.models.includes(inUse.model)) {
     return make(
       'model.not-allowed',
       'error',
-      `${label} uses ${inUse.model}, which this gateway does not offer to this key`,
-      `GET /v1/models lists the models this key may use, and ${inUse.model} is not among them, so ${label}'s requests will be refused (403 or 503 "no available channel"). Pick a model from the list.`,
-      [...evidence, `GET /v1/models: ${f.relay.models.length} models (${list(f.relay.models)})`],
-      configureFix(f, a.agent, `Configure ${label} with another model`),
+      l10n.t('{0} uses {1}, which this gateway does not offer to this key', label, inUse.model),
+      l10n.t('GET /v1/models lists the models this key may use, and {0} is not among them, so {1}\'s requests will be refused (403 or 503 "no available channel"). Pick a model from the list.', inUse.model, label),
+      [
+        ...evidence,
+        f.relay.models.length === 1
+          ? l10n.t('GET /v1/models: 1 model ({0})', list(f.relay.models))
+          : l10n.t('GET /v1/models: {0} models ({1})', f.relay.models.length, list(f.relay.models)),
+      ],
+      configureFix(f, a.agent, l10n.t('Configure {0} with another model', label)),
     );
   }
   if (probe && (probeKind === 'model-denied' || probeKind === 'no-channel')) {
-    const name = inUse?.model ?? 'the model';
+    const evidenceLines = [...evidence, ...describe(probe)];
+    const model = inUse?.model;
+    if (probeKind === 'model-denied') {
+      return make(
+        'model.not-allowed',
+        'error',
+        model !== undefined ? l10n.t('{0}\'s model {1} is refused for this token', label, model) : l10n.t('{0}\'s model is refused for this token', label),
+        model !== undefined
+          ? l10n.t('The test request in {0}\'s shape was refused because the token may not use {1}. Allow the model on the token, or configure {0} with another model.', label, model)
+          : l10n.t('The test request in {0}\'s shape was refused because the token may not use the model. Allow the model on the token, or configure {0} with another model.', label),
+        evidenceLines,
+        tokenFix(f, 'editToken', l10n.t('Edit the token\'s allowed models')),
+      );
+    }
     return make(
       'model.not-allowed',
       'error',
-      probeKind === 'model-denied' ? `${label}'s model ${name} is refused for this token` : `The gateway has no channel serving ${name} for this key's group`,
-      probeKind === 'model-denied'
-        ? `The test request in ${label}'s shape was refused because the token may not use ${name}. Allow the model on the token, or configure ${label} with another model.`
-        : `The gateway lists ${name} but has no working upstream channel for it in this key's group. Pick another model, or ask the gateway's operator.`,
-      [...evidence, ...describe(probe)],
-      probeKind === 'model-denied' ? tokenFix(f, 'editToken', 'Edit the token\'s allowed models') : configureFix(f, a.agent, `Configure ${label} with another model`),
+      model !== undefined ? l10n.t('The gateway has no channel serving {0} for this key\'s group', model) : l10n.t('The gateway has no channel serving the model for this key\'s group'),
+      model !== undefined
+        ? l10n.t('The gateway lists {0} but has no working upstream channel for it in this key\'s group. Pick another model, or ask the gateway\'s operator.', model)
+        : l10n.t('The gateway lists the model but has no working upstream channel for it in this key\'s group. Pick another model, or ask the gateway\'s operator.'),
+      evidenceLines,
+      configureFix(f, a.agent, l10n.t('Configure {0} with another model', label)),
     );
   }
   return undefined;

@@ -1,5 +1,7 @@
 /** What the gateway answered: the request behind each finding, the kind of refusal, evidence lines, and the console token's state. */
+import * as l10n from '@vscode/l10n';
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
+import type { TokenStatus } from '../../tokenModel';
 import type { AgentFacts, ConsoleRead, Facts, RequestFacts } from '../types';
 import { amount, gloss, PROBE_REQUEST, reportedAgents } from './common';
 
@@ -49,11 +51,11 @@ export function describe(source: Source): string[] {
   if (req.status !== undefined) head = `${label} → HTTP ${req.status}`;
   else if (req.code) head = `${label} → ${req.code}`;
   else if (req.errorKind) head = `${label} → ${req.errorKind}`;
-  else head = `${label} → no answer`;
-  if (req.latencyMs !== undefined) head += ` in ${req.latencyMs} ms`;
-  if (req.code && req.status !== undefined) head += ` (code ${req.code})`;
+  else head = l10n.t('{0} → no answer', label);
+  if (req.latencyMs !== undefined) head = l10n.t('{0} in {1} ms', head, req.latencyMs);
+  if (req.code && req.status !== undefined) head = l10n.t('{0} (code {1})', head, req.code);
   const lines = [head];
-  if (req.serverMessage) lines.push(`Gateway said: "${gloss(req.serverMessage)}"`);
+  if (req.serverMessage) lines.push(l10n.t('Gateway said: "{0}"', gloss(req.serverMessage)));
   else if (req.message && !req.ok) lines.push(req.message);
   return lines;
 }
@@ -68,8 +70,10 @@ export function relaySource(f: Facts): Source {
 
 export function probeSource(agent: AgentFacts): Source | undefined {
   if (!agent.probe) return undefined;
-  const by = agent.probe.by ? `sent by ${agent.probe.by}` : `${AGENT_LABELS[agent.agent]} test request`;
-  return { label: `${PROBE_REQUEST[agent.agent]} (${by})`, req: agent.probe, agent: agent.agent };
+  const label = agent.probe.by
+    ? l10n.t('{0} (sent by the real {1})', PROBE_REQUEST[agent.agent], agent.probe.by)
+    : l10n.t('{0} ({1} test request)', PROBE_REQUEST[agent.agent], AGENT_LABELS[agent.agent]);
+  return { label, req: agent.probe, agent: agent.agent };
 }
 
 /** Every keyed request: the model list, then each reported agent's test request. */
@@ -132,17 +136,19 @@ function time(at: number): string {
 
 /** Why a fresh read failed, in a few words for an evidence line. */
 function failedRead(read: ConsoleRead): string {
-  const answer = read.status !== undefined ? `HTTP ${read.status}` : read.code ?? read.errorKind ?? 'no answer';
-  return `${signInRefused(read) ? 'the gateway refused a fresh read' : 'a fresh read failed'} (${read.label} → ${answer})`;
+  const answer = read.status !== undefined ? `HTTP ${read.status}` : read.code ?? read.errorKind ?? l10n.t('no answer');
+  return signInRefused(read)
+    ? l10n.t('the gateway refused a fresh read ({0} → {1})', read.label, answer)
+    : l10n.t('a fresh read failed ({0} → {1})', read.label, answer);
 }
 
 /** Where the token facts came from and how old they are. */
 function tokenOrigin(f: Facts): string {
   const origin = f.token?.origin;
-  if (!origin || origin.source === 'gateway') return 'from the gateway, just now';
+  if (!origin || origin.source === 'gateway') return l10n.t('from the gateway, just now');
   const read = f.consoleReads.find((r) => r.fact === 'token' && !r.ok);
-  const when = origin.at !== undefined ? `from the token list loaded at ${time(origin.at)}` : 'from Tokaify\'s earlier copy';
-  return read ? `${when}; ${failedRead(read)}` : when;
+  const when = origin.at !== undefined ? l10n.t('from the token list loaded at {0}', time(origin.at)) : l10n.t('from Tokaify\'s earlier copy');
+  return read ? l10n.t('{0}; {1}', when, failedRead(read)) : when;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,14 +168,24 @@ export function tokenState(f: Facts): TokenState | undefined {
 export function tokenLine(f: Facts): string | undefined {
   const t = f.token;
   if (!t) return undefined;
-  const quota = t.unlimited ? 'unlimited quota' : `${amount(f, t.remainQuota)} left`;
-  const expires = t.expiredTime === -1 ? 'never expires' : `expires ${new Date(t.expiredTime * 1000).toISOString().replace('.000Z', 'Z')}`;
-  return `Console: token "${t.name}" (#${t.id}) is ${t.status}, ${quota}, ${expires}, group "${t.group || 'default'}" (token facts: ${tokenOrigin(f)})`;
+  const quota = t.unlimited ? l10n.t('unlimited quota') : l10n.t('{0} left', amount(f, t.remainQuota));
+  const expires = t.expiredTime === -1 ? l10n.t('never expires') : l10n.t('expires {0}', new Date(t.expiredTime * 1000).toISOString().replace('.000Z', 'Z'));
+  return l10n.t('Console: token "{0}" (#{1}) {2}, {3}, {4}, group "{5}" (token facts: {6})', t.name, t.id, statusPhrase(t.status), quota, expires, t.group || 'default', tokenOrigin(f));
+}
+
+/** The token's status as the line above says it (`is enabled`), in the console's words. */
+function statusPhrase(status: TokenStatus): string {
+  switch (status) {
+    case 'enabled': return l10n.t('is enabled');
+    case 'disabled': return l10n.t('is disabled');
+    case 'expired': return l10n.t('is expired');
+    case 'exhausted': return l10n.t('is exhausted');
+  }
 }
 
 /** The account's balance with where it came from, or why it is unknown; undefined for key accounts. */
 export function balanceLine(f: Facts): string | undefined {
-  if (f.user) return `Account balance: ${amount(f, f.user.quota)} (from the gateway, just now)`;
+  if (f.user) return l10n.t('Account balance: {0} (from the gateway, just now)', amount(f, f.user.quota));
   const read = f.consoleReads.find((r) => r.fact === 'balance' && !r.ok);
-  return read ? `Account balance: unknown; ${failedRead(read)}` : undefined;
+  return read ? l10n.t('Account balance: unknown; {0}', failedRead(read)) : undefined;
 }
