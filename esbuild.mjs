@@ -135,8 +135,9 @@ const targets = {
   unit: {
     entryPoints: listTests('test/unit').map((f) => `test/unit/${f}`),
     outdir: 'dist/test/unit',
-    // l10n-dev loads its tree-sitter grammars from its own folder.
-    external: ['mocha', '@vscode/l10n-dev'],
+    // l10n-dev loads its tree-sitter grammars from its own folder. `vscode` is the stand-in of
+    // test/unit/fakeVscode.ts, for the glue's strings in plain Node.
+    external: ['mocha', '@vscode/l10n-dev', 'vscode'],
   },
   agents: {
     entryPoints: listTests('test/agents').map((f) => `test/agents/${f}`),

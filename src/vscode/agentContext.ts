@@ -22,5 +22,5 @@ export function workspaceFolderPaths(): string[] {
 }
 
 export function conflictContext(): ConflictContext {
-  return { host: hostEnvironment(), environmentLabel: 'VS Code\u2019s environment', terminalEnv: terminalEnvironment(), projectFolders: workspaceFolderPaths() };
+  return { host: hostEnvironment(), environmentLabel: vscode.l10n.t('VS Code’s environment'), terminalEnv: terminalEnvironment(), projectFolders: workspaceFolderPaths() };
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+// vscode-free like the core (a unit test builds it without VS Code): the same bundle, through @vscode/l10n.
+import * as l10n from '@vscode/l10n';
 import { accountStateKey, type AccountMeta, type AccountStore, type StateStore } from '../core/accounts';
 import { accountBalance, keyBalance } from '../core/balance';
 import { BalanceStore } from '../core/balanceStore';
@@ -58,7 +60,7 @@ export class Gateways {
    */
   private async readBalance(accountId: string) {
     const meta = this.accounts.get(accountId);
-    if (!meta) throw new GatewayError('unauthorized', 'This account is signed out.');
+    if (!meta) throw new GatewayError('unauthorized', l10n.t('This account is signed out.'));
     if (meta.authKind === 'key') {
       const display = await this.quotaDisplay(meta);
       return { snapshot: await keyBalance(this.http.client, meta.baseUrl, await this.accounts.apiKey(meta.id), meta.flavor, display), display };

@@ -11,6 +11,7 @@ import { detectAgent, type InstalledAgent } from '../core/agents/installedAgents
 import { AGENT_LABELS, type AgentId } from '../core/agents/types';
 import type { Finding } from '../core/diagnosis/types';
 import { labelText } from '../core/untrustedText';
+import { Commands } from './commandIds';
 import { hostEnvironment } from './hostEnvironment';
 import { notify, pickOne } from './ui';
 import type { Verifier } from './verify';
@@ -50,17 +51,19 @@ export async function runRealAgent(verifier: Verifier, arg?: unknown): Promise<F
   const args = argsOf(arg);
   let agent = args.agent;
   if (!agent) {
-    const installed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for Codex, Claude Code and OpenCode…' }, installedAgents);
+    const installed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for Codex, Claude Code and OpenCode…') }, installedAgents);
     if (!installed.length) {
-      void notify.info('None of Codex CLI (codex), Claude Code (claude) or OpenCode (opencode) is on the PATH a terminal started from VS Code would use.');
+      const verify = vscode.l10n.t('Verify Setup');
+      void notify.info(vscode.l10n.t('None of Codex CLI (codex), Claude Code (claude) or OpenCode (opencode) is on the PATH a terminal started from VS Code would use. Install one and restart VS Code, or verify the setup with Tokaify\'s own test requests.'), verify)
+        .then((choice) => choice === verify && vscode.commands.executeCommand(Commands.verify, { accountId: args.accountId, tokenId: args.tokenId }));
       return undefined;
     }
     const picked = await pickOne(installed.map((a) => ({
-      label: `Run the real ${AGENT_LABELS[a.agent]}`,
-      description: `${a.version ? `${labelText(a.version)} · ` : ''}one tiny request`,
-      detail: `One headless turn, tools off, in an empty temporary folder: ${labelText(a.path, 120)}`,
+      label: vscode.l10n.t('Run the real {0}', AGENT_LABELS[a.agent]),
+      description: a.version ? vscode.l10n.t('{0} · one tiny request', labelText(a.version)) : vscode.l10n.t('one tiny request'),
+      detail: vscode.l10n.t('One headless turn, tools off, in an empty temporary folder: {0}', labelText(a.path, 120)),
       value: a.agent,
-    })), { title: 'Run the Real Agent', placeHolder: 'It reads its own files and sends one tiny request to the gateway; its output goes into the Verify report.' });
+    })), { title: vscode.l10n.t('Run the Real Agent'), placeHolder: vscode.l10n.t('It reads its own files and sends one tiny request to the gateway; its output goes into the Verify report.') });
     if (!picked) return undefined;
     agent = picked.value;
   }

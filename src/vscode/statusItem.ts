@@ -12,7 +12,7 @@ const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.open
 /** How the status bar names an account: short, and never the key itself. */
 export function statusAccount(active: AccountMeta): NonNullable<StatusState['account']> {
   return {
-    label: active.authKind === 'key' ? `key …${active.keyTail ?? ''}` : active.displayName || active.username || `user ${active.userId}`,
+    label: active.authKind === 'key' ? vscode.l10n.t('key …{0}', active.keyTail ?? '') : active.displayName || active.username || vscode.l10n.t('user {0}', active.userId ?? ''),
     host: hostLabel(active.baseUrl), keyOnly: active.authKind === 'key',
   };
 }
@@ -58,7 +58,11 @@ export class StatusItem implements vscode.Disposable {
     this.item.command = signedIn ? Commands.verify : Commands.addGateway;
     this.item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: `Tokaify: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}. Click to verify the setup.` };
+    // Says what a click does: Verify when signed in, Add Gateway when not.
+    const text = view.text.replace(/\$\([^)]*\)\s*/g, '');
+    this.item.accessibilityInformation = {
+      label: signedIn ? vscode.l10n.t('{0}. Click to verify the setup.', text) : vscode.l10n.t('{0}. Click to add a gateway.', text),
+    };
     this.item.show();
   }
 

@@ -8,6 +8,7 @@ import { errorMessage, isGatewayError } from '../core/errors';
 import type { TokenList } from '../core/tokenList';
 import type { Token } from '../core/tokenModel';
 import { labelText } from '../core/untrustedText';
+import { count, tokenName, tokenStatusText } from './names';
 import { recordPick, trackQuickPick } from './ui';
 
 export interface TokenPickOptions {
@@ -45,7 +46,7 @@ export function pickTokens(list: TokenList, options: TokenPickOptions): Promise<
   let searching: Promise<void> | undefined;
 
   const tokenItem = (token: Token, alwaysShow = false): Item => ({
-    label: labelText(token.name || '(unnamed)'), description: token.status === 'enabled' ? undefined : token.status,
+    label: labelText(tokenName(token)), description: token.status === 'enabled' ? undefined : tokenStatusText(token.status),
     detail: undefined, token, alwaysShow,
   });
 
@@ -66,10 +67,13 @@ export function pickTokens(list: TokenList, options: TokenPickOptions): Promise<
     ];
     if (searchNote) items.push({ label: searchNote, action: 'none', alwaysShow: true });
     if (list.state.hasMore) {
-      const of = list.state.total !== undefined ? ` of ${list.state.total}` : '';
-      items.push({ label: '$(ellipsis) Load more…', description: `${list.state.tokens.length}${of} loaded; or type to search the gateway`, action: 'more', alwaysShow: true });
+      const loadedCount = count(list.state.tokens.length);
+      const description = list.state.total !== undefined
+        ? vscode.l10n.t('{0} of {1} loaded; or type to search the gateway', loadedCount, count(list.state.total))
+        : vscode.l10n.t('{0} loaded; or type to search the gateway', loadedCount);
+      items.push({ label: `$(ellipsis) ${vscode.l10n.t('Load more…')}`, description, action: 'more', alwaysShow: true });
     }
-    if (!loaded.length && !found.length && !list.state.hasMore) items.push({ label: 'No token to choose from', action: 'none', alwaysShow: true });
+    if (!loaded.length && !found.length && !list.state.hasMore) items.push({ label: vscode.l10n.t('No token to choose from'), action: 'none', alwaysShow: true });
     const selected = options.many ? items.filter((i) => 'token' in i && chosen.has(i.token.id)) : [];
     qp.items = items;
     if (options.many) qp.selectedItems = selected;
@@ -84,8 +88,8 @@ export function pickTokens(list: TokenList, options: TokenPickOptions): Promise<
       searchNote = undefined;
     }, (error: unknown) => {
       searchNote = isGatewayError(error, 'rateLimited')
-        ? 'The gateway limits searches (10 a minute): wait a moment, or use Load more…'
-        : `Search failed: ${labelText(errorMessage(error), 120)}`;
+        ? vscode.l10n.t('The gateway limits searches (10 a minute): wait a moment, or use Load more…')
+        : vscode.l10n.t('Search failed: {0}', labelText(errorMessage(error), 120));
     }).finally(() => {
       searching = undefined;
       qp.busy = false;

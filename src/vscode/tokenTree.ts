@@ -11,6 +11,7 @@ import type { AgentUsageStore } from './agents/agentUsage';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
+import { accountName, count, tokenName } from './names';
 
 export type TreeNode =
   | { kind: 'account'; meta: AccountMeta }
@@ -66,7 +67,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     switch (node.kind) {
       case 'account': return this.accountItem(node.meta);
       case 'token': {
-        const item = new vscode.TreeItem(labelText(node.token.name || '(unnamed)'), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(tokenName(node.token)), vscode.TreeItemCollapsibleState.None);
         const [icon, color] = STATUS_ICON[node.token.status];
         item.id = `token:${node.meta.id}:${node.token.id}`;
         item.description = labelText(node.description, TEXT_LIMITS.description);
@@ -76,11 +77,11 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return item;
       }
       case 'loadMore': {
-        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.id = `more:${node.meta.id}`;
-        item.description = node.total !== undefined ? `${node.loaded} of ${node.total}` : `${node.loaded} loaded`;
+        item.description = node.total !== undefined ? vscode.l10n.t('{0} of {1}', count(node.loaded), count(node.total)) : vscode.l10n.t('{0} loaded', count(node.loaded));
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: Commands.loadMoreTokens, title: 'Load more', arguments: [node.meta.id] };
+        item.command = { command: Commands.loadMoreTokens, title: vscode.l10n.t('Load more'), arguments: [node.meta.id] };
         item.contextValue = 'loadMore';
         return item;
       }
@@ -118,9 +119,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (meta.authKind === 'key') {
       return [{
         kind: 'info', id: `${meta.id}:needs-console`, icon: 'info',
-        label: 'Token management needs a console sign-in',
-        tooltip: 'You signed in with an API key only. The status bar and the agent setup work with it; to list and manage tokens, add this gateway again with an access token or your password.',
-        command: { command: Commands.addGateway, title: 'Sign in to the console', arguments: [{ baseUrl: meta.baseUrl }] },
+        label: vscode.l10n.t('Token management needs a console sign-in'), description: vscode.l10n.t('click to sign in'),
+        tooltip: vscode.l10n.t('You signed in with an API key only. The status bar and the agent setup work with it; to list and manage tokens, add this gateway again with an access token or your password.'),
+        command: { command: Commands.addGateway, title: vscode.l10n.t('Sign in to the console'), arguments: [{ baseUrl: meta.baseUrl }] },
       }];
     }
     const list = this.gateways.tokens(meta);
@@ -131,8 +132,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const rows: TreeNode[] = [];
     if (signedOut) {
       rows.push({
-        kind: 'info', id: `${meta.id}:signedOut`, icon: 'warning', label: 'Signed out by the gateway: sign in again', description: 'click to sign in',
-        tooltip: balance.error?.message ?? state.error, command: { command: Commands.addGateway, title: 'Sign in again', arguments: [{ baseUrl: meta.baseUrl }] },
+        kind: 'info', id: `${meta.id}:signedOut`, icon: 'warning', label: vscode.l10n.t('Signed out by the gateway: sign in again'), description: vscode.l10n.t('click to sign in'),
+        tooltip: balance.error?.message ?? state.error, command: { command: Commands.addGateway, title: vscode.l10n.t('Sign in again'), arguments: [{ baseUrl: meta.baseUrl }] },
       });
     } else {
       rows.push(this.balanceRow(meta, balance, display));
@@ -140,22 +141,22 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (state.error && !signedOut) {
       rows.push({
         kind: 'info', id: `${meta.id}:error`, icon: 'warning',
-        label: state.loaded ? 'Could not refresh: showing the last list' : 'Could not load the tokens',
-        description: 'click to retry', tooltip: state.error, command: { command: Commands.refresh, title: 'Retry' },
+        label: state.loaded ? vscode.l10n.t('Could not refresh: showing the last list') : vscode.l10n.t('Could not load the tokens'),
+        description: vscode.l10n.t('click to retry'), tooltip: state.error, command: { command: Commands.refresh, title: vscode.l10n.t('Retry') },
       });
     }
     if (state.keyword) {
-      rows.push({ kind: 'info', id: `${meta.id}:filter`, icon: 'filter', label: `Filter: ${state.keyword}`, description: 'click to clear',
-        command: { command: Commands.clearTokenFilter, title: 'Clear filter', arguments: [meta.id] } });
+      rows.push({ kind: 'info', id: `${meta.id}:filter`, icon: 'filter', label: vscode.l10n.t('Filter: {0}', state.keyword), description: vscode.l10n.t('click to clear'),
+        command: { command: Commands.clearTokenFilter, title: vscode.l10n.t('Clear filter'), arguments: [meta.id] } });
     }
     for (const token of state.tokens) {
       const users = this.usage?.agentsUsing(meta.id, token.id).map((agent) => AGENT_LABELS[agent]) ?? [];
-      const usedBy = users.length ? ` · used by ${users.join(', ')}` : '';
-      rows.push({ kind: 'token', meta, token, description: describeToken(token, display) + usedBy, tooltip: tokenTooltip(token, display) + (usedBy ? `\n\nUsed by ${users.join(', ')}.` : '') });
+      const usedBy = users.length ? `\n\n${vscode.l10n.t('Used by {0}.', users.join(', '))}` : '';
+      rows.push({ kind: 'token', meta, token, description: describeToken(token, display, users), tooltip: tokenTooltip(token, display) + usedBy });
     }
     if (state.loaded && !state.tokens.length && !state.error) {
-      rows.push({ kind: 'info', id: `${meta.id}:empty`, icon: 'add', label: state.keyword ? 'No token matches the filter' : 'No tokens yet: create one',
-        command: { command: Commands.createToken, title: 'Create Token', arguments: [meta.id] } });
+      rows.push({ kind: 'info', id: `${meta.id}:empty`, icon: 'add', label: state.keyword ? vscode.l10n.t('No token matches the filter') : vscode.l10n.t('No tokens yet: create one'),
+        description: vscode.l10n.t('click to create a token'), command: { command: Commands.createToken, title: vscode.l10n.t('Create Token'), arguments: [meta.id] } });
     }
     if (state.hasMore) rows.push({ kind: 'loadMore', meta, loaded: state.tokens.length, total: state.total });
     return rows;
@@ -163,19 +164,21 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private accountItem(meta: AccountMeta): vscode.TreeItem {
     const active = this.accounts.active()?.id === meta.id;
-    const name = meta.authKind === 'key' ? `API key …${meta.keyTail ?? ''}` : meta.displayName || meta.username || `user ${meta.userId}`;
-    const item = new vscode.TreeItem(labelText(name), active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(labelText(accountName(meta)), active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `account:${meta.id}`;
-    item.description = `${hostLabel(meta.baseUrl)}${active ? ' · active' : ''}`;
+    item.description = active ? vscode.l10n.t('{0} · active', hostLabel(meta.baseUrl)) : hostLabel(meta.baseUrl);
     item.iconPath = new vscode.ThemeIcon(active ? 'account' : 'circle-outline');
     item.contextValue = `account.${meta.authKind}`;
-    const how = meta.authKind === 'accessToken' ? 'access token' : meta.authKind === 'session' ? 'password (session)' : 'API key only';
+    const how = meta.authKind === 'accessToken' ? vscode.l10n.t('access token') : meta.authKind === 'session' ? vscode.l10n.t('password (session)') : vscode.l10n.t('API key only');
     const md = markdownText;
-    item.tooltip = untrustedMarkdown(
-      `**${md(accountLabel(meta))}**\n\n| | |\n|---|---|\n| Gateway | ${md(meta.baseUrl)} |\n| Type | ${md(meta.flavor)}${meta.systemName ? ` (${md(meta.systemName)})` : ''} |\n` +
-        (meta.userId !== undefined ? `| User | ${md(meta.username ?? '')} (ID ${meta.userId}) |\n` : '') +
-        `| Signed in with | ${how} |`,
-    );
+    // The row names are ours (translated, no Markdown in them); every value from the gateway is escaped.
+    const rows: [string, string][] = [
+      [vscode.l10n.t('Gateway'), md(meta.baseUrl)],
+      [vscode.l10n.t('Type'), `${md(meta.flavor)}${meta.systemName ? ` (${md(meta.systemName)})` : ''}`],
+      ...(meta.userId !== undefined ? [[vscode.l10n.t('User'), vscode.l10n.t('{0} (ID {1})', md(meta.username ?? ''), meta.userId)] as [string, string]] : []),
+      [vscode.l10n.t('Signed in with'), how],
+    ];
+    item.tooltip = untrustedMarkdown(`**${md(accountLabel(meta))}**\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}`);
     return item;
   }
 
@@ -185,17 +188,23 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const last = entry.snapshot;
     if (!last) {
       if (entry.error) this.log.warn(`Balance of ${accountLabel(meta)}: ${entry.error.message}`);
-      return { kind: 'info', id: `${meta.id}:balance`, icon: entry.error ? 'error' : 'sync~spin', label: entry.error ? 'Balance unavailable' : 'Reading the balance…', tooltip: entry.error?.message };
+      if (!entry.error) return { kind: 'info', id: `${meta.id}:balance`, icon: 'sync~spin', label: vscode.l10n.t('Reading the balance…') };
+      return {
+        kind: 'info', id: `${meta.id}:balance`, icon: 'error', label: vscode.l10n.t('Balance unavailable'), description: vscode.l10n.t('click to retry'),
+        tooltip: entry.error.message, command: { command: Commands.refresh, title: vscode.l10n.t('Retry') },
+      };
     }
-    const stale = entry.error ? ' (stale)' : '';
+    // UTC, as the status bar's tooltip gives the same reading's time.
     const read = entry.restored
-      ? `Read at ${new Date(last.at).toISOString().slice(0, 19).replace('T', ' ')} UTC, in an earlier session`
-      : `Read at ${new Date(last.at).toISOString().slice(11, 19)} UTC in ${last.latencyMs} ms`;
+      ? vscode.l10n.t('Read at {0} UTC, in an earlier session.', new Date(last.at).toISOString().slice(0, 19).replace('T', ' '))
+      : vscode.l10n.t('Read at {0} UTC in {1} ms.', new Date(last.at).toISOString().slice(11, 19), count(last.latencyMs));
+    const remaining = formatQuota(last.remaining, display);
+    const used = formatQuota(last.used, display);
     return {
       kind: 'info', id: `${meta.id}:balance`, icon: 'credit-card',
-      label: `Balance ${formatQuota(last.remaining, display)}${stale}`,
-      description: `used ${formatQuota(last.used, display)}${last.group ? ` · group ${last.group}` : ''}`,
-      tooltip: entry.error ? `${read}. The last read failed: ${entry.error.message}` : `${read}.`,
+      label: entry.error ? vscode.l10n.t('Balance {0} (stale)', remaining) : vscode.l10n.t('Balance {0}', remaining),
+      description: last.group ? vscode.l10n.t('used {0} · group {1}', used, last.group) : vscode.l10n.t('used {0}', used),
+      tooltip: entry.error ? `${read} ${vscode.l10n.t('The last read failed: {0}', entry.error.message)}` : read,
     };
   }
 

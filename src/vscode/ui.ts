@@ -8,7 +8,9 @@
  * What was shown is kept (the last 200, already sanitised) so tests can prove what a person saw.
  */
 import * as vscode from 'vscode';
+import type { AccountMeta } from '../core/accounts';
 import { notificationText } from '../core/untrustedText';
+import { Commands } from './commandIds';
 
 export type NotificationKind = 'info' | 'warning' | 'error';
 
@@ -49,6 +51,19 @@ export const notify = {
   modal: (kind: NotificationKind, message: string, detail: string | undefined, ...actions: string[]) =>
     show(kind, message, { modal: true, ...(detail !== undefined ? { detail } : {}) }, actions),
 };
+
+/** Nothing to act on without a gateway: says so, with the button that adds one. */
+export async function addGatewayFirst(message = vscode.l10n.t('No gateway is connected yet. Add one to get started.')): Promise<void> {
+  const add = vscode.l10n.t('Add Gateway');
+  if ((await notify.warning(message, add)) === add) await vscode.commands.executeCommand(Commands.addGateway);
+}
+
+/** A key-only account cannot manage tokens: says so, with the button that signs in to its console. */
+export async function consoleSignInFirst(meta: AccountMeta): Promise<void> {
+  const signIn = vscode.l10n.t('Sign In to the Console');
+  const choice = await notify.warning(vscode.l10n.t('Token management needs a console sign-in: add this gateway with an access token or your password.'), signIn);
+  if (choice === signIn) await vscode.commands.executeCommand(Commands.addGateway, { baseUrl: meta.baseUrl });
+}
 
 /**
  * Quick picks. Item text from a gateway is made plain where the item is built (labelText), since our

@@ -22,7 +22,7 @@ import type { Gateways } from './gateways';
 import { hostEnvironment } from './hostEnvironment';
 import type { HttpService } from './httpFactory';
 import type { Log } from './log';
-import { notify } from './ui';
+import { addGatewayFirst, notify } from './ui';
 
 export interface VerifyArgs {
   accountId?: string;
@@ -59,8 +59,7 @@ export class Verifier implements vscode.Disposable {
     const realAgent = isAgentId(args.realAgent) ? args.realAgent : undefined;
     const meta = args.accountId ? this.deps.accounts.get(args.accountId) : this.deps.accounts.active();
     if (!meta) {
-      const choice = await notify.info('Tokaify: no gateway connected yet.', 'Add Gateway');
-      if (choice) await vscode.commands.executeCommand('tokaify.addGateway');
+      await addGatewayFirst(vscode.l10n.t('Tokaify: no gateway connected yet. Add one, then verify the setup.'));
       return undefined;
     }
     try {
@@ -69,21 +68,25 @@ export class Verifier implements vscode.Disposable {
       const findings = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: realAgent ? `Running the real ${AGENT_LABELS[realAgent]} (one tiny request)…` : `Verifying ${labelText(accountLabel(meta))}…`,
+          title: realAgent
+            ? vscode.l10n.t('Running the real {0} (one tiny request)…', AGENT_LABELS[realAgent])
+            : vscode.l10n.t('Verifying {0}…', labelText(accountLabel(meta))),
         },
         () => this.run(meta, subject, args.probe !== false && !realAgent, realAgent),
       );
       this.deps.afterVerify();
-      const subtitle = `${accountLabel(meta)} · key ${maskKey(subject.key)}${subject.token ? ` ("${subject.token.name}")` : ''}`;
+      const subtitle = subject.token
+        ? vscode.l10n.t('{0} · key {1} ("{2}")', accountLabel(meta), maskKey(subject.key), subject.token.name)
+        : vscode.l10n.t('{0} · key {1}', accountLabel(meta), maskKey(subject.key));
       this.report(findings, subtitle, args.show !== false);
       const problems = findings.filter((f) => f.severity === 'error').length;
       this.deps.log.info(`Verify ${accountLabel(meta)}: ${findings.map((f) => `${f.severity}:${f.id}`).join(', ')}`);
-      if (args.show !== false && problems === 0) void notify.info(findings[0]?.title ?? 'Everything checked is fine.');
+      if (args.show !== false && problems === 0) void notify.info(findings[0]?.title ?? vscode.l10n.t('Everything checked is fine.'));
       return findings;
     } catch (error) {
-      const message = `Verify failed: ${errorMessage(error)}`;
-      this.deps.log.error(message);
-      void notify.error(message);
+      this.deps.log.error(`Verify failed: ${errorMessage(error)}`);
+      const showLog = vscode.l10n.t('Show Log');
+      void notify.error(vscode.l10n.t('Verify failed: {0}', errorMessage(error)), showLog).then((choice) => choice === showLog && this.deps.log.show());
       return undefined;
     }
   }
@@ -93,15 +96,16 @@ export class Verifier implements vscode.Disposable {
     if (meta.authKind === 'key') return { key: await this.deps.accounts.apiKey(meta.id) };
     const used = this.deps.usage.all().filter((u) => u.accountId === meta.id && u.tokenId !== undefined).sort((a, b) => b.at - a.at);
     const id = tokenId ?? used[0]?.tokenId;
-    const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined, 'Verify Setup');
+    const target = await this.deps.tokens.target(id !== undefined ? { accountId: meta.id, tokenId: id } : undefined, vscode.l10n.t('Verify Setup'));
     if (!target) {
       if (id === undefined) return undefined; // the picker was dismissed
       // The gateway would not give us the token (a lost sign-in, or it was deleted): verify with the key
       // we hold for it, so the report says what is wrong instead of nothing.
       const key = await this.deps.tokens.storedKey(meta.id, id);
       if (key) return { key };
-      void notify.error(`Verify could not read token #${id} from the gateway, and Tokaify holds no key for it. Sign in again or pick another token, then verify.`, 'Sign In Again')
-        .then((choice) => choice && vscode.commands.executeCommand('tokaify.addGateway', { baseUrl: meta.baseUrl }));
+      const signIn = vscode.l10n.t('Sign In Again');
+      void notify.error(vscode.l10n.t('Verify could not read token #{0} from the gateway, and Tokaify holds no key for it. Sign in again or pick another token, then verify.', id), signIn)
+        .then((choice) => choice === signIn && vscode.commands.executeCommand('tokaify.addGateway', { baseUrl: meta.baseUrl }));
       return undefined;
     }
     const key = await this.deps.tokens.keyFor(target);
@@ -142,12 +146,12 @@ export class Verifier implements vscode.Disposable {
   /** Renders the report (kept in lastHtml) and, unless `show` is false, puts it in the report panel. */
   private report(findings: Finding[], subtitle: string, show: boolean): void {
     if (show && !this.panel) {
-      this.panel = vscode.window.createWebviewPanel('tokaify.verify', 'Tokaify: Verify Setup', vscode.ViewColumn.Active, {
+      this.panel = vscode.window.createWebviewPanel('tokaify.verify', vscode.l10n.t('Tokaify: Verify Setup'), vscode.ViewColumn.Active, {
         enableScripts: false, enableCommandUris: [...REPORT_COMMANDS], enableFindWidget: true,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
-    this.lastHtml = renderReport(findings, { title: 'Tokaify: Verify Setup', subtitle, cspSource: this.panel?.webview.cspSource ?? '' });
+    this.lastHtml = renderReport(findings, { title: vscode.l10n.t('Tokaify: Verify Setup'), subtitle, cspSource: this.panel?.webview.cspSource ?? '' });
     if (!show || !this.panel) return;
     this.panel.webview.html = this.lastHtml;
     this.panel.reveal();

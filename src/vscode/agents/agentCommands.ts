@@ -19,13 +19,15 @@ import { RelayClient } from '../../core/relayClient';
 import type { Token } from '../../core/tokenModel';
 import { labelText, TEXT_LIMITS } from '../../core/untrustedText';
 import { conflictContext } from '../agentContext';
+import { Commands } from '../commandIds';
 import type { TokenCommands } from '../commands/tokenCommands';
 import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
 import type { HttpService } from '../httpFactory';
 import type { Log } from '../log';
+import { accountName, count, dateTime } from '../names';
 import { pickTokens } from '../tokenPicker';
-import { notify, pickOne, pickSome, recordPick } from '../ui';
+import { addGatewayFirst, notify, pickOne, pickSome, recordPick } from '../ui';
 import type { AgentUsageStore } from './agentUsage';
 import type { PreviewDocuments } from './preview';
 
@@ -105,7 +107,7 @@ export class AgentCommands {
       if (!request) return { ok: false, cancelled: true };
       return await this.planAndWrite(chosen, source, request, options.confirm !== false);
     } catch (error) {
-      return this.fail('Could not configure the agents', error);
+      return this.fail(vscode.l10n.t('Could not configure the agents'), error);
     }
   }
 
@@ -124,10 +126,14 @@ export class AgentCommands {
     const conflictWarnings = conflicts.map((c) => c.message);
     for (const warning of conflictWarnings) this.deps.log.warn(warning);
     if (!pending.length) {
-      const done = `${what} already use "${source.name}" with ${request.model}; nothing to change.`;
-      if (conflictWarnings.length) void notify.warning(`${done} But: ${conflictWarnings[0]}${conflictWarnings.length > 1 ? ` (and ${conflictWarnings.length - 1} more in the log)` : ''}`, 'Show Log')
-        .then((choice) => choice && this.deps.log.show());
-      else void notify.info(done);
+      const done = vscode.l10n.t('{0} already use "{1}" with {2}; nothing to change.', what, source.name, request.model);
+      if (conflictWarnings.length) {
+        const but = conflictWarnings.length > 1
+          ? vscode.l10n.t('But: {0} (and {1} more in the log)', conflictWarnings[0]!, count(conflictWarnings.length - 1))
+          : vscode.l10n.t('But: {0}', conflictWarnings[0]!);
+        const showLog = vscode.l10n.t('Show Log');
+        void notify.warning(`${done} ${but}`, showLog).then((choice) => choice === showLog && this.deps.log.show());
+      } else void notify.info(done);
       return { ok: true, written: [], backupIds: [], warnings: conflictWarnings };
     }
     // The installed agents' versions are read while the gateway is asked which routes it serves.
@@ -137,7 +143,7 @@ export class AgentCommands {
     if (confirm) {
       if (routeWarnings.length && !(await this.warnUnserved(routeWarnings))) return { ok: false, cancelled: true };
       const notes = [...versions.warnings, ...versions.notes, ...plans.flatMap((p) => p.notes)];
-      const approved = await this.confirm(pending, `Write the ${what} config for "${source.name}" · ${request.model}?`, notes, 'Apply', conflictWarnings);
+      const approved = await this.confirm(pending, vscode.l10n.t('Write the {0} config for "{1}" · {2}?', what, source.name, request.model), notes, vscode.l10n.t('Apply'), conflictWarnings);
       if (!approved) return { ok: false, cancelled: true };
     }
     const backupIds: string[] = [];
@@ -179,9 +185,9 @@ export class AgentCommands {
       const fix = conflict.fix;
       if (!fix || fixAnswer(answered, fix.option) !== undefined) continue;
       const apply = await pick<boolean>(labelText(`${AGENT_LABELS[conflict.agent]}: ${conflict.title}`, TEXT_LIMITS.description),
-        'Tokaify can fix this in the file it writes; the diff shows it before anything is written.', [
-          { label: `$(check) ${labelText(fix.label)}`, description: 'recommended', detail: labelText(fix.detail, TEXT_LIMITS.description), value: true },
-          { label: 'Leave it as it is', detail: labelText(fix.decline, TEXT_LIMITS.description), value: false },
+        vscode.l10n.t('Tokaify can fix this in the file it writes; the diff shows it before anything is written.'), [
+          { label: `$(check) ${labelText(fix.label)}`, description: vscode.l10n.t('recommended'), detail: labelText(fix.detail, TEXT_LIMITS.description), value: true },
+          { label: vscode.l10n.t('Leave it as it is'), detail: labelText(fix.decline, TEXT_LIMITS.description), value: false },
         ]);
       if (apply === null) return undefined;
       answered = answerFix(answered, fix.option, apply);
@@ -191,7 +197,7 @@ export class AgentCommands {
 
   /** One sentence per agent whose route the gateway lacks; checked once per account and agent per session. */
   private async routeWarnings(agents: AgentId[], source: Source): Promise<string[]> {
-    const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking what the gateway serves…' }, () =>
+    const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking what the gateway serves…') }, () =>
       Promise.all(agents.map((agent) => this.routes.check(this.deps.http.client, source.meta.id, source.meta.baseUrl, source.key, agent))));
     const warnings: string[] = [];
     for (const check of checks) {
@@ -207,18 +213,23 @@ export class AgentCommands {
 
   /** Said before the diff preview; the user may still write the config (a gateway may be upgraded later). */
   private async warnUnserved(warnings: string[]): Promise<boolean> {
-    const action = 'Configure Anyway';
+    const action = vscode.l10n.t('Configure Anyway');
     const several = warnings.length > 1;
-    const message = several ? `${warnings.length} of the chosen agents cannot use this gateway.` : warnings[0]!;
-    const detail = [...(several ? [...warnings, ''] : []), `${action} writes the config regardless (a diff preview comes next); the agent will fail until the gateway serves that route.`].join('\n');
+    const message = several ? vscode.l10n.t('{0} of the chosen agents cannot use this gateway.', count(warnings.length)) : warnings[0]!;
+    const detail = [
+      ...(several ? [...warnings, ''] : []),
+      vscode.l10n.t('Configure Anyway writes the config regardless (a diff preview comes next); the agent will fail until the gateway serves that route.'),
+    ].join('\n');
     return (await notify.modal('warning', message, detail, action)) === action;
   }
 
   private async offerTest(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<void> {
     const what = agents.map((a) => AGENT_LABELS[a]).join(', ');
-    const choice = await notify.info(
-      `Configured ${what} for "${source.name}" with ${request.model}. Restart ${agents.length > 1 ? 'them' : 'it'} to pick it up.`, 'Test It');
-    if (choice === 'Test It') await this.test(agents, source, request);
+    const testIt = vscode.l10n.t('Test It');
+    const message = agents.length > 1
+      ? vscode.l10n.t('Configured {0} for "{1}" with {2}. Restart them to pick it up.', what, source.name, request.model)
+      : vscode.l10n.t('Configured {0} for "{1}" with {2}. Restart it to pick it up.', what, source.name, request.model);
+    if ((await notify.info(message, testIt)) === testIt) await this.test(agents, source, request);
   }
 
   /**
@@ -226,20 +237,21 @@ export class AgentCommands {
    * caller is never held by an open notification); the context_management 400 offers its fix.
    */
   async test(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<ProbeResult[]> {
-    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing the agents\u2019 setup…' }, () =>
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the agents’ setup…') }, () =>
       Promise.all(agents.map((agent) => probeAgent(this.deps.http.client, source.meta.baseUrl, source.key, agent, request.model, {
         claudeKeyVariable: request.claude?.keyVariable, claudeBetasDisabled: request.claude?.disableExperimentalBetas,
       }))));
     for (const result of results) {
       const label = AGENT_LABELS[result.agent];
       if (result.ok) {
-        void notify.info(`${label} works: ${result.model} answered through ${source.meta.baseUrl} in ${result.ms} ms.`);
+        void notify.info(vscode.l10n.t('{0} works: {1} answered through {2} in {3} ms.', label, result.model, source.meta.baseUrl, count(result.ms)));
         continue;
       }
       this.deps.log.error(`${label} test failed: ${result.message}`);
-      const fix = result.contextManagementRejected ? 'Disable Experimental Betas' : undefined;
-      void notify.error(`${label}: ${result.message}`, ...(fix ? [fix] : []), 'Show Log').then(async (choice) => {
-        if (choice === 'Show Log') this.deps.log.show();
+      const fix = result.contextManagementRejected ? vscode.l10n.t('Disable Experimental Betas') : undefined;
+      const showLog = vscode.l10n.t('Show Log');
+      void notify.error(`${label}: ${result.message}`, ...(fix ? [fix] : []), showLog).then(async (choice) => {
+        if (choice === showLog) this.deps.log.show();
         if (fix && choice === fix) {
           await this.planAndWrite(['claude-code'], source, { ...request, claude: { ...request.claude, disableExperimentalBetas: true } }, true);
         }
@@ -255,32 +267,35 @@ export class AgentCommands {
       const store = this.backupStore();
       const records = await listBackups(store);
       if (!records.length) {
-        void notify.info('There are no agent config backups yet: one is made before every change Tokaify writes.');
+        const configure = vscode.l10n.t('Configure Agents');
+        void notify.info(vscode.l10n.t('There are no agent config backups yet: one is made before every change Tokaify writes. Configure an agent first.'), configure)
+          .then((choice) => choice === configure && vscode.commands.executeCommand(Commands.configureAgents));
         return { ok: false, cancelled: true };
       }
       const record = scripted.backupId
         ? records.find((r) => r.id === scripted.backupId)
         : (await pickOne(records.map((r) => ({
-          label: `${AGENT_LABELS[r.agent]} · ${new Date(r.created).toLocaleString()}`,
-          description: r.reason === 'restore' ? 'taken before a restore' : 'taken before Configure',
-          detail: r.files.map((f) => `${f.label}${f.copy ? '' : ' (did not exist: restoring removes it)'}`).join(' · '),
+          label: `${AGENT_LABELS[r.agent]} · ${dateTime(r.created)}`,
+          description: r.reason === 'restore' ? vscode.l10n.t('taken before a restore') : vscode.l10n.t('taken before Configure'),
+          detail: r.files.map((f) => (f.copy ? f.label : vscode.l10n.t('{0} (did not exist: restoring removes it)', f.label))).join(' · '),
           value: r,
-        })), { title: 'Restore Agent Config', placeHolder: 'Which backup? The files go back to how they were before that change.' }))?.value;
+        })), { title: vscode.l10n.t('Restore Agent Config'), placeHolder: vscode.l10n.t('Which backup? The files go back to how they were before that change.') }))?.value;
       if (!record) return { ok: false, cancelled: true };
       const changes = await restoreChanges(store, record);
       const pending = changes.filter((c) => c.before !== c.after);
       if (!pending.length) {
-        void notify.info('The files already match that backup.');
+        void notify.info(vscode.l10n.t('The files already match that backup.'));
         return { ok: true, written: [], backupIds: [] };
       }
-      if (options.confirm !== false && !(await this.confirm(pending, `Restore ${AGENT_LABELS[record.agent]}'s files from ${new Date(record.created).toLocaleString()}?`, [], 'Restore'))) {
+      const question = vscode.l10n.t('Restore {0}\'s files from {1}?', AGENT_LABELS[record.agent], dateTime(record.created));
+      if (options.confirm !== false && !(await this.confirm(pending, question, [], vscode.l10n.t('Restore')))) {
         return { ok: false, cancelled: true };
       }
       const backup = await applyChanges(changes, store);
-      void notify.info(`Restored ${pending.map((c) => c.label).join(', ')}. The state before the restore is backed up too.`);
+      void notify.info(vscode.l10n.t('Restored {0}. The state before the restore is backed up too.', pending.map((c) => c.label).join(', ')));
       return { ok: true, written: pending.map((c) => c.path), backupIds: backup ? [backup.id] : [] };
     } catch (error) {
-      return this.fail('Could not restore the agent config', error);
+      return this.fail(vscode.l10n.t('Could not restore the agent config'), error);
     }
   }
 
@@ -288,7 +303,7 @@ export class AgentCommands {
 
   private async pickAgents(): Promise<AgentId[] | undefined> {
     const items: Item<AgentId>[] = ALL_AGENTS.map((agent) => ({ label: AGENT_LABELS[agent], value: agent, picked: true }));
-    const picked = await pickSome(items, { title: 'Configure Agents', placeHolder: 'Which agents should use the gateway?' });
+    const picked = await pickSome(items, { title: vscode.l10n.t('Configure Agents'), placeHolder: vscode.l10n.t('Which agents should use the gateway?') });
     return picked?.map((p) => p.value);
   }
 
@@ -302,11 +317,11 @@ export class AgentCommands {
     if (scripted.accountId && scripted.tokenId !== undefined) return fromToken(await this.deps.tokens.target({ accountId: scripted.accountId, tokenId: scripted.tokenId }));
     const meta = scripted.accountId ? this.deps.accounts.get(scripted.accountId) : await this.pickAccount();
     if (!meta) {
-      if (!this.deps.accounts.list().length) void notify.warning('Add a gateway first (Tokaify: Add Gateway).');
+      if (!this.deps.accounts.list().length) void addGatewayFirst();
       return undefined;
     }
     if (meta.authKind === 'key') {
-      return { meta, key: await this.deps.accounts.apiKey(meta.id), name: `API key …${meta.keyTail ?? ''}` };
+      return { meta, key: await this.deps.accounts.apiKey(meta.id), name: accountName(meta) };
     }
     return fromToken(await this.pickToken(meta));
   }
@@ -317,14 +332,14 @@ export class AgentCommands {
     const active = this.deps.accounts.active();
     if (all.length <= 1) return active;
     const items = [...all].sort((a, b) => Number(b.id === active?.id) - Number(a.id === active?.id))
-      .map((meta) => ({ label: labelText(accountLabel(meta)), description: `${hostLabel(meta.baseUrl)}${meta.id === active?.id ? ' · active' : ''}`, value: meta }));
-    return (await pickOne(items, { title: 'Configure: gateway account', placeHolder: 'Which account\u2019s token should the agents use?' }))?.value;
+      .map((meta) => ({ label: labelText(accountLabel(meta)), description: meta.id === active?.id ? vscode.l10n.t('{0} · active', hostLabel(meta.baseUrl)) : hostLabel(meta.baseUrl), value: meta }));
+    return (await pickOne(items, { title: vscode.l10n.t('Configure: gateway account'), placeHolder: vscode.l10n.t('Which account’s token should the agents use?') }))?.value;
   }
 
   private async pickToken(meta: AccountMeta): Promise<{ meta: AccountMeta; token: Token } | undefined> {
     const picked = await pickTokens(this.deps.gateways.tokens(meta), {
-      title: 'Configure: token', placeholder: 'Which token should the agents use? Type to search all of the gateway\u2019s tokens.', many: false,
-      extra: { label: '$(add) Create a new token…' }, order: (a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'),
+      title: vscode.l10n.t('Configure: token'), placeholder: vscode.l10n.t('Which token should the agents use? Type to search all of the gateway’s tokens.'), many: false,
+      extra: { label: `$(add) ${vscode.l10n.t('Create a new token…')}` }, order: (a, b) => Number(b.status === 'enabled') - Number(a.status === 'enabled'),
     });
     if (!picked) return undefined;
     if ('tokens' in picked) return { meta, token: picked.tokens[0]! };
@@ -335,7 +350,7 @@ export class AgentCommands {
   private async pickModel(source: Source, agents: AgentId[]): Promise<string | undefined> {
     let models: string[] = [];
     try {
-      models = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the models this key may use…' },
+      models = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the models this key may use…') },
         () => new RelayClient(this.deps.http.client, source.meta.baseUrl, source.key).listModels());
     } catch (error) {
       if (isGatewayError(error, 'unauthorized') || isGatewayError(error, 'forbidden')) throw error; // the agents would fail the same way
@@ -347,19 +362,19 @@ export class AgentCommands {
     const claudeFirst = agents.length === 1 && agents[0] === 'claude-code';
     const rest = models.filter((m) => !recent.includes(m)).sort((a, b) => (claudeFirst ? Number(b.startsWith('claude')) - Number(a.startsWith('claude')) : 0));
     const items: Item<string>[] = [
-      ...recent.map((m) => ({ label: labelText(m), description: 'recently used', value: m })),
+      ...recent.map((m) => ({ label: labelText(m), description: vscode.l10n.t('recently used'), value: m })),
       ...rest.map((m) => ({ label: labelText(m), value: m })),
     ];
     return new Promise((resolve) => {
       const qp = vscode.window.createQuickPick<Item<string>>();
-      qp.title = 'Configure: model';
-      qp.placeholder = models.length ? 'Pick a model, or type any model id' : 'Type a model id (the gateway did not list models)';
+      qp.title = vscode.l10n.t('Configure: model');
+      qp.placeholder = models.length ? vscode.l10n.t('Pick a model, or type any model id') : vscode.l10n.t('Type a model id (the gateway did not list models)');
       qp.items = items;
       recordPick(qp.title, qp.placeholder, items);
       qp.ignoreFocusOut = true;
       qp.onDidChangeValue((value) => {
         const typed = value.trim();
-        qp.items = typed && !items.some((i) => i.value === typed) ? [{ label: labelText(typed), description: 'use this id', value: typed }, ...items] : items;
+        qp.items = typed && !items.some((i) => i.value === typed) ? [{ label: labelText(typed), description: vscode.l10n.t('use this id'), value: typed }, ...items] : items;
       });
       qp.onDidAccept(() => {
         resolve(qp.selectedItems[0]?.value ?? (qp.value.trim() || undefined));
@@ -379,47 +394,51 @@ export class AgentCommands {
     // A scripted call names the model; what it leaves out takes the defaults rather than a prompt.
     if (scripted.model !== undefined) return request;
     if (agents.includes('codex') && !scripted.codex) {
-      const effort = await pick<ConfigureRequest['codex'] & object>('Codex: reasoning effort', 'How hard the model thinks before answering (model_reasoning_effort)', [
-        { label: 'high', description: 'recommended', value: { reasoningEffort: 'high' } },
-        { label: 'xhigh', description: 'slowest, most thorough (recent Codex only)', value: { reasoningEffort: 'xhigh' } },
+      // high, xhigh… are the values config.toml takes: shown as they are written.
+      const effort = await pick<ConfigureRequest['codex'] & object>(vscode.l10n.t('Codex: reasoning effort'), vscode.l10n.t('How hard the model thinks before answering (model_reasoning_effort)'), [
+        { label: 'high', description: vscode.l10n.t('recommended'), value: { reasoningEffort: 'high' } },
+        { label: 'xhigh', description: vscode.l10n.t('slowest, most thorough (recent Codex only)'), value: { reasoningEffort: 'xhigh' } },
         { label: 'medium', value: { reasoningEffort: 'medium' } },
         { label: 'low', value: { reasoningEffort: 'low' } },
-        { label: 'Leave unset', description: 'Codex\u2019s own default', value: {} },
+        { label: vscode.l10n.t('Leave unset'), description: vscode.l10n.t('Codex’s own default'), value: {} },
       ]);
       if (!effort) return undefined;
-      const review = await pick<string | undefined>('Codex: review model', 'The model /review uses (review_model)', [
-        { label: `Same as the main model`, description: labelText(model), value: model },
-        { label: 'Leave unset', description: 'Codex uses the session model', value: undefined },
+      const review = await pick<string | undefined>(vscode.l10n.t('Codex: review model'), vscode.l10n.t('The model /review uses (review_model)'), [
+        { label: vscode.l10n.t('Same as the main model'), description: labelText(model), value: model },
+        { label: vscode.l10n.t('Leave unset'), description: vscode.l10n.t('Codex uses the session model'), value: undefined },
       ]);
       if (review === null) return undefined;
       request.codex = { ...effort, reviewModel: review };
       const { chatgptLogin } = await chooseCodexCredential(hostEnvironment());
       if (chatgptLogin) {
-        const credential = await pick<'auth-json' | 'config-token'>('Codex: your ChatGPT login', 'auth.json holds a ChatGPT login. Where should the key go?', [
-          { label: 'Keep the ChatGPT login', description: 'the key goes into the tokaify provider in config.toml (mode 0600)', value: 'config-token' },
-          { label: 'Switch auth.json to API-key mode', description: 'as the gateway\u2019s guide does; the login tokens stay in the file, unused', value: 'auth-json' },
+        const credential = await pick<'auth-json' | 'config-token'>(vscode.l10n.t('Codex: your ChatGPT login'), vscode.l10n.t('auth.json holds a ChatGPT login. Where should the key go?'), [
+          { label: vscode.l10n.t('Keep the ChatGPT login'), description: vscode.l10n.t('the key goes into the tokaify provider in config.toml (mode 0600)'), value: 'config-token' },
+          { label: vscode.l10n.t('Switch auth.json to API-key mode'), description: vscode.l10n.t('as the gateway’s guide does; the login tokens stay in the file, unused'), value: 'auth-json' },
         ]);
         if (!credential) return undefined;
         request.codex.credential = credential;
       }
     }
     if (agents.includes('claude-code') && !scripted.claude) {
-      const keyVariable = await pick<'ANTHROPIC_AUTH_TOKEN' | 'ANTHROPIC_API_KEY'>('Claude Code: how to send the key', 'Which variable holds the key in settings.json', [
-        { label: 'ANTHROPIC_AUTH_TOKEN', description: 'recommended: sent as Authorization: Bearer, no approval prompt', value: 'ANTHROPIC_AUTH_TOKEN' },
-        { label: 'ANTHROPIC_API_KEY', description: 'sent as X-Api-Key; Claude Code asks once to approve the key', value: 'ANTHROPIC_API_KEY' },
+      const keyVariable = await pick<'ANTHROPIC_AUTH_TOKEN' | 'ANTHROPIC_API_KEY'>(vscode.l10n.t('Claude Code: how to send the key'), vscode.l10n.t('Which variable holds the key in settings.json'), [
+        { label: 'ANTHROPIC_AUTH_TOKEN', description: vscode.l10n.t('recommended: sent as Authorization: Bearer, no approval prompt'), value: 'ANTHROPIC_AUTH_TOKEN' },
+        { label: 'ANTHROPIC_API_KEY', description: vscode.l10n.t('sent as X-Api-Key; Claude Code asks once to approve the key'), value: 'ANTHROPIC_API_KEY' },
       ]);
       if (!keyVariable) return undefined;
       const toggles = await pickSome([
-        { label: 'Add the model to /model', description: 'ANTHROPIC_CUSTOM_MODEL_OPTION', value: 'custom', picked: true },
-        { label: 'Disable experimental betas', description: 'CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: fixes "context_management: Extra inputs are not permitted"', value: 'betas', picked: false },
-      ], { title: 'Claude Code: options', placeHolder: 'Tick what to turn on', ignoreFocusOut: true });
+        { label: vscode.l10n.t('Add the model to /model'), description: 'ANTHROPIC_CUSTOM_MODEL_OPTION', value: 'custom', picked: true },
+        {
+          label: vscode.l10n.t('Disable experimental betas'),
+          description: vscode.l10n.t('CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: fixes "context_management: Extra inputs are not permitted"'), value: 'betas', picked: false,
+        },
+      ], { title: vscode.l10n.t('Claude Code: options'), placeHolder: vscode.l10n.t('Tick what to turn on'), ignoreFocusOut: true });
       if (!toggles) return undefined;
       request.claude = { keyVariable, customModelOption: toggles.some((t) => t.value === 'custom'), disableExperimentalBetas: toggles.some((t) => t.value === 'betas') };
     }
     if (agents.includes('opencode') && !scripted.opencode) {
-      const setDefaultModel = await pick<boolean>('OpenCode: default model', `Provider id "tokaify" (OpenCode needs lowercase ids)`, [
-        { label: `Make tokaify/${labelText(model)} the default model`, value: true },
-        { label: 'Only add the provider', description: 'pick it in OpenCode with /models', value: false },
+      const setDefaultModel = await pick<boolean>(vscode.l10n.t('OpenCode: default model'), vscode.l10n.t('Provider id "tokaify" (OpenCode needs lowercase ids)'), [
+        { label: vscode.l10n.t('Make tokaify/{0} the default model', labelText(model)), value: true },
+        { label: vscode.l10n.t('Only add the provider'), description: vscode.l10n.t('pick it in OpenCode with /models'), value: false },
       ]);
       if (setDefaultModel === null) return undefined;
       request.opencode = { setDefaultModel: setDefaultModel ?? true };
@@ -430,10 +449,10 @@ export class AgentCommands {
   /** `warnings`: what outside these files will get in the way, said before Apply (the modal is then a warning). */
   private async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string, warnings: readonly string[] = []): Promise<boolean> {
     await this.deps.preview.closeAll();
-    await this.deps.preview.show(changes, (c) => `${c.label}: current \u2194 proposed (keys masked)`);
-    const files = changes.map((c) => `\u2022 ${c.path}${c.before === undefined ? ' (new)' : c.after === undefined ? ' (removed)' : ''}${c.secret && c.after !== undefined ? ', mode 0600' : ''}`);
-    const before = warnings.length ? ['', 'Before you apply:', ...warnings.map((w) => `\u26A0 ${w}`)] : [];
-    const detail = [...files, ...before, '', ...notes, 'Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.'].join('\n');
+    await this.deps.preview.show(changes, (c) => vscode.l10n.t('{0}: current ↔ proposed (keys masked)', c.label));
+    const files = changes.map((c) => `\u2022 ${fileLine(c)}`);
+    const before = warnings.length ? ['', vscode.l10n.t('Before you apply:'), ...warnings.map((w) => `\u26A0 ${w}`)] : [];
+    const detail = [...files, ...before, '', ...notes, vscode.l10n.t('Every existing file is backed up first; "Tokaify: Restore Agent Config…" puts it back.')].join('\n');
     try {
       return (await notify.modal(warnings.length ? 'warning' : 'info', question, detail, action)) === action;
     } finally {
@@ -443,21 +462,31 @@ export class AgentCommands {
   }
 
   private fail(what: string, error: unknown): ConfigureOutcome {
-    const message = `${what}: ${errorMessage(error)}`;
-    this.deps.log.error(message);
+    this.deps.log.error(`${what}: ${errorMessage(error)}`);
+    const message = vscode.l10n.t('{0}: {1}', what, errorMessage(error));
     if (error instanceof ConfigSyntaxError) {
-      void notify.error(message, 'Open File').then(async (choice) => {
-        if (choice !== 'Open File') return;
+      const openFile = vscode.l10n.t('Open File');
+      void notify.error(message, openFile).then(async (choice) => {
+        if (choice !== openFile) return;
         const position = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));
         await vscode.window.showTextDocument(vscode.Uri.file(error.file), { selection: new vscode.Range(position, position) });
       });
     } else {
-      void notify.error(message, 'Show Log').then((choice) => choice === 'Show Log' && this.deps.log.show());
+      const showLog = vscode.l10n.t('Show Log');
+      void notify.error(message, showLog).then((choice) => choice === showLog && this.deps.log.show());
     }
     return { ok: false, error: message };
   }
 }
 
+
+/** A file in the Apply question: its path, whether it is new or removed, and whether it holds a key (mode 0600). */
+function fileLine(c: FileChange): string {
+  const secret = c.secret && c.after !== undefined;
+  if (c.before === undefined) return secret ? vscode.l10n.t('{0} (new), mode 0600', c.path) : vscode.l10n.t('{0} (new)', c.path);
+  if (c.after === undefined) return vscode.l10n.t('{0} (removed)', c.path);
+  return secret ? vscode.l10n.t('{0}, mode 0600', c.path) : c.path;
+}
 
 /** A single-choice prompt; resolves null when dismissed (undefined can be a chosen value). */
 async function pick<T>(title: string, placeHolder: string, items: Item<T>[]): Promise<T | null> {

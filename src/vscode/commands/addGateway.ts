@@ -4,10 +4,11 @@ import { hostLabel, normalizeBaseUrl } from '../../core/baseUrl';
 import { errorMessage, isGatewayError } from '../../core/errors';
 import type { HttpClient } from '../../core/http';
 import {
-  normalizeApiKey, probeGateway, signInWithAccessToken, signInWithKey, signInWithPassword, WHERE_TO_FIND_ACCESS_TOKEN,
-  type Probe, type SignInResult,
+  normalizeApiKey, probeGateway, signInWithAccessToken, signInWithKey, signInWithPassword, type Probe, type SignInResult,
 } from '../../core/signIn';
+import { Commands } from '../commandIds';
 import type { Log } from '../log';
+import { accountName } from '../names';
 import { notify, pickOne } from '../ui';
 
 export type SignInMethod = 'accessToken' | 'password' | 'key';
@@ -48,7 +49,7 @@ export const PRESETS = [
   { label: 'TokModel', url: 'https://tokmodel.com' },
 ] as const;
 
-const TITLE = 'Add Gateway';
+const title = () => vscode.l10n.t('Add Gateway');
 const cancelled: AddGatewayOutcome = { ok: false, cancelled: true };
 
 export async function addGateway(accounts: AccountStore, http: HttpClient, log: Log, args: AddGatewayArgs = {}): Promise<AddGatewayOutcome> {
@@ -57,11 +58,11 @@ export async function addGateway(accounts: AccountStore, http: HttpClient, log: 
 
   let probe: Probe | undefined;
   try {
-    probe = await withProgress(`Connecting to ${hostLabel(baseUrl)}…`, (signal) => probeGateway(http, baseUrl, signal));
+    probe = await withProgress(vscode.l10n.t('Connecting to {0}…', hostLabel(baseUrl)), (signal) => probeGateway(http, baseUrl, signal));
   } catch (error) {
     if (isGatewayError(error, 'cancelled')) return cancelled;
     // A key may still work against a relay-only endpoint; every other method needs the console.
-    if (args.method !== 'key') return fail(log, `Could not connect to ${baseUrl}. ${errorMessage(error)}`);
+    if (args.method !== 'key') return fail(log, vscode.l10n.t('Could not connect to {0}. {1}', baseUrl, errorMessage(error)));
   }
 
   const method = args.method ?? (await pickMethod());
@@ -77,46 +78,46 @@ export async function addGateway(accounts: AccountStore, http: HttpClient, log: 
   if (!result) return cancelled;
 
   await accounts.save(result.meta, result.credential);
-  const who = result.meta.authKind === 'key' ? `API key …${result.meta.keyTail}` : result.meta.displayName || result.meta.username || `user ${result.meta.userId}`;
+  const who = accountName(result.meta);
   log.info(`Signed in to ${baseUrl} as ${who} (${result.meta.authKind}, ${result.meta.flavor}).`);
-  void notify.info(`Signed in to ${hostLabel(baseUrl)} as ${who}.`);
+  void notify.info(vscode.l10n.t('Signed in to {0} as {1}.', hostLabel(baseUrl), who));
   return { ok: true, accountId: result.meta.id, label: who };
 }
 
 async function signIn(http: HttpClient, baseUrl: string, probe: Probe | undefined, method: SignInMethod, args: AddGatewayArgs): Promise<SignInResult | undefined> {
   if (method === 'key') {
     const raw = args.apiKey ?? (await input({
-      prompt: 'API key (the full sk-… secret from the console\'s token list)', password: true, placeHolder: 'sk-…',
-      validateInput: (v) => (normalizeApiKey(v).ok ? undefined : 'Paste the full "sk-…" secret.'),
+      prompt: vscode.l10n.t('API key (the full sk-… secret from the console\'s token list)'), password: true, placeHolder: 'sk-…',
+      validateInput: (v) => (normalizeApiKey(v).ok ? undefined : vscode.l10n.t('Paste the full "sk-…" secret.')),
     }));
     if (raw === undefined) return undefined;
     const key = normalizeApiKey(raw);
     if (!key.ok) throw new Error(key.error);
-    return withProgress('Checking the key…', (signal) => signInWithKey(http, baseUrl, probe, key.key, signal));
+    return withProgress(vscode.l10n.t('Checking the key…'), (signal) => signInWithKey(http, baseUrl, probe, key.key, signal));
   }
   if (!probe) return undefined;
   if (method === 'accessToken') {
     const userIdText = args.userId !== undefined ? String(args.userId) : await input({
-      prompt: 'User ID (a number, shown in the console under Personal Settings)', placeHolder: 'e.g. 1',
-      validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'The user ID is a whole number, such as 1.'),
+      prompt: vscode.l10n.t('User ID (a number, shown in the console under Personal Settings)'), placeHolder: vscode.l10n.t('e.g. 1'),
+      validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : vscode.l10n.t('The user ID is a whole number, such as 1.')),
     });
     if (userIdText === undefined) return undefined;
     const accessToken = args.accessToken ?? (await input({
-      prompt: `Access token. ${WHERE_TO_FIND_ACCESS_TOKEN}`, password: true,
-      validateInput: (v) => (v.trim().length >= 8 ? undefined : 'Paste the access token from Personal Settings.'),
+      prompt: vscode.l10n.t('Access token: in the console\'s Personal Settings, "System Access Token" creates one (a new one replaces the previous one).'), password: true,
+      validateInput: (v) => (v.trim().length >= 8 ? undefined : vscode.l10n.t('Paste the access token from Personal Settings.')),
     }));
     if (accessToken === undefined) return undefined;
-    return withProgress('Signing in…', (signal) => signInWithAccessToken(http, baseUrl, probe, Number(userIdText.trim()), accessToken.trim(), signal));
+    return withProgress(vscode.l10n.t('Signing in…'), (signal) => signInWithAccessToken(http, baseUrl, probe, Number(userIdText.trim()), accessToken.trim(), signal));
   }
-  const username = args.username ?? (await input({ prompt: 'User name or email' }));
+  const username = args.username ?? (await input({ prompt: vscode.l10n.t('User name or email') }));
   if (username === undefined) return undefined;
-  const password = args.password ?? (await input({ prompt: 'Password (sent once to sign in, never stored)', password: true }));
+  const password = args.password ?? (await input({ prompt: vscode.l10n.t('Password (sent once to sign in, never stored)'), password: true }));
   if (password === undefined) return undefined;
   const askCode = async () => args.twoFactorCode ?? input({
-    prompt: 'Two-factor code (6 digits from your authenticator app, or a backup code)',
-    validateInput: (v) => (v.trim().length >= 6 ? undefined : 'Enter the 6-digit code.'),
+    prompt: vscode.l10n.t('Two-factor code (6 digits from your authenticator app, or a backup code)'),
+    validateInput: (v) => (v.trim().length >= 6 ? undefined : vscode.l10n.t('Enter the 6-digit code.')),
   });
-  return withProgress('Signing in…', (signal) => signInWithPassword(http, baseUrl, probe, username.trim(), password, askCode, signal));
+  return withProgress(vscode.l10n.t('Signing in…'), (signal) => signInWithPassword(http, baseUrl, probe, username.trim(), password, askCode, signal));
 }
 
 async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined> {
@@ -125,18 +126,18 @@ async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined>
     const picked = await pickOne(
       [
         ...PRESETS.map((p) => ({ label: p.label, detail: p.url, url: p.url as string | undefined })),
-        { label: 'Custom URL…', detail: 'A self-hosted new-api or one-api gateway', url: undefined },
+        { label: vscode.l10n.t('Custom URL…'), detail: vscode.l10n.t('A self-hosted new-api or one-api gateway'), url: undefined },
       ],
-      { title: TITLE, placeHolder: 'Which gateway?', ignoreFocusOut: true },
+      { title: title(), placeHolder: vscode.l10n.t('Which gateway?'), ignoreFocusOut: true },
     );
     if (!picked) return undefined;
     raw = picked.url ?? (await input({
-      prompt: 'Gateway URL: the address of its web console or API, without /v1', placeHolder: 'https://gateway.example.com',
+      prompt: vscode.l10n.t('Gateway URL: the address of its web console or API, without /v1'), placeHolder: 'https://gateway.example.com',
       validateInput: (v) => {
         const result = normalizeBaseUrl(v);
         if (!result.ok) return result.error;
         return result.value.notes.length
-          ? { message: `Will use ${result.value.baseUrl}. ${result.value.notes.join(' ')}`, severity: vscode.InputBoxValidationSeverity.Info }
+          ? { message: vscode.l10n.t('Will use {0}. {1}', result.value.baseUrl, result.value.notes.join(' ')), severity: vscode.InputBoxValidationSeverity.Info }
           : undefined;
       },
     }));
@@ -144,16 +145,18 @@ async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined>
   }
   const result = normalizeBaseUrl(raw);
   if (!result.ok) {
-    void notify.error(result.error);
+    const again = vscode.l10n.t('Try Again');
+    void notify.error(result.error, again).then((choice) => choice === again && vscode.commands.executeCommand(Commands.addGateway));
     return undefined;
   }
   if (result.value.insecure && !args.allowInsecure) {
+    const anyway = vscode.l10n.t('Use http Anyway');
     const choice = await notify.modal('warning',
-      `${result.value.baseUrl} uses plain http: your access token and keys would cross the network unencrypted.`,
-      'Use https unless this gateway is on a network you trust.',
-      'Use http Anyway',
+      vscode.l10n.t('{0} uses plain http: your access token and keys would cross the network unencrypted.', result.value.baseUrl),
+      vscode.l10n.t('Use https unless this gateway is on a network you trust.'),
+      anyway,
     );
-    if (choice !== 'Use http Anyway') return undefined;
+    if (choice !== anyway) return undefined;
   }
   return result.value.baseUrl;
 }
@@ -161,17 +164,23 @@ async function resolveBaseUrl(args: AddGatewayArgs): Promise<string | undefined>
 async function pickMethod(): Promise<SignInMethod | undefined> {
   const picked = await pickOne(
     [
-      { label: 'Access token and user ID', description: 'recommended', detail: 'Full token management. Find both under Personal Settings in the console.', method: 'accessToken' as const },
-      { label: 'Username and password', detail: 'The password is sent once and never stored; two-factor codes are supported.', method: 'password' as const },
-      { label: 'API key only', detail: 'For an sk-… key without console access: status bar and agent setup work, token management does not.', method: 'key' as const },
+      {
+        label: vscode.l10n.t('Access token and user ID'), description: vscode.l10n.t('recommended'),
+        detail: vscode.l10n.t('Full token management. Find both under Personal Settings in the console.'), method: 'accessToken' as const,
+      },
+      { label: vscode.l10n.t('Username and password'), detail: vscode.l10n.t('The password is sent once and never stored; two-factor codes are supported.'), method: 'password' as const },
+      {
+        label: vscode.l10n.t('API key only'),
+        detail: vscode.l10n.t('For an sk-… key without console access: status bar and agent setup work, token management does not.'), method: 'key' as const,
+      },
     ],
-    { title: `${TITLE}: Sign in with`, placeHolder: 'Sign in with', ignoreFocusOut: true },
+    { title: vscode.l10n.t('Add Gateway: Sign in with'), placeHolder: vscode.l10n.t('Sign in with'), ignoreFocusOut: true },
   );
   return picked?.method;
 }
 
 function input(options: vscode.InputBoxOptions): Thenable<string | undefined> {
-  return vscode.window.showInputBox({ title: TITLE, ignoreFocusOut: true, ...options });
+  return vscode.window.showInputBox({ title: title(), ignoreFocusOut: true, ...options });
 }
 
 function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Thenable<T> {
@@ -184,8 +193,9 @@ function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T
 
 function fail(log: Log, message: string): AddGatewayOutcome {
   log.error(message);
-  void notify.error(message, 'Show Log').then((choice) => {
-    if (choice === 'Show Log') log.show();
+  const showLog = vscode.l10n.t('Show Log');
+  void notify.error(message, showLog).then((choice) => {
+    if (choice === showLog) log.show();
   });
   return { ok: false, error: message };
 }

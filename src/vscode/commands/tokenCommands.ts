@@ -7,11 +7,13 @@ import type { GatewayStatus } from '../../core/schemas';
 import type { TokenSort } from '../../core/tokenList';
 import { inputOf, type Token, type TokenInput } from '../../core/tokenModel';
 import { labelText } from '../../core/untrustedText';
+import { Commands } from '../commandIds';
 import type { Gateways } from '../gateways';
 import type { Log } from '../log';
+import { count } from '../names';
 import type { TreeNode } from '../tokenTree';
 import { pickTokens } from '../tokenPicker';
-import { notify, pickOne } from '../ui';
+import { addGatewayFirst, consoleSignInFirst, notify, pickOne } from '../ui';
 import { accountOf, tokenRefsOf, type TokenRef } from './args';
 import { runTokenForm } from './tokenForm';
 
@@ -42,42 +44,42 @@ export class TokenCommands {
     if (scripted) {
       input = { name: '', group: '', unlimited: true, remainQuota: 0, modelLimits: [], allowIps: [], expiredTime: -1, crossGroupRetry: false, ...scripted };
     } else {
-      const context = await this.progress('Reading groups and models…', () => this.formContext(meta));
+      const context = await this.progress(vscode.l10n.t('Reading groups and models…'), () => this.formContext(meta));
       input = await runTokenForm(context);
     }
     if (!input) return undefined;
     const done = input;
-    return this.attempt(`Could not create the token "${done.name}"`, async () => {
-      const created = await this.progress(`Creating "${labelText(done.name)}"…`, async () => (await this.deps.gateways.tokenApi(meta)).create(done));
+    return this.attempt(vscode.l10n.t('Could not create the token "{0}"', done.name), async () => {
+      const created = await this.progress(vscode.l10n.t('Creating "{0}"…', labelText(done.name)), async () => (await this.deps.gateways.tokenApi(meta)).create(done));
       list.upsert(created);
       void list.refresh();
-      void notify.info(`Created token "${created.name}".`);
+      void notify.info(vscode.l10n.t('Created token "{0}".', created.name));
       return created;
     });
   }
 
   /** `arg`: a token row or `{ accountId, tokenId }`. `edits` (own callers and tests only) skips the form. */
   async edit(arg?: unknown, edits?: Partial<TokenInput>): Promise<Token | undefined> {
-    const [target] = await this.targets(arg, false, 'Edit Token');
+    const [target] = await this.targets(arg, false, vscode.l10n.t('Edit Token'));
     if (!target) return undefined;
     const { meta } = target;
     const api = await this.deps.gateways.tokenApi(meta);
-    return this.attempt(`Could not edit "${target.token.name}"`, async () => {
+    return this.attempt(vscode.l10n.t('Could not edit "{0}"', target.token.name), async () => {
       // A full update zeroes every field it does not carry: start from the server's current token.
-      const current = await this.progress('Reading the token…', () => api.get(target.token.id));
+      const current = await this.progress(vscode.l10n.t('Reading the token…'), () => api.get(target.token.id));
       const input = edits ? { ...inputOf(current), ...edits } : await runTokenForm({ ...(await this.formContext(meta)), initial: current });
       if (!input) return undefined;
-      const updated = (await this.progress(`Saving "${labelText(input.name)}"…`, () => api.update(current.id, input))) ?? (await api.get(current.id));
+      const updated = (await this.progress(vscode.l10n.t('Saving "{0}"…', labelText(input.name)), () => api.update(current.id, input))) ?? (await api.get(current.id));
       const list = this.deps.gateways.tokens(meta);
       list.upsert(updated);
       void list.refresh();
-      void notify.info(`Saved token "${updated.name}".`);
+      void notify.info(vscode.l10n.t('Saved token "{0}".', updated.name));
       return updated;
     });
   }
 
   async setEnabled(enabled: boolean, arg?: unknown, many?: unknown): Promise<number> {
-    const targets = await this.targets(many ?? arg, true, enabled ? 'Enable Tokens' : 'Disable Tokens',
+    const targets = await this.targets(many ?? arg, true, enabled ? vscode.l10n.t('Enable Tokens') : vscode.l10n.t('Disable Tokens'),
       enabled ? (t) => t.status !== 'enabled' : (t) => t.status === 'enabled');
     let changed = 0;
     for (const { meta, token } of targets) {
@@ -86,7 +88,7 @@ export class TokenCommands {
         this.deps.gateways.tokens(meta).upsert({ ...token, status: enabled ? 'enabled' : 'disabled' });
         changed++;
       } catch (error) {
-        this.report(`Could not ${enabled ? 'enable' : 'disable'} "${token.name}"`, error, { meta, token });
+        this.report(enabled ? vscode.l10n.t('Could not enable "{0}"', token.name) : vscode.l10n.t('Could not disable "{0}"', token.name), error, { meta, token });
       }
     }
     for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
@@ -95,13 +97,16 @@ export class TokenCommands {
 
   /** Asks first (modal). Only the extension's own code (tests) may pass `confirm: false`; the command never does. */
   async delete(arg?: unknown, many?: unknown, options: { confirm?: boolean } = {}): Promise<number> {
-    const targets = await this.targets(many ?? arg, true, 'Delete Tokens');
+    const targets = await this.targets(many ?? arg, true, vscode.l10n.t('Delete Tokens'));
     if (!targets.length) return 0;
     if (options.confirm !== false) {
-      const what = targets.length === 1 ? `the token "${targets[0]!.token.name}"` : `${targets.length} tokens (${targets.map((t) => t.token.name).join(', ')})`;
-      const choice = await notify.modal('warning', `Delete ${what}?`,
-        'Every service, script, agent or third-party client still using its key stops working at once. This cannot be undone.', 'Delete');
-      if (choice !== 'Delete') return 0;
+      const question = targets.length === 1
+        ? vscode.l10n.t('Delete the token "{0}"?', targets[0]!.token.name)
+        : vscode.l10n.t('Delete {0} tokens ({1})?', count(targets.length), targets.map((t) => t.token.name).join(', '));
+      const action = vscode.l10n.t('Delete');
+      const choice = await notify.modal('warning', question,
+        vscode.l10n.t('Every service, script, agent or third-party client still using its key stops working at once. This cannot be undone.'), action);
+      if (choice !== action) return 0;
     }
     let deleted = 0;
     for (const { meta, token } of targets) {
@@ -111,35 +116,35 @@ export class TokenCommands {
         this.deps.gateways.tokens(meta).remove([token.id]);
         deleted++;
       } catch (error) {
-        this.report(`Could not delete "${token.name}"`, error, { meta, token });
+        this.report(vscode.l10n.t('Could not delete "{0}"', token.name), error, { meta, token });
       }
     }
     for (const meta of uniqueAccounts(targets)) void this.deps.gateways.tokens(meta).refresh();
-    if (deleted) void notify.info(deleted === 1 ? `Deleted "${targets[0]!.token.name}".` : `Deleted ${deleted} tokens.`);
+    if (deleted) void notify.info(deleted === 1 ? vscode.l10n.t('Deleted "{0}".', targets[0]!.token.name) : vscode.l10n.t('Deleted {0} tokens.', count(deleted)));
     return deleted;
   }
 
   /** Copies `sk-…` to the clipboard. The key is never shown, logged or returned. */
   async copyKey(arg?: unknown): Promise<boolean> {
-    const [target] = await this.targets(arg, false, 'Copy Key');
+    const [target] = await this.targets(arg, false, vscode.l10n.t('Copy Key'));
     if (!target) return false;
     const key = await this.keyFor(target);
     if (!key) return false;
     await vscode.env.clipboard.writeText(key);
-    void notify.info(`Copied the key of "${target.token.name}" (${maskKey(key)}) to the clipboard.`);
+    void notify.info(vscode.l10n.t('Copied the key of "{0}" ({1}) to the clipboard.', target.token.name, maskKey(key)));
     return true;
   }
 
   /** The console's "Copy Connection String" JSON (spec §10), for other clients and new-api consoles. */
   async copyConnectionString(arg?: unknown): Promise<boolean> {
-    const [target] = await this.targets(arg, false, 'Copy Connection String');
+    const [target] = await this.targets(arg, false, vscode.l10n.t('Copy Connection String'));
     if (!target) return false;
     const key = await this.keyFor(target);
     if (!key) return false;
     const status: GatewayStatus | undefined = await this.deps.gateways.status(target.meta);
     const url = status?.server_address?.trim() || target.meta.baseUrl;
     await vscode.env.clipboard.writeText(JSON.stringify({ _type: 'newapi_channel_conn', key, url }));
-    void notify.info(`Copied the connection string of "${target.token.name}" to the clipboard.`);
+    void notify.info(vscode.l10n.t('Copied the connection string of "{0}" to the clipboard.', target.token.name));
     return true;
   }
 
@@ -157,11 +162,11 @@ export class TokenCommands {
     const meta = this.account(arg);
     if (!meta) return;
     const list = this.deps.gateways.tokens(meta);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loading all tokens', cancellable: true }, async (progress, cancel) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading all tokens'), cancellable: true }, async (progress, cancel) => {
       const controller = new AbortController();
       const subscription = cancel.onCancellationRequested(() => controller.abort());
       try {
-        await list.loadAll((loaded, total) => progress.report({ message: total ? `${loaded} of ${total}` : `${loaded}` }), controller.signal);
+        await list.loadAll((loaded, total) => progress.report({ message: total ? vscode.l10n.t('{0} of {1}', count(loaded), count(total)) : count(loaded) }), controller.signal);
       } finally {
         subscription.dispose();
       }
@@ -174,7 +179,7 @@ export class TokenCommands {
     if (!meta) return;
     const list = this.deps.gateways.tokens(meta);
     const keyword = scripted?.keyword ?? (await vscode.window.showInputBox({
-      title: 'Filter Tokens', prompt: 'Show tokens whose name contains this text (the gateway searches all pages)', value: list.state.keyword ?? '',
+      title: vscode.l10n.t('Filter Tokens'), prompt: vscode.l10n.t('Show tokens whose name contains this text (the gateway searches all pages)'), value: list.state.keyword ?? '',
     }));
     if (keyword !== undefined) await list.setFilter(keyword);
   }
@@ -188,12 +193,12 @@ export class TokenCommands {
     const meta = this.account(arg);
     if (!meta) return;
     const items: (vscode.QuickPickItem & { value: TokenSort })[] = [
-      { label: 'Newest first', value: 'newest' }, { label: 'Name', value: 'name' },
-      { label: 'Remaining quota', value: 'remaining' }, { label: 'Status', description: 'enabled first', value: 'status' },
+      { label: vscode.l10n.t('Newest first'), value: 'newest' }, { label: vscode.l10n.t('Name'), value: 'name' },
+      { label: vscode.l10n.t('Remaining quota'), value: 'remaining' }, { label: vscode.l10n.t('Status'), description: vscode.l10n.t('enabled first'), value: 'status' },
     ];
     const list = this.deps.gateways.tokens(meta);
     const picked = typeof arg === 'object' && arg && 'sort' in arg ? items.find((i) => i.value === (arg as { sort: string }).sort)
-      : await pickOne(items, { title: 'Sort Tokens', placeHolder: `Now: ${items.find((i) => i.value === list.state.sort)?.label}` });
+      : await pickOne(items, { title: vscode.l10n.t('Sort Tokens'), placeHolder: vscode.l10n.t('Now: {0}', items.find((i) => i.value === list.state.sort)?.label ?? '') });
     if (picked) list.setSort(picked.value);
   }
 
@@ -223,15 +228,17 @@ export class TokenCommands {
     // one-api and new-api before 2026-03 list full keys; nothing to reveal.
     if (!token.keyMasked) return token.key;
     try {
-      const revealed = await this.progress('Revealing the key…', async () => (await this.deps.gateways.tokenApi(meta)).revealKey(token.id));
+      const revealed = await this.progress(vscode.l10n.t('Revealing the key…'), async () => (await this.deps.gateways.tokenApi(meta)).revealKey(token.id));
       if (!revealed) {
-        void notify.error(`This gateway masks keys but has no reveal route. Copy the key of "${token.name}" from its web console.`);
+        const open = vscode.l10n.t('Open in Console');
+        void notify.error(vscode.l10n.t('This gateway masks keys but has no reveal route. Copy the key of "{0}" from its web console.', token.name), open)
+          .then((choice) => choice === open && vscode.commands.executeCommand(Commands.openTokenInConsole, meta.id));
         return undefined;
       }
       await this.deps.accounts.storeAccountSecret(meta.id, keySecretName(token.id), revealed);
       return revealed;
     } catch (error) {
-      this.report(`Could not reveal the key of "${token.name}"`, error, { meta, token });
+      this.report(vscode.l10n.t('Could not reveal the key of "{0}"', token.name), error, { meta, token });
       return undefined;
     }
   }
@@ -259,10 +266,10 @@ export class TokenCommands {
     if (named) return named;
     const active = this.deps.accounts.active();
     if (active?.authKind === 'key') {
-      void notify.warning('Token management needs a console sign-in: add this gateway with an access token or your password.');
+      void consoleSignInFirst(active);
       return undefined;
     }
-    if (!active) void notify.warning('Add a gateway first (Tokaify: Add Gateway).');
+    if (!active) void addGatewayFirst();
     return active;
   }
 
@@ -277,7 +284,8 @@ export class TokenCommands {
     const meta = this.account(undefined);
     if (!meta) return [];
     const picked = await pickTokens(this.deps.gateways.tokens(meta), {
-      title, many, applies, placeholder: `${many ? 'Which tokens?' : 'Which token?'} Type to search all of the gateway's tokens.`,
+      title, many, applies,
+      placeholder: many ? vscode.l10n.t('Which tokens? Type to search all of the gateway\'s tokens.') : vscode.l10n.t('Which token? Type to search all of the gateway\'s tokens.'),
     });
     return picked && 'tokens' in picked ? picked.tokens.map((token) => ({ meta, token })) : [];
   }
@@ -316,11 +324,13 @@ export class TokenCommands {
   private report(what: string, error: unknown, target?: Target): void {
     this.deps.log.error(`${what}: ${errorMessage(error)}`);
     const { message, next } = failureText(what, error);
-    const action = next === 'editToken' && target ? 'Edit Token' : next === 'signIn' ? 'Sign In Again' : 'Show Log';
+    const step = next === 'editToken' && target ? 'editToken' : next === 'signIn' ? 'signIn' : 'showLog';
+    const action = step === 'editToken' ? vscode.l10n.t('Edit Token') : step === 'signIn' ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Show Log');
     void notify.error(message, action).then((choice) => {
-      if (choice === 'Show Log') this.deps.log.show();
-      if (choice === 'Sign In Again') void vscode.commands.executeCommand('tokaify.addGateway', target ? { baseUrl: target.meta.baseUrl } : undefined);
-      if (choice === 'Edit Token' && target) void vscode.commands.executeCommand('tokaify.editToken', { accountId: target.meta.id, tokenId: target.token.id });
+      if (choice !== action) return;
+      if (step === 'showLog') this.deps.log.show();
+      if (step === 'signIn') void vscode.commands.executeCommand('tokaify.addGateway', target ? { baseUrl: target.meta.baseUrl } : undefined);
+      if (step === 'editToken' && target) void vscode.commands.executeCommand('tokaify.editToken', { accountId: target.meta.id, tokenId: target.token.id });
     });
   }
 }

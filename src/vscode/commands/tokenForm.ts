@@ -24,17 +24,20 @@ const DAY = 86_400;
 /** Create or edit a token: name, group, quota, models, IP allowlist, expiry, then a summary. */
 export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | undefined> {
   const editing = !!ctx.initial;
-  const title = editing ? `Edit Token "${labelText(ctx.initial?.name, 40)}"` : 'Create Token';
+  const title = editing ? vscode.l10n.t('Edit Token "{0}"', labelText(ctx.initial?.name, 40)) : vscode.l10n.t('Create Token');
   const state: TokenInput = ctx.initial
     ? { name: ctx.initial.name, group: ctx.initial.group, unlimited: ctx.initial.unlimited, remainQuota: ctx.initial.remainQuota,
         modelLimits: [...ctx.initial.modelLimits], allowIps: [...ctx.initial.allowIps], expiredTime: ctx.initial.expiredTime, crossGroupRetry: ctx.initial.crossGroupRetry }
     : { name: '', group: '', unlimited: true, remainQuota: 0, modelLimits: [], allowIps: [], expiredTime: -1, crossGroupRetry: false };
-  const unit = ctx.display.type === 'TOKENS' ? 'tokens' : formatQuota(0, ctx.display).replace(/[\d.,\s]/g, '');
+  // The currency symbol of the gateway's display unit; amounts in plain tokens have their own sentences.
+  const inTokens = ctx.display.type === 'TOKENS';
+  const symbol = formatQuota(0, ctx.display).replace(/[\d.,\s]/g, '');
 
   const steps: ((n: number, total: number) => Promise<StepResult<true>>)[] = [
     async (step, totalSteps) => {
-      const name = await input({ title, step, totalSteps, prompt: 'Token name: what it is for, e.g. "codex-laptop"', value: state.name,
-        validate: (v) => validateTokenName(v, ctx.flavor) ?? (v.trim() !== ctx.initial?.name && ctx.takenNames.has(v.trim()) ? 'A token with this name exists: pick a unique name.' : undefined) });
+      const name = await input({ title, step, totalSteps, prompt: vscode.l10n.t('Token name: what it is for, e.g. "codex-laptop"'), value: state.name,
+        validate: (v) => validateTokenName(v, ctx.flavor)
+          ?? (v.trim() !== ctx.initial?.name && ctx.takenNames.has(v.trim()) ? vscode.l10n.t('A token with this name exists: pick a unique name.') : undefined) });
       if (typeof name !== 'string') return name;
       state.name = name.trim();
       return true;
@@ -42,28 +45,36 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
     ...(ctx.groups ? [async (step: number, totalSteps: number) => {
       const groups = ctx.groups ?? {};
       const items: Item<string>[] = [
-        { label: 'Account default', description: 'the group of your account', value: '' },
+        { label: vscode.l10n.t('Account default'), description: vscode.l10n.t('the group of your account'), value: '' },
         ...Object.entries(groups).map(([name, g]) => ({
-          label: labelText(name), description: labelText(typeof g.ratio === 'number' ? `price ×${g.ratio}` : String(g.ratio), TEXT_LIMITS.description),
+          label: labelText(name), description: labelText(typeof g.ratio === 'number' ? vscode.l10n.t('price ×{0}', g.ratio) : String(g.ratio), TEXT_LIMITS.description),
           detail: g.desc ? labelText(g.desc, TEXT_LIMITS.description) : undefined, value: name })),
       ];
-      const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Group: decides which channels and prices the token uses', active: items.find((i) => i.value === state.group) });
+      const picked = await pickOne({
+        title, step, totalSteps, items, placeholder: vscode.l10n.t('Group: decides which channels and prices the token uses'), active: items.find((i) => i.value === state.group),
+      });
       if (!picked || picked === BACK) return picked;
       state.group = picked.value;
       return true;
     }] : []),
     async (step, totalSteps) => {
       const items: Item<boolean>[] = [
-        { label: 'Unlimited', description: 'spends from the account balance without a cap', value: true },
-        { label: 'Set a cap…', description: editing && !state.unlimited ? `now ${formatQuota(state.remainQuota, ctx.display)} left` : `in ${unit}`, value: false },
+        { label: vscode.l10n.t('Unlimited'), description: vscode.l10n.t('spends from the account balance without a cap'), value: true },
+        {
+          label: vscode.l10n.t('Set a cap…'),
+          description: editing && !state.unlimited ? vscode.l10n.t('now {0} left', formatQuota(state.remainQuota, ctx.display))
+            : inTokens ? vscode.l10n.t('in tokens') : vscode.l10n.t('in {0}', symbol),
+          value: false,
+        },
       ];
-      const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Quota: how much this token may spend', active: items[state.unlimited ? 0 : 1] });
+      const picked = await pickOne({ title, step, totalSteps, items, placeholder: vscode.l10n.t('Quota: how much this token may spend'), active: items[state.unlimited ? 0 : 1] });
       if (!picked || picked === BACK) return picked;
       if (picked.value) {
         state.unlimited = true;
         return true;
       }
-      const amount = await input({ title, step, totalSteps, prompt: `Cap in ${unit} (the gateway's display unit)`,
+      const amount = await input({ title, step, totalSteps,
+        prompt: inTokens ? vscode.l10n.t('Cap in tokens (the gateway\'s display unit)') : vscode.l10n.t('Cap in {0} (the gateway\'s display unit)', symbol),
         value: state.unlimited ? '' : formatQuota(state.remainQuota, ctx.display).replace(/[^\d.]/g, ''),
         validate: (v) => { const r = parseQuotaAmount(v); return r.ok ? undefined : r.error; } });
       if (typeof amount !== 'string') return amount;
@@ -76,15 +87,15 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
     async (step, totalSteps) => {
       const names = [...new Set([...ctx.models, ...state.modelLimits])].sort();
       const items: Item<string>[] = names.map((m) => ({ label: labelText(m), value: m }));
-      const picked = await pickMany({ title, step, totalSteps, items, placeholder: 'Models: tick the ones this token may use, or none for every model',
+      const picked = await pickMany({ title, step, totalSteps, items, placeholder: vscode.l10n.t('Models: tick the ones this token may use, or none for every model'),
         selected: items.filter((i) => state.modelLimits.includes(i.value)) });
       if (!picked || picked === BACK) return picked;
       state.modelLimits = picked.map((i) => i.value);
       return true;
     },
     async (step, totalSteps) => {
-      const text = await input({ title, step, totalSteps, prompt: 'IP allowlist: addresses or CIDR ranges, separated by commas. Empty = any address.',
-        value: state.allowIps.join(', '), placeholder: 'e.g. 203.0.113.7, 10.0.0.0/8',
+      const text = await input({ title, step, totalSteps, prompt: vscode.l10n.t('IP allowlist: addresses or CIDR ranges, separated by commas. Empty = any address.'),
+        value: state.allowIps.join(', '), placeholder: vscode.l10n.t('e.g. {0}', '203.0.113.7, 10.0.0.0/8'),
         validate: (v) => { const r = parseIpAllowlist(v); return r.ok ? undefined : r.error; } });
       if (typeof text !== 'string') return text;
       const parsed = parseIpAllowlist(text);
@@ -95,19 +106,21 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
     async (step, totalSteps) => {
       const now = Math.floor(Date.now() / 1000);
       const items: Item<number | 'date' | 'keep'>[] = [
-        ...(editing ? [{ label: 'Keep', description: state.expiredTime === -1 ? 'never expires' : formatDate(state.expiredTime), value: 'keep' as const }] : []),
-        { label: 'Never', value: -1 },
-        ...[1, 7, 30, 90, 365].map((d) => ({ label: d === 1 ? 'In 1 day' : d === 365 ? 'In 1 year' : `In ${d} days`, description: formatDate(now + d * DAY), value: now + d * DAY })),
-        { label: 'On a date…', value: 'date' as const },
+        ...(editing ? [{ label: vscode.l10n.t('Keep'), description: state.expiredTime === -1 ? vscode.l10n.t('never expires') : formatDate(state.expiredTime), value: 'keep' as const }] : []),
+        { label: vscode.l10n.t('Never'), value: -1 },
+        ...[1, 7, 30, 90, 365].map((d) => ({
+          label: d === 1 ? vscode.l10n.t('In 1 day') : d === 365 ? vscode.l10n.t('In 1 year') : vscode.l10n.t('In {0} days', d), description: formatDate(now + d * DAY), value: now + d * DAY,
+        })),
+        { label: vscode.l10n.t('On a date…'), value: 'date' as const },
       ];
-      const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Expiry' });
+      const picked = await pickOne({ title, step, totalSteps, items, placeholder: vscode.l10n.t('Expiry') });
       if (!picked || picked === BACK) return picked;
       if (picked.value === 'keep') return true;
       if (picked.value !== 'date') {
         state.expiredTime = picked.value;
         return true;
       }
-      const text = await input({ title, step, totalSteps, prompt: 'Expiry date (YYYY-MM-DD): the token stops working at the end of that day',
+      const text = await input({ title, step, totalSteps, prompt: vscode.l10n.t('Expiry date (YYYY-MM-DD): the token stops working at the end of that day'),
         validate: (v) => { const r = parseExpiryDate(v); return r.ok ? undefined : r.error; } });
       if (typeof text !== 'string') return text;
       const parsed = parseExpiryDate(text);
@@ -116,16 +129,19 @@ export async function runTokenForm(ctx: TokenFormContext): Promise<TokenInput | 
       return true;
     },
     async (step, totalSteps) => {
+      // One phrase per case, so no translated word is slotted into another sentence.
       const summary = [
-        `Group: ${state.group || 'account default'}`,
-        `Quota: ${state.unlimited ? 'unlimited' : formatQuota(state.remainQuota, ctx.display)}`,
-        `Models: ${state.modelLimits.length ? state.modelLimits.join(', ') : 'all'}`,
-        `IP allowlist: ${state.allowIps.length ? state.allowIps.join(', ') : 'any'}`,
-        `Expires: ${state.expiredTime === -1 ? 'never' : formatDate(state.expiredTime)}`,
+        state.group ? vscode.l10n.t('Group: {0}', state.group) : vscode.l10n.t('Group: account default'),
+        state.unlimited ? vscode.l10n.t('Quota: unlimited') : vscode.l10n.t('Quota: {0}', formatQuota(state.remainQuota, ctx.display)),
+        state.modelLimits.length ? vscode.l10n.t('Models: {0}', state.modelLimits.join(', ')) : vscode.l10n.t('Models: all'),
+        state.allowIps.length ? vscode.l10n.t('IP allowlist: {0}', state.allowIps.join(', ')) : vscode.l10n.t('IP allowlist: any'),
+        state.expiredTime === -1 ? vscode.l10n.t('Expires: never') : vscode.l10n.t('Expires: {0}', formatDate(state.expiredTime)),
       ].join(' · ');
-      const items: Item<boolean>[] = [{ label: editing ? '$(check) Save changes' : '$(check) Create token', description: labelText(state.name),
-        detail: labelText(summary, 2 * TEXT_LIMITS.description), value: true }];
-      const picked = await pickOne({ title, step, totalSteps, items, placeholder: 'Check and confirm' });
+      const items: Item<boolean>[] = [{
+        label: `$(check) ${editing ? vscode.l10n.t('Save changes') : vscode.l10n.t('Create token')}`, description: labelText(state.name),
+        detail: labelText(summary, 2 * TEXT_LIMITS.description), value: true,
+      }];
+      const picked = await pickOne({ title, step, totalSteps, items, placeholder: vscode.l10n.t('Check and confirm') });
       if (!picked || picked === BACK) return picked;
       return true;
     },
