@@ -34,7 +34,9 @@ export function prefersChinese(): boolean {
  * gets the Simplified bundle (the only Chinese one shipped), everything else English.
  */
 export function languageFromEnv(env: NodeJS.ProcessEnv): string {
-  const raw = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value && value !== 'C' && value !== 'POSIX') ?? '';
+  // The first one set wins, C included: scripts set LC_ALL=C for stable output, and get English.
+  const raw = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value) ?? '';
+  if (/^(C|POSIX)([.@]|$)/i.test(raw)) return 'en';
   const tag = raw.split('.')[0]!.replace('_', '-').toLowerCase();
   if (tag.startsWith('zh')) return 'zh-cn';
   return tag.split('-')[0] || 'en';

@@ -87,13 +87,14 @@ export function installExtension(install, { vsix, userDataDir, extensionsDir, ho
  * Starts code-server on a free loopback port with a fresh user-data-dir, HOME and XDG dirs.
  * Options: flags (extra CLI flags), env (extra environment, seen by the extension host), settings
  * (user settings on top of OFFLINE_SETTINGS), folder
- * (workspace; a fresh one by default), extensionsDir (shared, e.g. with an installed VSIX), name
+ * (workspace; a fresh one by default), extensionsDir (shared, e.g. with an installed VSIX), userDataDir (the
+ * one a language pack was installed with: its languagepacks.json is what --locale resolves against), name
  * (log file name under test-results/).
  */
-export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, settings = {}, folder, extensionsDir, name = 'code-server', workspaceTrust = false } = {}) {
+export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, settings = {}, folder, extensionsDir, userDataDir, name = 'code-server', workspaceTrust = false } = {}) {
   const root = tempDir('cs');
   const home = path.join(root, 'home');
-  const userDataDir = path.join(root, 'user-data');
+  userDataDir ??= path.join(root, 'user-data');
   extensionsDir ??= path.join(root, 'extensions');
   folder ??= path.join(root, 'workspace');
   for (const dir of [home, `${userDataDir}/User`, extensionsDir, folder]) fs.mkdirSync(dir, { recursive: true });

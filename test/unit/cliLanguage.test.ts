@@ -33,6 +33,9 @@ describe('CLI language from LANG / LC_ALL', () => {
     assert.equal(languageFromEnv({ LANG: 'C' }), 'en');
     assert.equal(languageFromEnv({ LANG: 'POSIX' }), 'en');
     assert.equal(languageFromEnv({ LC_ALL: 'C' }), 'en');
+    // The first variable set wins even when it is C: a script's LC_ALL=C asks for stable English output.
+    assert.equal(languageFromEnv({ LC_ALL: 'C', LANG: 'zh_CN.UTF-8' }), 'en');
+    assert.equal(languageFromEnv({ LC_ALL: 'C.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
   });
 
   describe('useShellLanguage', () => {
