@@ -9,6 +9,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { GatewayError } from './errors';
+import { acceptLanguage } from './locale';
 import { redact } from './redact';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -154,6 +155,8 @@ export class HttpClient {
     const combined = AbortSignal.any(signal ? [signal, timeout, stop.signal] : [timeout, stop.signal]);
     const headers: Record<string, string> = {
       accept: 'application/json',
+      // new-api answers its translated messages in this language (English when absent).
+      'accept-language': acceptLanguage(),
       'user-agent': this.options.userAgent ?? 'tokaify-vscode',
       ...req.headers,
     };

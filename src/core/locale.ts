@@ -36,6 +36,14 @@ function bcp47(tag: string): string {
   }
 }
 
+/**
+ * The `Accept-Language` for requests to the gateway: new-api picks its i18n messages by the first tag
+ * (zh* → Simplified, en, else English). English users send `en`; others their language, then English.
+ */
+export function acceptLanguage(): string {
+  return locale === 'en' || locale.startsWith('en-') ? 'en' : `${locale}, en;q=0.5`;
+}
+
 /** Whether the user reads Chinese first: server messages are glossed in the other language. */
 export function prefersChinese(): boolean {
   return language.startsWith('zh');
