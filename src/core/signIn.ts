@@ -28,11 +28,6 @@ export function whereToFindAccessToken(): string {
   return l10n.t('In the gateway console open Personal Settings (个人设置): your user ID is shown there, and "System Access Token" (系统访问令牌) creates an access token. Creating a new one there replaces the previous one.');
 }
 
-/** @deprecated English only: for glue not yet moved to whereToFindAccessToken(). */
-export const WHERE_TO_FIND_ACCESS_TOKEN =
-  'In the gateway console open Personal Settings (个人设置): your user ID is shown there, and "System Access Token" (系统访问令牌) ' +
-  'creates an access token. Creating a new one there replaces the previous one.';
-
 /** Checks that the address is a new-api / one-api gateway and learns how it works (flavour, quota unit, captcha). */
 export async function probeGateway(http: HttpClient, baseUrl: string, signal?: AbortSignal): Promise<Probe> {
   try {
