@@ -3,6 +3,7 @@
  * globalState); every credential lives only in a secret store (VS Code's SecretStorage).
  */
 import { createHash } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import { Emitter } from './emitter';
 import { GatewayError } from './errors';
@@ -28,8 +29,8 @@ export function accountId(baseUrl: string, identity: string): string {
 
 export function accountLabel(meta: AccountMeta): string {
   const host = hostOf(meta.baseUrl);
-  if (meta.authKind === 'key') return `API key …${meta.keyTail ?? ''} @ ${host}`;
-  return `${meta.displayName || meta.username || `user ${meta.userId}`} @ ${host}`;
+  if (meta.authKind === 'key') return l10n.t('API key …{0} @ {1}', meta.keyTail ?? '', host);
+  return `${meta.displayName || meta.username || l10n.t('user {0}', meta.userId ?? '')} @ ${host}`;
 }
 
 export class AccountStore {
@@ -68,7 +69,7 @@ export class AccountStore {
   }
 
   async setActive(id: string): Promise<void> {
-    if (!this.get(id)) throw new Error(`No account ${id}.`);
+    if (!this.get(id)) throw new Error(l10n.t('No account {0}.', id));
     await this.state.update(ACTIVE_KEY, id);
     this.changed.fire();
   }
@@ -93,7 +94,7 @@ export class AccountStore {
    */
   async apiKey(id: string): Promise<string> {
     const credential = await this.credential(id);
-    if (credential?.kind !== 'key') throw new GatewayError('unauthorized', 'The key of this account is missing from SecretStorage: add the gateway again.');
+    if (credential?.kind !== 'key') throw new GatewayError('unauthorized', l10n.t('The key of this account is missing from SecretStorage: add the gateway again.'));
     return credential.apiKey;
   }
 

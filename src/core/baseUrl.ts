@@ -2,6 +2,8 @@
  * Turns whatever a person pastes into the gateway's base URL (the console and Anthropic root, without /v1).
  * Fixes are explained, never silent: the caller shows `notes` to the user.
  */
+import * as l10n from '@vscode/l10n';
+
 export interface NormalizedUrl {
   baseUrl: string; // scheme://host[:port][/sub/path], no trailing slash, no /v1
   notes: string[];
@@ -20,25 +22,25 @@ export function isLoopbackHost(hostname: string): boolean {
 
 export function normalizeBaseUrl(input: string): NormalizeResult {
   let text = input.trim();
-  if (!text) return { ok: false, error: 'Enter the gateway address, for example https://api.tokaify.com.' };
+  if (!text) return { ok: false, error: l10n.t('Enter the gateway address, for example https://api.tokaify.com.') };
   const notes: string[] = [];
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     text = `https://${text}`;
-    notes.push('No scheme given: using https://.');
+    notes.push(l10n.t('No scheme given: using https://.'));
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, error: `"${input.trim()}" is not a web address.` };
+    return { ok: false, error: l10n.t('"{0}" is not a web address.', input.trim()) };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, error: `The gateway address must start with https:// (got ${url.protocol}//).` };
+    return { ok: false, error: l10n.t('The gateway address must start with https:// (got {0}//).', url.protocol) };
   }
   if (url.username || url.password) {
-    return { ok: false, error: 'Remove the user name and password from the address; you sign in in the next step.' };
+    return { ok: false, error: l10n.t('Remove the user name and password from the address; you sign in in the next step.') };
   }
-  if (url.search || url.hash) notes.push('Removed the query string and fragment, which a gateway address never needs.');
+  if (url.search || url.hash) notes.push(l10n.t('Removed the query string and fragment, which a gateway address never needs.'));
 
   let path = url.pathname.replace(/\/+$/, '');
   const v1 = /(\/v1)+$/i.exec(path);
@@ -47,14 +49,14 @@ export function normalizeBaseUrl(input: string): NormalizeResult {
     path = path.slice(0, -v1[0].length);
     notes.push(
       count > 1
-        ? `Removed the repeated "/v1/v1" at the end: it is the classic cause of 404 errors. The extension adds /v1 itself where a tool needs it.`
-        : `Removed "/v1" at the end: this is the gateway root. The extension adds /v1 for Codex and OpenCode and leaves it out for Claude Code.`,
+        ? l10n.t('Removed the repeated "/v1/v1" at the end: it is the classic cause of 404 errors. The extension adds /v1 itself where a tool needs it.')
+        : l10n.t('Removed "/v1" at the end: this is the gateway root. The extension adds /v1 for Codex and OpenCode and leaves it out for Claude Code.'),
     );
   }
   const consolePath = CONSOLE_PATHS.exec(path);
   if (consolePath) {
     path = path.slice(0, consolePath.index);
-    notes.push(`Removed the console page path "${consolePath[0]}": the API lives at the site root.`);
+    notes.push(l10n.t('Removed the console page path "{0}": the API lives at the site root.', consolePath[0]));
   }
   const baseUrl = `${url.protocol}//${url.host}${path}`;
   return { ok: true, value: { baseUrl, notes, insecure: url.protocol === 'http:' && !isLoopbackHost(url.hostname) } };

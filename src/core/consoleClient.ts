@@ -3,6 +3,7 @@
  * GatewayError; it branches on HTTP status and `success`, never on message text (which is often Chinese).
  */
 
+import * as l10n from '@vscode/l10n';
 import type { GatewayFlavor } from './accounts';
 import { GatewayError, isGatewayError } from './errors';
 import type { HttpClient, Method } from './http';
@@ -11,7 +12,7 @@ import {
   envelopeSchema, groupsSchema, login2faSchema, loginUserSchema, MAX_MODELS, modelNamesSchema, parseOrThrow, refuseLongList, statusSchema, userSelfSchema,
   type GatewayStatus, type UserGroups, type UserSelf,
 } from './schemas';
-import { explainServerMessage } from './serverMessages';
+import { explainServerMessage, withServerMessage } from './serverMessages';
 
 export type ConsoleAuth =
   | { kind: 'accessToken'; userId: number; accessToken: string }
@@ -79,7 +80,7 @@ export class ConsoleClient {
 
   private async modelsAt(route: ModelRoute, signal?: AbortSignal): Promise<string[]> {
     const { data } = await this.call('GET', route, { signal });
-    refuseLongList(data, MAX_MODELS, `GET ${route}`, 'data', 'model names');
+    refuseLongList(data, MAX_MODELS, `GET ${route}`, 'data', l10n.t('model names'));
     return parseOrThrow(modelNamesSchema, data, `GET ${route}`, 'data') ?? [];
   }
 
@@ -87,11 +88,15 @@ export class ConsoleClient {
   async login(username: string, password: string, signal?: AbortSignal): Promise<LoginResult> {
     const { data, message, cookie } = await this.call('POST', '/api/user/login', { body: { username, password }, signal, auth: false });
     if (login2faSchema.safeParse(data).success) {
-      if (!cookie) throw new GatewayError('badResponse', 'The gateway asked for a two-factor code but set no session cookie.');
+      if (!cookie) throw new GatewayError('badResponse', l10n.t('The gateway asked for a two-factor code but set no session cookie.'));
       return { kind: 'needs2fa', cookie };
     }
     const user = parseOrThrow(loginUserSchema, data, 'POST /api/user/login', 'data');
-    if (!cookie) throw new GatewayError('badResponse', `The gateway accepted the password but set no session cookie (${message || 'no message'}).`);
+    if (!cookie) {
+      throw new GatewayError('badResponse', message
+        ? l10n.t('The gateway accepted the password but set no session cookie ({0}).', message)
+        : l10n.t('The gateway accepted the password but set no session cookie (no message).'));
+    }
     return { kind: 'signedIn', userId: user.id, username: user.username, displayName: user.display_name ?? undefined, cookie };
   }
 
@@ -104,7 +109,7 @@ export class ConsoleClient {
   }
 
   private authHeaders(): Record<string, string> {
-    if (!this.auth) throw new GatewayError('unauthorized', 'Not signed in to this gateway.');
+    if (!this.auth) throw new GatewayError('unauthorized', l10n.t('Not signed in to this gateway.'));
     // `New-Api-User` must equal the signed-in id on new-api for cookie and token auth alike; one-api ignores it.
     const headers: Record<string, string> = { 'New-Api-User': String(this.auth.userId) };
     if (this.auth.kind === 'accessToken') headers.authorization = `Bearer ${this.auth.accessToken}`;
@@ -120,28 +125,27 @@ export class ConsoleClient {
     const json = tryJson(response.text);
     const serverMessage = messageOf(json);
     const detail = { status: response.status, url: this.baseUrl + path, serverMessage };
-    const said = serverMessage ? ` The server said: "${explainServerMessage(serverMessage)}".` : '';
     switch (true) {
       case response.status === 429:
-        throw new GatewayError('rateLimited', `The gateway is rate-limiting ${what}. Wait a few minutes, then try again.`, detail);
+        throw new GatewayError('rateLimited', l10n.t('The gateway is rate-limiting {0}. Wait a few minutes, then try again.', what), detail);
       case response.status === 401:
-        throw new GatewayError('unauthorized', `The gateway did not accept the credentials for ${what}.${said}`, detail);
+        throw new GatewayError('unauthorized', withServerMessage(l10n.t('The gateway did not accept the credentials for {0}.', what), serverMessage, 'server'), detail);
       case response.status === 403:
-        throw new GatewayError('forbidden', `The gateway refused ${what}.${said}`, detail);
+        throw new GatewayError('forbidden', withServerMessage(l10n.t('The gateway refused {0}.', what), serverMessage, 'server'), detail);
       case response.status === 404:
-        throw new GatewayError('notFound', `The gateway has no ${what} route: it may be an older version, or not a new-api / one-api gateway.`, detail);
+        throw new GatewayError('notFound', l10n.t('The gateway has no {0} route: it may be an older version, or not a new-api / one-api gateway.', what), detail);
       case response.status >= 500:
-        throw new GatewayError('server', `The gateway had an internal error (${response.status}) on ${what}. Try again later.`, detail);
+        throw new GatewayError('server', l10n.t('The gateway had an internal error ({0}) on {1}. Try again later.', response.status, what), detail);
       case response.status < 200 || response.status >= 300:
-        throw new GatewayError('notGateway', `Unexpected HTTP ${response.status} from ${what}.`, detail);
+        throw new GatewayError('notGateway', l10n.t('Unexpected HTTP {0} from {1}.', response.status, what), detail);
     }
     if (json === undefined) {
       const looksHtml = /^\s*</.test(response.text);
       throw new GatewayError(
         looksHtml ? 'notGateway' : 'badResponse',
         looksHtml
-          ? `${what} answered with a web page, not JSON: this address is not a new-api / one-api gateway (or a proxy is in between).`
-          : `${what} answered with malformed JSON. The gateway or a proxy in between may be broken; try again.`,
+          ? l10n.t('{0} answered with a web page, not JSON: this address is not a new-api / one-api gateway (or a proxy is in between).', what)
+          : l10n.t('{0} answered with malformed JSON. The gateway or a proxy in between may be broken; try again.', what),
         detail,
       );
     }
@@ -149,9 +153,10 @@ export class ConsoleClient {
     if (!envelope.success) {
       // UserAuth refuses an unknown access token with HTTP 200 (spec §1.3): the sign-in is gone, as after a 401.
       if (/access token 无效|未登录且未提供 access token/.test(envelope.message ?? '')) {
-        throw new GatewayError('unauthorized', `The gateway did not accept the credentials for ${what}.${said}`, detail);
+        throw new GatewayError('unauthorized', withServerMessage(l10n.t('The gateway did not accept the credentials for {0}.', what), serverMessage, 'server'), detail);
       }
-      throw new GatewayError('rejected', `The gateway refused ${what}: ${explainServerMessage(envelope.message ?? '') || 'no reason given'}.`, detail);
+      const reason = explainServerMessage(envelope.message ?? '');
+      throw new GatewayError('rejected', reason ? l10n.t('The gateway refused {0}: {1}.', what, reason) : l10n.t('The gateway refused {0}: no reason given.', what), detail);
     }
     return { data: envelope.data, message: envelope.message ?? '', cookie: sessionCookie(response.headers['set-cookie']) };
   }

@@ -7,7 +7,9 @@
  * (the shared request is aborted once every caller waiting on it has given up). A response body is
  * read up to `maxBodyBytes` and no further: a gateway cannot make us hold more than that.
  */
+import * as l10n from '@vscode/l10n';
 import { GatewayError } from './errors';
+import { acceptLanguage } from './locale';
 import { redact } from './redact';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -48,22 +50,26 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 /** Far above any console or relay reply we read (a 100-token page is ~40 KB), far below harm. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const NETWORK_MESSAGES: Record<string, string> = {
-  ENOTFOUND: 'the host name could not be resolved (DNS)',
-  EAI_AGAIN: 'the host name could not be resolved right now (DNS)',
-  ECONNREFUSED: 'the connection was refused: nothing is listening at that address and port',
-  ECONNRESET: 'the connection was reset',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable (offline?)',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'it uses a self-signed TLS certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is self-signed (a proxy or private CA?)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for a different host name',
-  EPROTO: 'the TLS handshake failed (is it really https?)',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak TLS on that port (is the address http:// rather than https://?)',
-};
+/** What a network error code means, in the user's language; built per call, as the bundle is configured at activation. */
+function networkMessage(code: string): string | undefined {
+  switch (code) {
+    case 'ENOTFOUND': return l10n.t('the host name could not be resolved (DNS)');
+    case 'EAI_AGAIN': return l10n.t('the host name could not be resolved right now (DNS)');
+    case 'ECONNREFUSED': return l10n.t('the connection was refused: nothing is listening at that address and port');
+    case 'ECONNRESET': return l10n.t('the connection was reset');
+    case 'EHOSTUNREACH': return l10n.t('the host is unreachable');
+    case 'ENETUNREACH': return l10n.t('the network is unreachable (offline?)');
+    case 'UND_ERR_SOCKET': return l10n.t('the connection closed unexpectedly');
+    case 'CERT_HAS_EXPIRED': return l10n.t('its TLS certificate has expired');
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT': return l10n.t('it uses a self-signed TLS certificate');
+    case 'SELF_SIGNED_CERT_IN_CHAIN': return l10n.t('its TLS certificate chain is self-signed (a proxy or private CA?)');
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': return l10n.t('its TLS certificate could not be verified');
+    case 'ERR_TLS_CERT_ALTNAME_INVALID': return l10n.t('its TLS certificate is for a different host name');
+    case 'EPROTO': return l10n.t('the TLS handshake failed (is it really https?)');
+    case 'ERR_SSL_WRONG_VERSION_NUMBER': return l10n.t('it does not speak TLS on that port (is the address http:// rather than https://?)');
+    default: return undefined;
+  }
+}
 
 /** One request shared by identical GETs, and how many callers still wait for it. */
 interface SharedGet {
@@ -149,6 +155,8 @@ export class HttpClient {
     const combined = AbortSignal.any(signal ? [signal, timeout, stop.signal] : [timeout, stop.signal]);
     const headers: Record<string, string> = {
       accept: 'application/json',
+      // new-api answers its translated messages in this language (English when absent).
+      'accept-language': acceptLanguage(),
       'user-agent': this.options.userAgent ?? 'tokaify-vscode',
       ...req.headers,
     };
@@ -197,7 +205,7 @@ async function readCapped(res: Response, max: number, stop: AbortController, req
   const tooLarge = () => {
     stop.abort();
     const limit = formatBytes(max);
-    return new GatewayError('badResponse', `The gateway sent more than ${limit} for ${req.method} ${safePath(req.url)}; Tokaify stops reading at ${limit}.`,
+    return new GatewayError('badResponse', l10n.t('The gateway sent more than {0} for {1}; Tokaify stops reading at {0}.', limit, `${req.method} ${safePath(req.url)}`),
       { status: res.status, url: req.url, code: 'BODY_TOO_LARGE' });
   };
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
@@ -226,11 +234,11 @@ async function readCapped(res: Response, max: number, stop: AbortController, req
 function formatBytes(bytes: number): string {
   const units: [number, string][] = [[1024 * 1024, 'MB'], [1024, 'KB']];
   for (const [size, unit] of units) if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
-  return `${bytes} bytes`;
+  return l10n.t('{0} bytes', bytes);
 }
 
 function cancelled(url: string): GatewayError {
-  return new GatewayError('cancelled', 'The request was cancelled.', { url });
+  return new GatewayError('cancelled', l10n.t('The request was cancelled.'), { url });
 }
 
 function toGatewayError(error: unknown, url: string, callerAborted: boolean, timedOut: boolean, timeoutMs: number): GatewayError {
@@ -238,11 +246,11 @@ function toGatewayError(error: unknown, url: string, callerAborted: boolean, tim
   const host = safeHost(url);
   if (timedOut || hasCode(error, /^UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT$/)) {
     const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
-    return new GatewayError('timeout', `${host} did not answer within ${limit}.`, { url, code: 'TIMEOUT' });
+    return new GatewayError('timeout', l10n.t('{0} did not answer within {1}.', host, limit), { url, code: 'TIMEOUT' });
   }
   const code = errorCode(error);
-  const reason = (code && NETWORK_MESSAGES[code]) ?? innermostMessage(error);
-  return new GatewayError('network', `Cannot reach ${host}: ${reason}.`, { url, code });
+  const reason = (code && networkMessage(code)) ?? innermostMessage(error);
+  return new GatewayError('network', l10n.t('Cannot reach {0}: {1}.', host, reason), { url, code });
 }
 
 /**

@@ -10,18 +10,38 @@ import * as l10n from '@vscode/l10n';
 export const BUNDLED_LANGUAGES = ['zh-cn'] as const;
 
 let language = 'en';
+let locale = 'en';
 
 /** VS Code's language tag ('en', 'zh-cn', …) and, when not English, its bundle of our strings. */
 export function useLanguage(tag: string, bundle?: l10n.l10nJsonFormat): void {
   language = tag.toLowerCase();
+  locale = bcp47(language);
   // An empty bundle, not none: a process that switches back to English must not keep the old strings.
   l10n.config({ contents: bundle ?? {} });
 }
 
 /** A BCP 47 locale for Intl (`zh-CN`, `en`). */
 export function displayLocale(): string {
-  const [base, region] = language.split('-');
-  return region ? `${base}-${region.toUpperCase()}` : base || 'en';
+  return locale;
+}
+
+/** `zh-cn` → `zh-CN`; a tag Intl would refuse (it throws) → `en`. */
+function bcp47(tag: string): string {
+  const [base, region] = tag.split('-');
+  const candidate = region ? `${base}-${region.toUpperCase()}` : base || 'en';
+  try {
+    return Intl.getCanonicalLocales(candidate)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/**
+ * The `Accept-Language` for requests to the gateway: new-api picks its i18n messages by the first tag
+ * (zh* → Simplified, en, else English). English users send `en`; others their language, then English.
+ */
+export function acceptLanguage(): string {
+  return locale === 'en' || locale.startsWith('en-') ? 'en' : `${locale}, en;q=0.5`;
 }
 
 /** Whether the user reads Chinese first: server messages are glossed in the other language. */

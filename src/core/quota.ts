@@ -1,4 +1,6 @@
 /** Quota is an internal unit (500,000 per USD by default); people see it the way the gateway's own console shows it. */
+import * as l10n from '@vscode/l10n';
+import { displayLocale } from './locale';
 import type { GatewayStatus } from './schemas';
 import { plainText } from './untrustedText';
 
@@ -48,12 +50,30 @@ export function storedQuotaDisplay(value: unknown): QuotaDisplay | undefined {
 const positive = (value: number | null | undefined, fallback: number) =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1e12 ? value : fallback;
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** `value` with exactly `decimals` fraction digits, grouped the way the user's locale groups numbers (1,234.50). */
+export function formatNumber(value: number, decimals: number): string {
+  const locale = displayLocale();
+  const key = `${locale}/${decimals}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    numberFormats.set(key, format);
+  }
+  // Intl writes -0 as "-0.00"; toFixed, which this replaced, wrote "0.00".
+  return format.format(Object.is(value, -0) ? 0 : value);
+}
+
 export function formatQuota(quota: number, display: QuotaDisplay): string {
-  if (display.type === 'TOKENS') return `${Math.round(quota).toLocaleString('en-US')} tokens`;
+  if (display.type === 'TOKENS') {
+    const tokens = Math.round(quota);
+    return tokens === 1 ? l10n.t('1 token') : l10n.t('{0} tokens', formatNumber(tokens, 0));
+  }
   const usd = quota / display.quotaPerUnit;
-  if (display.type === 'CNY') return `¥${(usd * display.usdExchangeRate).toFixed(2)}`;
-  if (display.type === 'CUSTOM') return `${display.customSymbol}${(usd * display.customRate).toFixed(2)}`;
-  return `$${usd.toFixed(2)}`;
+  if (display.type === 'CNY') return `¥${formatNumber(usd * display.usdExchangeRate, 2)}`;
+  if (display.type === 'CUSTOM') return `${display.customSymbol}${formatNumber(usd * display.customRate, 2)}`;
+  return `$${formatNumber(usd, 2)}`;
 }
 
 /** Converts an amount typed in the display unit back to quota units (for quota caps). */

@@ -3,8 +3,10 @@
  * between versions); a missing or mistyped field we rely on is a clear error naming it.
  * `zod/mini` has the same checks as classic zod at a twentieth of the bundle size.
  */
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import { GatewayError } from './errors';
+import { displayLocale } from './locale';
 
 export const envelopeSchema = z.object({
   success: z.boolean(),
@@ -80,12 +82,13 @@ export const MAX_MODELS = 10_000;
 /**
  * Refuses a list longer than `max` before it is parsed item by item: a gateway sending a million
  * items would otherwise cost hundreds of MB to validate and keep. Anything not an array passes here
- * (the schema names it).
+ * (the schema names it). `noun` is translated by the caller (`l10n.t('models')`).
  */
 export function refuseLongList(list: unknown, max: number, what: string, field: string, noun: string): void {
   if (!Array.isArray(list) || list.length <= max) return;
-  throw new GatewayError('badResponse',
-    `${what}: the gateway sent ${list.length.toLocaleString('en-US')} ${noun} at "${field}"; Tokaify accepts at most ${max.toLocaleString('en-US')}. It may be a different server or version.`);
+  const locale = displayLocale();
+  throw new GatewayError('badResponse', l10n.t('{0}: the gateway sent {1} {2} at "{3}"; Tokaify accepts at most {4}. It may be a different server or version.',
+    what, list.length.toLocaleString(locale), noun, field, max.toLocaleString(locale)));
 }
 
 /** Parses `value` or throws a GatewayError that names the offending field, e.g. `data.quota: expected number`. */
@@ -94,18 +97,20 @@ export function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown, what: 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
-  const field = [pathPrefix, ...path.map(String)].filter(Boolean).join('.') || '(the whole reply)';
-  const problem = issue?.code === 'invalid_type' ? `expected ${issue.expected}, got ${describe(valueAt(value, path))}` : (issue?.code ?? 'invalid').replace(/_/g, ' ');
-  throw new GatewayError('badResponse', `${what}: the gateway's reply has an unexpected shape at "${field}" (${problem}). It may be a different server or version.`);
+  const field = [pathPrefix, ...path.map(String)].filter(Boolean).join('.') || l10n.t('(the whole reply)');
+  // zod's own issue codes (too small, invalid union…) stay as they are: technical words for a bug report.
+  const problem = issue?.code === 'invalid_type' ? l10n.t('expected {0}, got {1}', issue.expected, describe(valueAt(value, path))) : (issue?.code ?? 'invalid').replace(/_/g, ' ');
+  throw new GatewayError('badResponse', l10n.t('{0}: the gateway\'s reply has an unexpected shape at "{1}" ({2}). It may be a different server or version.', what, field, problem));
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value);
 }
 
+/** What was there instead; JSON type names (number, boolean, object, null) are kept as they are. */
 function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
+  if (value === undefined) return l10n.t('nothing');
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 20))}` : typeof value;
+  if (Array.isArray(value)) return l10n.t('an array');
+  return typeof value === 'string' ? l10n.t('the string {0}', JSON.stringify(value.slice(0, 20))) : typeof value;
 }

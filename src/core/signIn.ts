@@ -2,6 +2,7 @@
  * Sign-in to a gateway, by access token + user id, by password (+ 2FA), or with an `sk-` key alone.
  * Returns what to save; saving is the caller's job, so a failure leaves nothing behind.
  */
+import * as l10n from '@vscode/l10n';
 import { accountId, type AccountCredential, type AccountMeta, type GatewayFlavor } from './accounts';
 import { ConsoleClient } from './consoleClient';
 import { GatewayError, isGatewayError } from './errors';
@@ -22,9 +23,10 @@ export interface SignInResult {
   self?: UserSelf;
 }
 
-export const WHERE_TO_FIND_ACCESS_TOKEN =
-  'In the gateway console open Personal Settings (个人设置): your user ID is shown there, and "System Access Token" (系统访问令牌) ' +
-  'creates an access token. Creating a new one there replaces the previous one.';
+/** Where the console shows the user ID and makes an access token (the labels in brackets are the console's own). */
+export function whereToFindAccessToken(): string {
+  return l10n.t('In the gateway console open Personal Settings (个人设置): your user ID is shown there, and "System Access Token" (系统访问令牌) creates an access token. Creating a new one there replaces the previous one.');
+}
 
 /** Checks that the address is a new-api / one-api gateway and learns how it works (flavour, quota unit, captcha). */
 export async function probeGateway(http: HttpClient, baseUrl: string, signal?: AbortSignal): Promise<Probe> {
@@ -34,7 +36,7 @@ export async function probeGateway(http: HttpClient, baseUrl: string, signal?: A
     return { status, flavor: status.quota_display_type ? 'new-api' : 'one-api' };
   } catch (error) {
     if (isGatewayError(error, 'notFound') || isGatewayError(error, 'badResponse') || isGatewayError(error, 'rejected')) {
-      throw new GatewayError('notGateway', `${baseUrl} answered, but not like a new-api / one-api gateway (${error.message}) Check the address.`, error.detail);
+      throw new GatewayError('notGateway', l10n.t('{0} answered, but not like a new-api / one-api gateway ({1}) Check the address.', baseUrl, error.message), error.detail);
     }
     throw error;
   }
@@ -48,13 +50,15 @@ export async function signInWithAccessToken(http: HttpClient, baseUrl: string, p
     self = await client.self(signal);
   } catch (error) {
     if (isGatewayError(error, 'unauthorized') || isGatewayError(error, 'rejected')) {
-      const said = error.detail.serverMessage ? ` (the server said: "${explainServerMessage(error.detail.serverMessage)}")` : '';
-      throw new GatewayError(error.kind, `The gateway did not accept user ID ${userId} with this access token${said}. ${WHERE_TO_FIND_ACCESS_TOKEN}`, error.detail);
+      const said = error.detail.serverMessage;
+      throw new GatewayError(error.kind, said
+        ? l10n.t('The gateway did not accept user ID {0} with this access token (the server said: "{1}"). {2}', userId, explainServerMessage(said), whereToFindAccessToken())
+        : l10n.t('The gateway did not accept user ID {0} with this access token. {1}', userId, whereToFindAccessToken()), error.detail);
     }
     throw error;
   }
   if (self.id !== userId) {
-    throw new GatewayError('rejected', `This access token belongs to user ID ${self.id}, not ${userId}.`);
+    throw new GatewayError('rejected', l10n.t('This access token belongs to user ID {0}, not {1}.', self.id, userId));
   }
   return {
     meta: userMeta(baseUrl, probe, 'accessToken', self.id, self.username, self.display_name ?? undefined),
@@ -70,7 +74,7 @@ export async function signInWithPassword(
 ): Promise<SignInResult | undefined> {
   if (probe.status.turnstile_check) {
     throw new GatewayError('rejected',
-      `This gateway protects password sign-in with a Turnstile captcha, which an editor cannot solve. Sign in with an access token instead. ${WHERE_TO_FIND_ACCESS_TOKEN}`);
+      l10n.t('This gateway protects password sign-in with a Turnstile captcha, which an editor cannot solve. Sign in with an access token instead. {0}', whereToFindAccessToken()));
   }
   registerSecret(password);
   const anonymous = new ConsoleClient(http, baseUrl);
@@ -97,7 +101,7 @@ export function normalizeApiKey(input: string): { ok: true; key: string } | { ok
   const text = input.trim().replace(/^(bearer\s+)/i, '');
   const bare = text.startsWith('sk-') ? text.slice(3) : text;
   if (!/^[A-Za-z0-9_-]{16,}$/.test(bare)) {
-    return { ok: false, error: 'That does not look like a gateway key: paste the full "sk-…" secret from the console.' };
+    return { ok: false, error: l10n.t('That does not look like a gateway key: paste the full "sk-…" secret from the console.') };
   }
   return { ok: true, key: `sk-${bare}` };
 }

@@ -3,6 +3,7 @@
  * the last error. Text is short (icon + balance + a word when something is wrong); the Markdown
  * tooltip carries the details and the links.
  */
+import * as l10n from '@vscode/l10n';
 import type { BalanceSnapshot } from './balance';
 import type { GatewayErrorKind } from './errors';
 import { formatQuota, type QuotaDisplay } from './quota';
@@ -56,9 +57,18 @@ export function connectivityOf(state: StatusState): Connectivity {
 const ICON: Record<Connectivity, string> = {
   ok: '$(pass)', slow: '$(watch)', offline: '$(debug-disconnect)', authFailed: '$(error)', outOfCredit: '$(alert)', error: '$(warning)', checking: '$(sync~spin)',
 };
-const WORD: Record<Connectivity, string> = {
-  ok: '', slow: 'slow', offline: 'offline', authFailed: 'sign-in failed', outOfCredit: 'no credit', error: 'gateway error', checking: '',
-};
+
+/** The word after the balance when something is wrong (a function: the words are translated once the bundle is set). */
+function word(connectivity: Connectivity): string {
+  switch (connectivity) {
+    case 'slow': return l10n.t('slow');
+    case 'offline': return l10n.t('offline');
+    case 'authFailed': return l10n.t('sign-in failed');
+    case 'outOfCredit': return l10n.t('no credit');
+    case 'error': return l10n.t('gateway error');
+    default: return '';
+  }
+}
 
 function time(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
@@ -69,56 +79,67 @@ function ago(at: number, now: number): { when: string; age: string } {
   const ms = Math.max(0, now - at);
   const minutes = Math.floor(ms / 60_000);
   const hours = Math.floor(minutes / 60);
-  const age = minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min ago` : hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+  // Days only from 48 hours on, so never "1 days".
+  const age = minutes < 1 ? l10n.t('just now') : minutes < 60 ? l10n.t('{0} min ago', minutes) : hours < 48 ? l10n.t('{0} h ago', hours) : l10n.t('{0} days ago', Math.floor(hours / 24));
   const when = hours < 24 ? time(at) : new Date(at).toISOString().slice(0, 19).replace('T', ' ');
   return { when, age };
 }
 
-const SIGNED_OUT: StatusView = {
-  text: '$(plug) Tokaify: Sign in',
-  tooltip: '**Tokaify**: no gateway connected. Click to add a gateway.',
-  severity: 'normal',
-};
+function signedOut(): StatusView {
+  return { text: `$(plug) ${l10n.t('Tokaify: Sign in')}`, tooltip: l10n.t('**Tokaify**: no gateway connected. Click to add a gateway.'), severity: 'normal' };
+}
 
 /**
  * The item's text and colour without the tooltip: all the first frame at activation needs (the tooltip
  * is only read on hover, so it is built after activation).
  */
 export function statusLine(state: StatusState): Omit<StatusView, 'tooltip'> {
-  if (!state.account) return { text: SIGNED_OUT.text, severity: SIGNED_OUT.severity };
+  if (!state.account) {
+    const { text, severity } = signedOut();
+    return { text, severity };
+  }
   const connectivity = state.checking && !state.last && !state.error ? 'checking' : connectivityOf(state);
   const balance = balanceText(state);
-  const stale = state.error && state.last ? ' (stale)' : '';
-  const parts = [balance ? `${balance}${stale}` : '', WORD[connectivity]].filter(Boolean).join(' · ');
+  const stale = state.error && state.last;
+  const parts = [balance ? (stale ? l10n.t('{0} (stale)', balance) : balance) : '', word(connectivity)].filter(Boolean).join(' · ');
   const severity = connectivity === 'authFailed' || connectivity === 'outOfCredit' ? 'error' : connectivity === 'offline' || connectivity === 'error' || connectivity === 'slow' ? 'warning' : 'normal';
   return { text: `${ICON[connectivity]} Tokaify${parts ? `: ${parts}` : ''}`, severity, connectivity };
 }
 
 /** The amount carries the gateway's currency symbol: plain in the text, escaped in the tooltip. */
 function balanceText(state: StatusState): string | undefined {
-  return state.last ? (state.last.unlimited ? 'unlimited' : labelText(formatQuota(state.last.remaining, state.display), 24)) : undefined;
+  return state.last ? (state.last.unlimited ? l10n.t('unlimited') : labelText(formatQuota(state.last.remaining, state.display), 24)) : undefined;
+}
+
+/** "Balance: **$9.50** · used $1.00", one sentence per source and staleness so each reads whole when translated. */
+function balanceLine(last: BalanceSnapshot, balance: string, used: string, stale: boolean): string {
+  if (last.source === 'key') return stale ? l10n.t('Key quota: **{0}** (stale) · used {1}', balance, used) : l10n.t('Key quota: **{0}** · used {1}', balance, used);
+  return stale ? l10n.t('Balance: **{0}** (stale) · used {1}', balance, used) : l10n.t('Balance: **{0}** · used {1}', balance, used);
 }
 
 export function statusView(state: StatusState): StatusView {
-  if (!state.account) return SIGNED_OUT;
+  if (!state.account) return signedOut();
   const { text, severity, connectivity } = statusLine(state);
   const balance = balanceText(state);
   const md = markdownText;
-  const stale = state.error && state.last ? ' (stale)' : '';
   const lines = [`**Tokaify** · ${md(state.account.label)} @ ${md(state.account.host)}`, ''];
   if (state.last) {
-    const whose = state.last.source === 'key' ? 'Key quota' : 'Balance';
-    lines.push(`${whose}: **${md(balance)}**${stale} · used ${md(formatQuota(state.last.used, state.display))}`, '');
+    lines.push(balanceLine(state.last, md(balance), md(formatQuota(state.last.used, state.display)), !!state.error), '');
     if (state.restored) {
       const { when, age } = ago(state.last.at, state.now ?? Date.now());
-      lines.push(`Last good check: ${when} UTC (${age})${state.checking ? '; checking now…' : ''}`, '');
+      lines.push(state.checking ? l10n.t('Last good check: {0} UTC ({1}); checking now…', when, age) : l10n.t('Last good check: {0} UTC ({1})', when, age), '');
     } else {
-      lines.push(`Last good check: ${time(state.last.at)} UTC, ${state.last.latencyMs} ms${state.last.latencyMs > SLOW_MS ? ' (slow)' : ''}`, '');
+      const { at, latencyMs } = state.last;
+      lines.push(latencyMs > SLOW_MS ? l10n.t('Last good check: {0} UTC, {1} ms (slow)', time(at), latencyMs) : l10n.t('Last good check: {0} UTC, {1} ms', time(at), latencyMs), '');
     }
   }
-  if (state.error) lines.push(`$(warning) ${md(state.error.message)} (${time(state.error.at)} UTC)`, '');
-  if (connectivity === 'authFailed') lines.push('Not checking again until you sign in again or click Refresh.', '');
-  if (connectivity === 'outOfCredit') lines.push('Requests will fail until the account is topped up.', '');
-  lines.push(`[Verify](${STATUS_LINKS.verify}) · [Switch Gateway](${STATUS_LINKS.switchGateway}) · [Open Console](${STATUS_LINKS.openConsole}) · [Refresh](${STATUS_LINKS.refresh})`);
+  if (state.error) lines.push(`$(warning) ${l10n.t('{0} ({1} UTC)', md(state.error.message), time(state.error.at))}`, '');
+  if (connectivity === 'authFailed') lines.push(l10n.t('Not checking again until you sign in again or click Refresh.'), '');
+  if (connectivity === 'outOfCredit') lines.push(l10n.t('Requests will fail until the account is topped up.'), '');
+  const links: [string, string][] = [
+    [l10n.t('Verify'), STATUS_LINKS.verify], [l10n.t('Switch Gateway'), STATUS_LINKS.switchGateway],
+    [l10n.t('Open Console'), STATUS_LINKS.openConsole], [l10n.t('Refresh'), STATUS_LINKS.refresh],
+  ];
+  lines.push(links.map(([label, target]) => `[${label}](${target})`).join(' · '));
   return { text, tooltip: lines.join('\n'), severity, connectivity };
 }

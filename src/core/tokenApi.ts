@@ -3,6 +3,7 @@
  * Traps handled here: one-api pages from 0 and returns plain arrays; create returns no id on new-api;
  * a full update zeroes omitted fields; masked keys need the (rate-limited) reveal route.
  */
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod/mini';
 import type { ConsoleClient } from './consoleClient';
 import { GatewayError, isGatewayError } from './errors';
@@ -45,7 +46,7 @@ export class TokenApi {
     const path = keyword === undefined ? '/api/token/' : '/api/token/search';
     const { data } = await this.console.call('GET', `${path}?${query}p=${p}&size=${PAGE_SIZE}`, { signal });
     const envelopeItems = data !== null && typeof data === 'object' && 'items' in data ? data.items : undefined;
-    refuseLongList(Array.isArray(data) ? data : envelopeItems, MAX_PAGE_ITEMS, `GET ${path}`, Array.isArray(data) ? 'data' : 'data.items', 'tokens in one page');
+    refuseLongList(Array.isArray(data) ? data : envelopeItems, MAX_PAGE_ITEMS, `GET ${path}`, Array.isArray(data) ? 'data' : 'data.items', l10n.t('tokens in one page'));
     const parsed = parseOrThrow(tokenListSchema, data, `GET ${path}`, 'data');
     if (Array.isArray(parsed)) {
       this.paging = 'array';
@@ -73,7 +74,7 @@ export class TokenApi {
     if (data !== undefined && data !== null) return fromRaw(parseOrThrow(rawTokenSchema, data, 'POST /api/token/', 'data'));
     const first = await this.list(undefined, signal);
     const created = first.items.filter((t) => t.name === input.name).sort((a, b) => b.id - a.id)[0];
-    if (!created) throw new GatewayError('badResponse', `The token "${input.name}" was created, but it is not in the token list. Refresh the view.`);
+    if (!created) throw new GatewayError('badResponse', l10n.t('The token "{0}" was created, but it is not in the token list. Refresh the view.', input.name));
     return created;
   }
 
@@ -103,7 +104,7 @@ export class TokenApi {
       if (isGatewayError(error, 'notFound')) return undefined;
       if (isGatewayError(error, 'rateLimited')) {
         throw new GatewayError('rateLimited',
-          'The gateway allows only 20 key reveals (and sign-ins) per 20 minutes from one address. Try again in a few minutes; keys revealed before are remembered.',
+          l10n.t('The gateway allows only 20 key reveals (and sign-ins) per 20 minutes from one address. Try again in a few minutes; keys revealed before are remembered.'),
           { ...error.detail, retryAfterSeconds: 20 * 60 });
       }
       throw error;

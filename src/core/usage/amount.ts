@@ -3,7 +3,7 @@
  * bar and Verify agree); below a cent it keeps two significant digits, because an hour of light use costs
  * fractions of a cent and "$0.00" on every bar of a chart says nothing (the gateway's own log shows 6 decimals).
  */
-import { formatQuota, type QuotaDisplay } from '../quota';
+import { formatNumber, formatQuota, type QuotaDisplay } from '../quota';
 
 export interface Amount {
   /** Quota units, for sums and chart scales. */
@@ -27,7 +27,7 @@ export function spendText(quota: number, display: QuotaDisplay): string {
         : [usd, '$'];
   if (value >= 0.01) return formatQuota(quota, display);
   const smallest = 10 ** -MAX_DECIMALS;
-  if (value < smallest) return `<${symbol}${smallest.toFixed(MAX_DECIMALS)}`;
+  if (value < smallest) return `<${symbol}${formatNumber(smallest, MAX_DECIMALS)}`;
   const decimals = Math.min(MAX_DECIMALS, Math.ceil(-Math.log10(value)) + 1);
-  return `${symbol}${value.toFixed(decimals)}`;
+  return `${symbol}${formatNumber(value, decimals)}`;
 }

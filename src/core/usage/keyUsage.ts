@@ -9,6 +9,7 @@
  *   cannot answer, or when the caller asks for the detail.
  * Neither has history: spend over time, by model and by token, and the request log need a console sign-in.
  */
+import * as l10n from '@vscode/l10n';
 import type { GatewayFlavor } from '../accounts';
 import { GatewayError, isGatewayError } from '../errors';
 import type { HttpClient } from '../http';
@@ -118,7 +119,7 @@ async function getJson<T>(http: HttpClient, root: string, path: string, key: str
   } catch (error) {
     if (path !== '/api/usage/token/' || !isGatewayError(error, 'rateLimited')) throw error;
     throw new GatewayError('rateLimited',
-      'The gateway allows only 20 key-usage reads (shared with sign-ins and key reveals) per 20 minutes from one address. Try again in a few minutes.',
+      l10n.t('The gateway allows only 20 key-usage reads (shared with sign-ins and key reveals) per 20 minutes from one address. Try again in a few minutes.'),
       { ...error.detail, retryAfterSeconds: 20 * 60 });
   }
 }

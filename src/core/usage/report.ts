@@ -8,7 +8,9 @@
  * 3. otherwise, or when the caller asks for the detail, the consume log, newest first, page by page, stopping at
  *    a cap on pages and rows (the result says it is partial, and how far back it reaches) or at a 429.
  */
+import * as l10n from '@vscode/l10n';
 import { isGatewayError } from '../errors';
+import { displayLocale } from '../locale';
 import type { QuotaDisplay } from '../quota';
 import { UsageAccumulator, type NamedSums } from './accumulator';
 import { amount, type Amount } from './amount';
@@ -231,16 +233,27 @@ async function scanLog(api: UsageApi, acc: UsageAccumulator, start: number, end:
   return scan;
 }
 
+/** One whole sentence per case, so each reads naturally when translated. */
 function noteOf(source: UsageSource, display: QuotaDisplay, gatewayQuota: number, timeZone: string): string | undefined {
+  const total = amount(gatewayQuota, display).text;
   if (source.kind === 'table') {
     return source.lagQuota > 0
-      ? `The gateway's hourly figures lag by a few minutes: ${amount(source.lagQuota, display).text} of the period's ${amount(gatewayQuota, display).text} is not in the chart yet.`
+      ? l10n.t('The gateway\'s hourly figures lag by a few minutes: {0} of the period\'s {1} is not in the chart yet.', amount(source.lagQuota, display).text, total)
       : undefined;
   }
   if (source.complete) return undefined;
-  const from = source.coveredFrom !== undefined ? `, back to ${localTime(source.coveredFrom, timeZone)} (${timeZone})` : '';
-  const why = source.stoppedBy === 'rateLimited' ? ' (the gateway started rate-limiting)' : '';
-  return `Partial: the newest ${source.rows.toLocaleString('en-US')} requests${from}${why}. The gateway's total for the period is ${amount(gatewayQuota, display).text}.`;
+  // A partial scan stopped after a full page at least, so "requests" is always plural here.
+  const rows = source.rows.toLocaleString(displayLocale());
+  const limited = source.stoppedBy === 'rateLimited';
+  if (source.coveredFrom === undefined) {
+    return limited
+      ? l10n.t('Partial: the newest {0} requests (the gateway started rate-limiting). The gateway\'s total for the period is {1}.', rows, total)
+      : l10n.t('Partial: the newest {0} requests. The gateway\'s total for the period is {1}.', rows, total);
+  }
+  const from = localTime(source.coveredFrom, timeZone);
+  return limited
+    ? l10n.t('Partial: the newest {0} requests, back to {1} ({2}) (the gateway started rate-limiting). The gateway\'s total for the period is {3}.', rows, from, timeZone, total)
+    : l10n.t('Partial: the newest {0} requests, back to {1} ({2}). The gateway\'s total for the period is {3}.', rows, from, timeZone, total);
 }
 
 function localTime(ms: number, timeZone: string): string {

@@ -9,6 +9,7 @@
  * per 3 minutes per IP by default, shared with every other console call); one-api's is 480 per 3 minutes.
  * So callers ask for the stat and the table first and page the log only on demand, within a cap.
  */
+import * as l10n from '@vscode/l10n';
 import type { GatewayFlavor } from '../accounts';
 import type { ConsoleClient } from '../consoleClient';
 import { GatewayError, isGatewayError } from '../errors';
@@ -116,7 +117,7 @@ export class UsageApi {
     const route = 'GET /api/log/self';
     const { data } = await this.console.call('GET', `/api/log/self?${params}`, { signal });
     const items = Array.isArray(data) ? data : data !== null && typeof data === 'object' && 'items' in data ? data.items : undefined;
-    refuseLongList(items, MAX_LOG_PAGE_ITEMS, route, Array.isArray(data) ? 'data' : 'data.items', 'log rows');
+    refuseLongList(items, MAX_LOG_PAGE_ITEMS, route, Array.isArray(data) ? 'data' : 'data.items', l10n.t('log rows'));
     const reply = Array.isArray(data) ? parseOrThrow(logArraySchema, data, route, 'data') : parseOrThrow(logEnvelopeSchema, data, route, 'data');
     // The first reply tells the numbering: an envelope pages from 1 (p=0 was read as 1), an array from 0.
     const style = first ? (Array.isArray(reply) ? 'array' : 'envelope') : cursor.style;
@@ -178,7 +179,7 @@ export class UsageApi {
         if (isGatewayError(error, 'rejected')) return { available: false, reason: 'refused', message: refusedMessage(error), requests };
         throw error;
       }
-      refuseLongList(data, MAX_QUOTA_ROWS, 'GET /api/data/self', 'data', 'rows');
+      refuseLongList(data, MAX_QUOTA_ROWS, 'GET /api/data/self', 'data', l10n.t('rows'));
       for (const row of parseOrThrow(quotaDataSchema, data, 'GET /api/data/self', 'data') ?? []) {
         const bucket: QuotaBucket = { hour: row.created_at, model: row.model_name ?? '', count: row.count ?? 0, quota: row.quota ?? 0 };
         if (typeof row.token_used === 'number') bucket.tokens = row.token_used;
