@@ -13,6 +13,7 @@ import { credentialKey, storedAccounts, storedActiveAccount } from '../core/acco
 import { useLanguage } from '../core/locale';
 import { PrimedSecrets } from '../core/primedSecrets';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
+import { offerWalkthroughOnce, registerGetStarted } from './firstRun';
 import type { MainChunk, StartupParts, TokaifyApi } from './main';
 import type { StatusChunk, StatusParts } from './statusChunk';
 import { StatusItem } from './statusItem';
@@ -52,15 +53,18 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
     return main;
   };
 
-  void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, storedAccounts(context.globalState).length > 0);
+  const hasAccounts = storedAccounts(context.globalState).length > 0;
+  void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, hasAccounts);
   context.subscriptions.push(statusItem, tree, treeView);
   for (const id of Object.values(Commands)) {
     const run = (...args: never[]): unknown => loadMain().handlers[id satisfies CommandId](...args);
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
   }
+  registerGetStarted(context);
 
   // Outside production the tests drive the whole extension through the API: load everything now.
   if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;
+  offerWalkthroughOnce(context, hasAccounts);
   // The first check needs only the status chunk (the demo's auto sign-in, the main one); with neither,
   // nothing loads until the user acts.
   const autoSignIn = Boolean(process.env.TOKAIFY_AUTO_SIGNIN_URL);

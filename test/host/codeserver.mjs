@@ -36,6 +36,9 @@ export const OFFLINE_SETTINGS = {
   'chat.disableAIFeatures': true, // hides the Chat/agent panel that 1.139 opens by default
   'security.workspace.trust.enabled': false,
   'json.schemaDownload.enable': false, // a previewed settings.json names its $schema on json.schemastore.org
+  // Tokaify opens its walkthrough on the first start after install, taking focus from a test's palette;
+  // test/ui/walkthrough.ui.mjs turns it back on.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 /** Runs scripts/vshost-install.sh (idempotent; installs apt packages, Node 24 and code-server once). */

@@ -8,6 +8,11 @@ export async function addGatewayWithAccessToken(page, gatewayUrl, { shot = async
   await page.locator('.statusbar-item', { hasText: 'Tokaify' }).first().waitFor({ timeout: 60_000 }); // activated
   await openViewContainer(page, 'Tokaify');
   await runCommand(page, 'Tokaify: Add Gateway');
+  await signInWithAccessToken(page, gatewayUrl, { shot });
+}
+
+/** Add Gateway's questions, once it runs (from the palette, a button…): custom URL, demo user ID and access token. */
+export async function signInWithAccessToken(page, gatewayUrl, { shot = async () => {} } = {}) {
   await waitForQuickInput(page, 'Add Gateway', { items: ['Tokaify', 'TokModel', 'Custom URL…'] });
   await shot('1-pick-gateway');
   await pickItem(page, 'Custom URL…');
@@ -20,6 +25,21 @@ export async function addGatewayWithAccessToken(page, gatewayUrl, { shot = async
   await typeInput(page, DEMO.userId);
   await waitForQuickInput(page, 'Access token');
   await typeInput(page, DEMO.accessToken);
+}
+
+/**
+ * The token form's last questions, from its Models picker (models ticked as wanted) on: OK, any IP,
+ * never expires, Create token; then waits for the notification.
+ */
+export async function finishTokenForm(page, name) {
+  await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'OK' }).first().click();
+  await waitForQuickInput(page, 'IP allowlist');
+  await typeInput(page, '');
+  await waitForQuickInput(page, 'Expiry', { items: ['Never'] });
+  await pickItem(page, 'Never');
+  await waitForQuickInput(page, 'Check and confirm', { items: ['Create token'] });
+  await pickItem(page, 'Create token');
+  await page.locator('.notification-toast', { hasText: `Created token "${name}"` }).first().waitFor();
 }
 
 /** The tree row whose label is exactly `name`. */

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pickItem, runCommand, startSimulator, typeInput, waitForQuickInput } from '../host/codeserver.mjs';
-import { addGatewayWithAccessToken, consoleApi, treeRow, webviewFrame } from './flows.mjs';
+import { addGatewayWithAccessToken, consoleApi, finishTokenForm, treeRow, webviewFrame } from './flows.mjs';
 
 const NAME = 'ui-one-api';
 
@@ -27,14 +27,7 @@ export default async function oneApi({ page, server, check, shot }) {
       await pickItem(page, 'Unlimited');
       await waitForQuickInput(page, 'Models', { items: ['gpt-4o-mini'] });
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^gpt-4o-mini/ }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
-      await page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'OK' }).first().click();
-      await waitForQuickInput(page, 'IP allowlist');
-      await typeInput(page, '');
-      await waitForQuickInput(page, 'Expiry', { items: ['Never'] });
-      await pickItem(page, 'Never');
-      await waitForQuickInput(page, 'Check and confirm', { items: ['Create token'] });
-      await pickItem(page, 'Create token');
-      await page.locator('.notification-toast', { hasText: `Created token "${NAME}"` }).first().waitFor();
+      await finishTokenForm(page, NAME);
       const tokens = await consoleApi(gateway.url, 'GET', '/api/token/?p=0');
       const t = tokens.find((x) => x.name === NAME);
       if (!t) throw new Error('the gateway has no such token');

@@ -8,11 +8,12 @@ export default async function welcome({ page, check, shot }) {
     await page.locator('.statusbar-item', { hasText: 'Tokaify' }).first().waitFor({ timeout: 60_000 });
   });
 
-  await check('the Tokaify view shows the welcome text with an "Add Gateway" button', async () => {
+  await check('the Tokaify view shows the welcome text with an "Add Gateway" and a "Get Started" button', async () => {
     await openViewContainer(page, 'Tokaify');
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.composite.title', { hasText: 'Token Management' }).first().waitFor();
     await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Add Gateway' }).first().waitFor();
+    await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Get Started' }).first().waitFor();
     await shot('welcome');
   });
 
