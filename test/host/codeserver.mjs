@@ -87,14 +87,41 @@ export function installExtension(install, { vsix, userDataDir, extensionsDir, ho
 }
 
 /**
+ * Prepares a code-server user-data-dir to run in `locale` offline: installs a stub language pack
+ * (test/fixtures/zh-hans-stub: it declares the language and translates nothing of VS Code) and writes
+ * the languagepacks.json that VS Code's own installer would, which --locale resolves against. Without
+ * an installed pack, the server tries to download one from the gallery before it lists any extension.
+ * Extensions then run with vscode.env.language = locale and load their own bundles for it.
+ */
+function prepareLocale(install, { locale, extensionsDir, userDataDir, home }) {
+  if (locale !== 'zh-cn') throw new Error(`no stub language pack for ${locale}`);
+  const fixture = path.join(REPO, 'test/fixtures/zh-hans-stub');
+  const manifest = JSON.parse(fs.readFileSync(path.join(fixture, 'package.json'), 'utf8'));
+  const vsix = path.join(tempDir('langpack'), 'zh-hans-stub.vsix');
+  execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: fixture, stdio: 'ignore' });
+  installExtension(install, { vsix, extensionsDir, userDataDir, home });
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const [localization] = manifest.contributes.localizations;
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    [locale]: {
+      hash: `${id}-${manifest.version}`,
+      extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+      translations: { vscode: path.join(extensionsDir, `${id}-${manifest.version}`, localization.translations[0].path) },
+      label: localization.localizedLanguageName,
+    },
+  }));
+}
+
+/**
  * Starts code-server on a free loopback port with a fresh user-data-dir, HOME and XDG dirs.
  * Options: flags (extra CLI flags), env (extra environment, seen by the extension host), settings
  * (user settings on top of OFFLINE_SETTINGS), folder
  * (workspace; a fresh one by default), extensionsDir (shared, e.g. with an installed VSIX), userDataDir (the
- * one a language pack was installed with: its languagepacks.json is what --locale resolves against), name
+ * one a language pack was installed with: its languagepacks.json is what --locale resolves against), locale
+ * ('zh-cn': the display language, with a stub language pack installed into extensionsDir), name
  * (log file name under test-results/).
  */
-export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, settings = {}, folder, extensionsDir, userDataDir, name = 'code-server', workspaceTrust = false } = {}) {
+export async function startCodeServer({ install = ensureInstall(), flags = [], env = {}, settings = {}, folder, extensionsDir, userDataDir, locale, name = 'code-server', workspaceTrust = false } = {}) {
   const root = tempDir('cs');
   const home = path.join(root, 'home');
   userDataDir ??= path.join(root, 'user-data');
@@ -104,6 +131,10 @@ export async function startCodeServer({ install = ensureInstall(), flags = [], e
   // workspaceTrust: the folder opens untrusted, in Restricted Mode, without the startup question.
   const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
   fs.writeFileSync(`${userDataDir}/User/settings.json`, JSON.stringify({ ...OFFLINE_SETTINGS, ...trust, ...settings }, null, 2));
+  if (locale) {
+    prepareLocale(install, { locale, extensionsDir, userDataDir, home });
+    flags = [...flags, '--locale', locale];
+  }
 
   const port = await freePort();
   fs.mkdirSync(RESULTS, { recursive: true });

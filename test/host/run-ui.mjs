@@ -5,8 +5,9 @@
 //
 // A test file (test/ui/*.ui.mjs) exports `default async function (ui)`, where ui is
 //   { page, server, gatewayUrl, check(name, fn) -> Promise<boolean>, shot(name), setup }.
-// It may also export `async function setup({ gatewayUrl })` returning { env, settings, teardown, ... }:
-// env and settings go to its code-server, the whole object to the test as `setup`, teardown runs last.
+// It may also export `async function setup({ gatewayUrl })` returning { env, settings, locale, teardown, ... }:
+// env, settings and locale (the display language, e.g. 'zh-cn') go to its code-server, the whole object
+// to the test as `setup`, teardown runs last.
 // Usage: node test/host/run-ui.mjs [file...]   Env: TOKAIFY_VSIX (default dist/tokaify.vsix).
 // Prints `ui: N passed, N failed` as its last line; exits 0 only if every check passed.
 import fs from 'node:fs';
@@ -47,7 +48,14 @@ try {
     try {
       const { default: test, setup: prepare } = await import(pathToFileURL(file).href);
       setup = prepare ? await prepare({ gatewayUrl: simulator.url }) : {};
-      server = await startCodeServer({ install, extensionsDir, env: setup.env, settings: setup.settings, name: `ui-${name}-code-server` });
+      // A display language installs a language pack: into an extensions dir of this file's own.
+      let filesExtensions = extensionsDir;
+      if (setup.locale) {
+        const own = tempDir(`ui-${name}`);
+        filesExtensions = path.join(own, 'extensions');
+        installExtension(install, { vsix, extensionsDir: filesExtensions, userDataDir: path.join(own, 'ud'), home: path.join(own, 'home') });
+      }
+      server = await startCodeServer({ install, extensionsDir: filesExtensions, env: setup.env, settings: setup.settings, locale: setup.locale, name: `ui-${name}-code-server` });
       browser = await launchBrowser();
       const { page } = browser;
       page.setDefaultTimeout(30_000);

@@ -16,6 +16,12 @@ const snapshot = (remaining: number): BalanceSnapshot =>
   ({ remaining, used: 10, unlimited: false, source: 'account', latencyMs: 5, at: Date.UTC(2026, 0, 2, 10, 32, 5), group: 'vip' });
 const cny = quotaDisplayOf({ quota_display_type: 'CNY', usd_exchange_rate: 7.3 });
 const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Waits for a background read to land: a fixed pause is too short on a loaded machine. */
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); await settle()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
 
 describe('BalanceStore: the last good balance survives the session', () => {
   it('a good read is persisted (amounts and unit only) and a new store shows it at once, marked restored, without reading', async () => {
@@ -141,7 +147,7 @@ describe('Gateways: display settings stored with the account, one request per ch
     const gateways = new Gateways(accounts, http, state, () => now);
     const before = gw.requests.length;
     assert.equal((await gateways.quotaDisplay(meta)).type, 'USD', 'the stored settings, without waiting');
-    await settle();
+    await until(() => (state.values.get(accountStateKey(meta.id, 'display')) as { display?: { type?: string } } | undefined)?.display?.type === 'CNY', 'the background read to store CNY');
     assert.deepEqual(paths(before), ['/api/status'], 'read again behind them');
     assert.equal((await gateways.quotaDisplay(meta)).type, 'CNY');
     assert.deepEqual(paths(before), ['/api/status'], 'once');
