@@ -10,6 +10,7 @@
 // to the test as `setup`, teardown runs last.
 // Usage: node test/host/run-ui.mjs [file...]   Env: TOKAIFY_VSIX (default dist/tokaify.vsix).
 // Prints `ui: N passed, N failed` as its last line; exits 0 only if every check passed.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,7 +61,19 @@ try {
       const { page } = browser;
       page.setDefaultTimeout(30_000);
       await openWorkbench(page, server.url);
-      const shot = (label) => screenshot(page, `ui-${name}-${label}`);
+      // shot(label, publishAs): with TOKAIFY_PUBLISH_SCREENSHOTS=1 (npm run screenshots) the picture also
+      // becomes media/screenshots/<publishAs>.png, the README's.
+      const shot = async (label, publishAs) => {
+        const file = await screenshot(page, `ui-${name}-${label}`);
+        if (publishAs && process.env.TOKAIFY_PUBLISH_SCREENSHOTS) {
+          fs.mkdirSync(path.join(REPO, 'media/screenshots'), { recursive: true });
+          const published = path.join(REPO, 'media/screenshots', `${publishAs}.png`);
+          fs.copyFileSync(file, published);
+          // A third of the size, for the repository; left as it is where pngquant is not installed.
+          try { execFileSync('pngquant', ['--force', '--quality', '70-90', '--output', published, published], { stdio: 'ignore' }); } catch { /* kept */ }
+        }
+        return file;
+      };
       const check = async (label, fn) => {
         try {
           await fn();

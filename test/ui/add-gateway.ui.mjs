@@ -17,4 +17,11 @@ export default async function addGateway({ page, gatewayUrl, check, shot }) {
     await page.locator('.statusbar-item', { hasText: 'Tokaify: $10.00' }).first().waitFor();
     await shot('4-tree-and-status-bar');
   });
+  await check('hovering the status bar shows the tooltip: account, balance, last check, and the Verify link', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Tokaify: $10.00' }).first().hover();
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Demo User' }).first();
+    await hover.waitFor();
+    await hover.locator('a', { hasText: 'Verify' }).first().waitFor();
+    await shot('5-status-tooltip', 'status-tooltip');
+  });
 }

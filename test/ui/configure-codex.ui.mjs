@@ -30,7 +30,7 @@ export default async function configureCodex({ page, server, gatewayUrl, check, 
     await page.locator('.tab', { hasText: 'Codex config.toml' }).first().waitFor();
     await page.locator('.tab', { hasText: 'Codex auth.json' }).first().waitFor();
     await page.locator('.monaco-dialog-box', { hasText: 'Write the Codex CLI config' }).waitFor();
-    await shot('1-diff-and-confirm');
+    await shot('1-diff-and-confirm', 'diff-preview');
   });
   if (!previewed) return;
 

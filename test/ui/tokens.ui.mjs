@@ -61,7 +61,7 @@ export default async function tokens({ page, gatewayUrl, check, shot }) {
     await row.waitFor();
     await row.locator('.label-description', { hasText: /^\$5\.00 left · expires \d{4}-\d{2}-\d{2}$/ }).waitFor();
     await row.locator('.codicon-key').waitFor();
-    await shot('2-created');
+    await shot('2-created', 'token-tree');
   });
 
   await check('Disable Token for the selected row: the icon changes and the gateway says disabled', async () => {

@@ -36,7 +36,7 @@ export default async function verify({ page, server, gatewayUrl, check, shot }) 
       await report.locator('.finding.error a.button', { hasText: 'Disable experimental betas' }).first().waitFor();
       const text = await report.locator('body').innerText();
       if (text.includes(DEMO_KEY)) throw new Error('the report shows the full key');
-      await shot('1-report');
+      await shot('1-report', 'verify-report');
     });
 
     await check('the fix button runs Configure Claude Code: model, diff preview, Apply', async () => {
