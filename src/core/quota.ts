@@ -52,9 +52,24 @@ const positive = (value: number | null | undefined, fallback: number) =>
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
+/**
+ * Languages that write 1,234.50. Their numbers are grouped here by hand: the first Intl.NumberFormat of
+ * a process costs 30–80 ms (ICU data), and the status item's first frame, on the activation path, shows
+ * an amount. test/unit/quota.test.ts checks the two agree.
+ */
+const COMMA_THEN_DOT = /^(en|zh)(-|$)/i;
+
+export function groupedByHand(value: number, decimals: number): string {
+  const [whole, fraction] = value.toFixed(decimals).split('.') as [string, string | undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** `value` with exactly `decimals` fraction digits, grouped the way the user's locale groups numbers (1,234.50). */
 export function formatNumber(value: number, decimals: number): string {
   const locale = displayLocale();
+  // Intl writes -0 as "-0.00"; toFixed, which this replaced, wrote "0.00".
+  if (COMMA_THEN_DOT.test(locale)) return groupedByHand(Object.is(value, -0) ? 0 : value, decimals);
   const key = `${locale}/${decimals}`;
   let format = numberFormats.get(key);
   if (!format) {

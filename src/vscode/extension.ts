@@ -65,11 +65,11 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
   // Outside production the tests drive the whole extension through the API: load everything now.
   if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;
   offerWalkthroughOnce(context, hasAccounts);
-  // The first check needs only the status chunk (the demo's auto sign-in, the main one); with neither,
-  // nothing loads until the user acts.
-  const autoSignIn = Boolean(process.env.TOKAIFY_AUTO_SIGNIN_URL);
-  if (active || autoSignIn) {
-    const timer = setTimeout(autoSignIn ? loadMain : loadStatus, 0);
+  // A returning user's first check needs only the status chunk; the demo's auto sign-in (no account
+  // yet) needs the main one; with neither, nothing loads until the user acts.
+  const first = active ? loadStatus : process.env.TOKAIFY_AUTO_SIGNIN_URL ? loadMain : undefined;
+  if (first) {
+    const timer = setTimeout(first, 0);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
   return undefined;

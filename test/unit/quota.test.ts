@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { formatQuota, quotaDisplayOf, toQuota } from '../../src/core/quota';
+import fc from 'fast-check';
+import { formatQuota, groupedByHand, quotaDisplayOf, toQuota } from '../../src/core/quota';
 
 describe('quota display', () => {
   it('follows the gateway display type like its console does', () => {
@@ -21,5 +22,19 @@ describe('quota display', () => {
     assert.equal(toQuota(12.3, quotaDisplayOf({ quota_display_type: 'USD', quota_per_unit: 500000 })), 6150000);
     assert.equal(toQuota(7.3, quotaDisplayOf({ quota_display_type: 'CNY', quota_per_unit: 500000, usd_exchange_rate: 7.3 })), 500000);
     assert.equal(toQuota(42, quotaDisplayOf({ quota_display_type: 'TOKENS' })), 42);
+  });
+});
+
+describe('numbers grouped by hand for English and Chinese (no Intl on the activation path)', () => {
+  it('write exactly what Intl.NumberFormat writes for en and zh-CN', () => {
+    const intl = (locale: string, decimals: number) => new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    const values = fc.oneof(fc.double({ min: -1e11, max: 1e11, noNaN: true }), fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 100));
+    // formatNumber turns -0 into 0 before either (Intl would write "-0").
+    fc.assert(fc.property(values.filter((v) => !Object.is(v, -0)), fc.constantFrom(0, 2), (value, decimals) => {
+      const mine = groupedByHand(value, decimals);
+      for (const locale of ['en', 'zh-CN']) assert.equal(mine, intl(locale, decimals).format(value), `${value} with ${decimals} decimals in ${locale}`);
+    }), { numRuns: 2000 });
+    assert.equal(groupedByHand(1234567.891, 2), '1,234,567.89');
+    assert.equal(groupedByHand(-1234.5, 2), '-1,234.50');
   });
 });
