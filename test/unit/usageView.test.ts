@@ -227,6 +227,7 @@ describe('usage view arguments (untrusted command arguments)', () => {
     assert.deepEqual(filter, { tokenName: 'demo', modelName: 'gpt-4o', failedOnly: true });
     assert.deepEqual(nextLogFilter(filter, { token: '', failed: false }), { modelName: 'gpt-4o' });
     assert.deepEqual(nextLogFilter(filter, { log: 'clear' }), {});
+    assert.deepEqual(nextLogFilter(filter, { log: 'clear', model: 'o3' }), { modelName: 'o3' });
     assert.equal(changesLogFilter({ period: '7d' }), false);
     assert.equal(changesLogFilter({ model: '' }), true);
   });

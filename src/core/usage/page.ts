@@ -91,7 +91,7 @@ function periodNav(model: UsagePageModel): string {
   const links = PERIODS.map((p) => (p === model.period
     ? `<a id="period-${p}" aria-current="true" href="${usageLink(model, { period: p })}">${esc(periodName(p))}</a>`
     : `<a id="period-${p}" href="${usageLink(model, { period: p })}">${esc(periodName(p))}</a>`));
-  return `<nav class="periods" aria-label="${esc(l10n.t('Period'))}">${links.join('')}<a class="refresh" href="${usageLink(model, { refresh: true })}">${esc(l10n.t('Refresh'))}</a></nav>`;
+  return `<nav class="periods" aria-label="${esc(l10n.t('Period'))}">${links.join('')}<a id="refresh" class="refresh" href="${usageLink(model, { refresh: true })}">${esc(l10n.t('Refresh'))}</a></nav>`;
 }
 
 function loadingBlock(): string {

@@ -94,10 +94,9 @@ export function usageArgs(arg: unknown): UsageArgs {
   return out;
 }
 
-/** The log filter after a link's choices: empty strings clear, `log: 'clear'` clears all. */
+/** The log filter after a link's choices: `log: 'clear'` first clears all, then each choice sets one (an empty string clears it). */
 export function nextLogFilter(current: LogViewFilter, args: UsageArgs): LogViewFilter {
-  if (args.log === 'clear') return {};
-  const next: LogViewFilter = { ...current };
+  const next: LogViewFilter = args.log === 'clear' ? {} : { ...current };
   if (args.token !== undefined) next.tokenName = args.token || undefined;
   if (args.model !== undefined) next.modelName = args.model || undefined;
   if (args.failed !== undefined) next.failedOnly = args.failed || undefined;

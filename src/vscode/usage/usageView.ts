@@ -77,7 +77,10 @@ export class UsageView implements vscode.Disposable {
     const state = this.state;
     if (!state || state.meta.id !== meta.id) return this.open(meta, args);
     if (args.period !== undefined || args.refresh || args.detail) {
-      return this.loadAll(state, { period: args.period ?? state.period, detail: args.detail === true, filter: nextLogFilter(state.model.log?.filter ?? {}, args) });
+      const period = args.period ?? state.period;
+      // Back where the reader acted: the split by token, the period switch, Refresh, the log's filter.
+      const focus = args.detail ? 'tokens-h' : period !== state.period ? `period-${period}` : args.refresh ? 'refresh' : changesLogFilter(args) ? 'log' : undefined;
+      return this.loadAll(state, { period, detail: args.detail === true, filter: nextLogFilter(state.model.log?.filter ?? {}, args), focus });
     }
     if (args.log === 'more') return this.moreLog(state);
     if (changesLogFilter(args)) return this.reloadLog(state, nextLogFilter(state.model.log?.filter ?? {}, args));
@@ -132,7 +135,7 @@ export class UsageView implements vscode.Disposable {
 
   private async loadKey(state: ViewState): Promise<UsagePageModel | undefined> {
     const { signal, current } = this.begin(state);
-    state.model = { ...state.model, key: { state: 'loading' } };
+    state.model = { ...state.model, key: { state: 'loading' }, focus: undefined };
     this.draw(state);
     const { meta } = state;
     try {
@@ -154,15 +157,14 @@ export class UsageView implements vscode.Disposable {
   }
 
   /** The report and the log's first page for a period, side by side. */
-  private async loadAll(state: ViewState, choice: { period: Period; detail: boolean; filter: LogViewFilter }): Promise<UsagePageModel | undefined> {
+  private async loadAll(state: ViewState, choice: { period: Period; detail: boolean; filter: LogViewFilter; focus?: string }): Promise<UsagePageModel | undefined> {
     const { signal, current } = this.begin(state);
-    const periodChanged = choice.period !== state.period;
     state.period = choice.period;
     state.detail = choice.detail;
     state.cursor = undefined;
     state.model = {
       ...state.model, period: choice.period, detail: choice.detail, report: { state: 'loading' }, log: emptyLog(choice.filter),
-      focus: choice.detail ? 'tokens-h' : periodChanged ? `period-${choice.period}` : undefined,
+      focus: choice.focus,
     };
     this.draw(state);
     const { meta } = state;
@@ -226,7 +228,7 @@ export class UsageView implements vscode.Disposable {
     return this.draw(state);
   }
 
-  /** Draws the model into the panel (and lastHtml); the focus target is used once. */
+  /** Draws the model into the panel (and lastHtml); its focus is the last choice's, kept until the next one. */
   private draw(state: ViewState): UsagePageModel {
     const tokens = state.meta.authKind === 'key' ? [] : this.deps.gateways.tokens(state.meta).state.tokens;
     const tokenIds = new Map<string, number>();
@@ -235,7 +237,6 @@ export class UsageView implements vscode.Disposable {
     this.lastModel = model;
     this.lastHtml = renderUsagePage(model, { nonce: randomBytes(18).toString('base64') });
     if (this.panel) this.panel.webview.html = this.lastHtml;
-    delete state.model.focus;
     return model;
   }
 
