@@ -147,6 +147,23 @@ describe('Usage view (Tokaify: Show Usage)', () => {
       assert.equal(new Set(model.log!.rows.map((r) => `${r.at}:${r.requestId}:${r.quota}`)).size, model.log!.rows.length, 'no row twice');
     });
 
+    it('a filter chosen while the period is still being read: the report still arrives, the log follows the filter', async () => {
+      gw.faults.latencyMs = 300;
+      try {
+        const period = show({ accountId, period: '7d', log: 'clear' });
+        await new Promise((r) => setTimeout(r, 100));
+        const filtered = await show({ accountId, model: 'gpt-4o' });
+        assert.deepEqual(filtered.log!.filter, { modelName: 'gpt-4o' });
+        await period;
+      } finally {
+        delete gw.faults.latencyMs;
+      }
+      const model = (await activateExtension()).usageView.lastModel!;
+      assert.equal(ready(model.report, 'report').period, '7d');
+      assert.deepEqual(model.log!.filter, { modelName: 'gpt-4o' });
+      assert.ok(model.log!.rows.length > 0 && model.log!.rows.every((r) => r.modelName === 'gpt-4o'));
+    });
+
     it('the split by token reads the log for it, when asked', async () => {
       const model = await show({ accountId, period: '7d', detail: true });
       const report = ready(model.report, 'report');
@@ -196,7 +213,7 @@ describe('Usage view (Tokaify: Show Usage)', () => {
       assert.deepEqual(usageRoutes(gw, before), [], 'no console route for a key');
       const html = api.usageView.lastHtml;
       assert.match(html, /What a console sign-in adds/);
-      assert.match(html, /href="command:tokaify\.addGateway\?/);
+      assert.ok(html.includes(`href="command:tokaify.addGateway?${encodeURIComponent(JSON.stringify([{ baseUrl: gw.url }]))}"`), 'Add Gateway starts from this gateway');
       assert.doesNotMatch(html, /period-today/);
     } finally {
       await endSuite({ api, gw });

@@ -48,7 +48,7 @@ function row(fields: Record<string, unknown>, flavor: 'new-api' | 'one-api' = 'n
 
 function pageModel(fields: Partial<UsagePageModel> = {}): UsagePageModel {
   return {
-    accountId: 'acc-1', account: 'demo @ gw.example', flavor: 'new-api', keyOnly: false, period: 'today', display: USD, timeZone: ZONE, detail: false,
+    accountId: 'acc-1', baseUrl: 'https://gw.example', account: 'demo @ gw.example', flavor: 'new-api', keyOnly: false, period: 'today', display: USD, timeZone: ZONE, detail: false,
     tokenIds: new Map([['demo', 7]]), ...fields,
   };
 }
@@ -208,7 +208,8 @@ describe('usage page (HTML)', () => {
     assert.equal([...html.matchAll(/<li>/g)].length, NEEDS_CONSOLE.length);
     assert.match(html, /the request log, with the error of each failed request/);
     assert.doesNotMatch(html, /period-today/, 'no period switch: a key has no history');
-    assert.deepEqual(argsOf(hrefs(html).find((h) => h.startsWith('command:tokaify.addGateway'))!), [{ accountId: 'acc-1' }]);
+    // Add Gateway starts from the account's own address: the only argument it takes from a link.
+    assert.deepEqual(argsOf(hrefs(html).find((h) => h.startsWith('command:tokaify.addGateway'))!), [{ baseUrl: 'https://gw.example' }]);
   });
 });
 

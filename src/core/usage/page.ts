@@ -272,7 +272,7 @@ function keyOnlyBody(model: UsagePageModel): string {
   else if (key.state === 'failed') parts.push(failedBlock(key.message));
   else parts.push(keyUsageHtml(model, key.value));
   const adds = NEEDS_CONSOLE.map((what) => `<li>${esc(consoleAdds(what))}</li>`).join('');
-  const signIn = esc(commandLink(ADD_GATEWAY_COMMAND, [{ accountId: model.accountId }]));
+  const signIn = esc(commandLink(ADD_GATEWAY_COMMAND, [{ baseUrl: model.baseUrl }]));
   parts.push(`<section aria-labelledby="console-h"><h2 id="console-h">${esc(l10n.t('What a console sign-in adds'))}</h2>
 <p>${esc(l10n.t('This account is signed in with an API key only. A key tells its own totals, not where they went. Signed in to the gateway\'s console (access token or password), this view also shows:'))}</p>
 <ul>${adds}</ul><p><a class="button" href="${signIn}">${esc(l10n.t('Sign in to the console'))}</a></p></section>`);

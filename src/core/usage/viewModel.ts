@@ -39,6 +39,8 @@ export interface LogSection {
 
 export interface UsagePageModel {
   accountId: string;
+  /** The gateway address stored with the account (Add Gateway's link starts from it for a console sign-in). */
+  baseUrl: string;
   /** The account as the tree names it (untrusted: it holds the gateway's display name). */
   account: string;
   flavor: GatewayFlavor;

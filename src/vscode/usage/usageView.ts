@@ -21,7 +21,7 @@ import { accountIdOf } from '../commands/args';
 import type { Gateways } from '../gateways';
 import type { HttpService } from '../httpFactory';
 import type { Log } from '../log';
-import { notify } from '../ui';
+import { addGatewayFirst } from '../ui';
 
 export interface UsageViewDeps {
   accounts: AccountStore;
@@ -33,6 +33,14 @@ export interface UsageViewDeps {
 
 /** Log rows kept in the view at most; past them, a filter finds older requests. */
 const MAX_LOG_ROWS = 2000;
+
+type Lane = 'report' | 'log';
+
+interface Reading {
+  signal: AbortSignal;
+  /** Still the reading the view waits for (not replaced by a newer choice, the panel still open). */
+  current: () => boolean;
+}
 
 /** One account's view: what is shown and how to read more. */
 interface ViewState {
@@ -49,8 +57,8 @@ interface ViewState {
 export class UsageView implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private state?: ViewState;
-  /** Aborts the reads of the previous choice when a new one is made. */
-  private reading?: AbortController;
+  /** The reading in progress per lane; a new choice cancels the one it replaces. */
+  private readonly readings: Partial<Record<Lane, AbortController>> = {};
   private readonly subscription: { dispose(): void };
   /** The last page drawn and its model, for tests (the panel's own HTML cannot be read back). */
   lastHtml = '';
@@ -69,8 +77,7 @@ export class UsageView implements vscode.Disposable {
     const id = accountIdOf(arg);
     const meta = (id !== undefined ? this.deps.accounts.get(id) : undefined) ?? this.deps.accounts.active();
     if (!meta) {
-      const choice = await notify.info(vscode.l10n.t('Tokaify: no gateway connected yet. Add one, then open Usage.'), vscode.l10n.t('Add Gateway'));
-      if (choice) await vscode.commands.executeCommand('tokaify.addGateway');
+      await addGatewayFirst(vscode.l10n.t('Tokaify: no gateway connected yet. Add one, then open Usage.'));
       return undefined;
     }
     this.ensurePanel();
@@ -103,7 +110,7 @@ export class UsageView implements vscode.Disposable {
     });
     panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'tokaify.svg');
     panel.onDidDispose(() => {
-      this.reading?.abort();
+      this.cancelReadings();
       this.panel = undefined;
       this.state = undefined;
     });
@@ -111,13 +118,13 @@ export class UsageView implements vscode.Disposable {
   }
 
   private async open(meta: AccountMeta, args: UsageArgs): Promise<UsagePageModel | undefined> {
-    this.reading?.abort();
+    this.cancelReadings();
     const display = await this.deps.gateways.quotaDisplay(meta);
     const timeZone = validTimeZone(undefined);
     const period = args.period ?? 'today';
     const keyOnly = meta.authKind === 'key';
     const model: UsagePageModel = {
-      accountId: meta.id, account: accountLabel(meta), flavor: meta.flavor, keyOnly, period, display, timeZone, detail: false, tokenIds: new Map(),
+      accountId: meta.id, baseUrl: meta.baseUrl, account: accountLabel(meta), flavor: meta.flavor, keyOnly, period, display, timeZone, detail: false, tokenIds: new Map(),
     };
     const state: ViewState = { meta, period, detail: false, display, timeZone, model };
     this.state = state;
@@ -125,16 +132,24 @@ export class UsageView implements vscode.Disposable {
     return this.loadAll(state, { period, detail: args.detail === true, filter: nextLogFilter({}, args) });
   }
 
-  /** A fresh reading: cancels the last one, and returns a signal plus a check that this reading is still the view's. */
-  private begin(state: ViewState): { signal: AbortSignal; current: () => boolean } {
-    this.reading?.abort();
+  /**
+   * A fresh reading in one lane (the report, or the log): cancels that lane's last reading and returns a signal
+   * and a check that this reading is still the one the view waits for. A filter change or the next log page
+   * leaves a report being read alone, and a new period cancels both.
+   */
+  private begin(state: ViewState, lane: Lane): Reading {
+    this.readings[lane]?.abort();
     const reading = new AbortController();
-    this.reading = reading;
-    return { signal: reading.signal, current: () => this.state === state && this.reading === reading && this.panel !== undefined };
+    this.readings[lane] = reading;
+    return { signal: reading.signal, current: () => this.state === state && this.readings[lane] === reading && this.panel !== undefined };
+  }
+
+  private cancelReadings(): void {
+    for (const reading of Object.values(this.readings)) reading.abort();
   }
 
   private async loadKey(state: ViewState): Promise<UsagePageModel | undefined> {
-    const { signal, current } = this.begin(state);
+    const { signal, current } = this.begin(state, 'report');
     state.model = { ...state.model, key: { state: 'loading' }, focus: undefined };
     this.draw(state);
     const { meta } = state;
@@ -156,55 +171,55 @@ export class UsageView implements vscode.Disposable {
     return state.api;
   }
 
-  /** The report and the log's first page for a period, side by side. */
+  /** The report and the log's first page for a period, side by side, drawn once both are in. */
   private async loadAll(state: ViewState, choice: { period: Period; detail: boolean; filter: LogViewFilter; focus?: string }): Promise<UsagePageModel | undefined> {
-    const { signal, current } = this.begin(state);
+    const report = this.begin(state, 'report');
+    const log = this.begin(state, 'log');
     state.period = choice.period;
     state.detail = choice.detail;
     state.cursor = undefined;
-    state.model = {
-      ...state.model, period: choice.period, detail: choice.detail, report: { state: 'loading' }, log: emptyLog(choice.filter),
-      focus: choice.focus,
-    };
+    state.model = { ...state.model, period: choice.period, detail: choice.detail, report: { state: 'loading' }, log: emptyLog(choice.filter), focus: choice.focus };
     this.draw(state);
+    await Promise.all([this.readReport(state, choice, report), this.readLog(state, choice.filter, log)]);
+    return report.current() || log.current() ? this.draw(state) : undefined;
+  }
+
+  private async readReport(state: ViewState, choice: { period: Period; detail: boolean }, { signal, current }: Reading): Promise<void> {
     const { meta } = state;
-    const report = (async () => {
+    try {
       const api = await this.usageApi(state);
       const status = await this.deps.gateways.status(meta);
-      return usageReport(api, { period: choice.period, timeZone: state.timeZone, display: state.display, dataExport: status?.enable_data_export, detail: choice.detail, signal });
-    })();
-    const [read] = await Promise.allSettled([report, this.readLog(state, choice.filter, signal)]);
-    if (!current()) return undefined;
-    if (read.status === 'fulfilled') state.model = { ...state.model, report: { state: 'ready', value: read.value } };
-    else {
-      this.deps.log.warn(`Usage of ${accountLabel(meta)}: ${errorMessage(read.reason)}`);
-      state.model = { ...state.model, report: { state: 'failed', message: errorMessage(read.reason) } };
+      const value = await usageReport(api, { period: choice.period, timeZone: state.timeZone, display: state.display, dataExport: status?.enable_data_export, detail: choice.detail, signal });
+      if (current()) state.model = { ...state.model, report: { state: 'ready', value } };
+    } catch (error) {
+      if (!current()) return;
+      this.deps.log.warn(`Usage of ${accountLabel(meta)}: ${errorMessage(error)}`);
+      state.model = { ...state.model, report: { state: 'failed', message: errorMessage(error) } };
     }
-    return this.draw(state);
   }
 
   private async reloadLog(state: ViewState, filter: LogViewFilter): Promise<UsagePageModel | undefined> {
-    const { signal, current } = this.begin(state);
+    const reading = this.begin(state, 'log');
     state.cursor = undefined;
     state.model = { ...state.model, log: emptyLog(filter), focus: 'log' };
     this.draw(state);
-    await this.readLog(state, filter, signal);
-    return current() ? this.draw(state) : undefined;
+    await this.readLog(state, filter, reading);
+    return reading.current() ? this.draw(state) : undefined;
   }
 
   /** The log's first page for the filter, over the view's period, into the model (a failure is shown there). */
-  private async readLog(state: ViewState, filter: LogViewFilter, signal: AbortSignal): Promise<void> {
+  private async readLog(state: ViewState, filter: LogViewFilter, { signal, current }: Reading): Promise<void> {
     try {
       const api = await this.usageApi(state);
       // The report's own range: the period's first local day (or hour) up to now.
       const start = Math.floor(periodRange(state.period, Date.now(), state.timeZone).start / 1000);
       const query: LogFilter = { start, ...(filter.tokenName ? { tokenName: filter.tokenName } : {}), ...(filter.modelName ? { modelName: filter.modelName } : {}), ...(filter.failedOnly ? { kind: 'error' as const } : {}) };
       const page = await api.firstLogPage(query, signal);
-      if (signal.aborted) return;
+      if (!current()) return;
       state.cursor = page.next;
       state.model = { ...state.model, log: { filter, rows: page.rows, state: 'ready', more: page.next !== undefined, unsupported: page.unsupported, ...(page.total !== undefined ? { total: page.total } : {}) } };
     } catch (error) {
-      if (signal.aborted) return;
+      if (!current()) return;
       this.deps.log.warn(`Request log of ${accountLabel(state.meta)}: ${errorMessage(error)}`);
       state.model = { ...state.model, log: { ...emptyLog(filter), state: 'failed', message: errorMessage(error) } };
     }
@@ -214,7 +229,7 @@ export class UsageView implements vscode.Disposable {
     const log = state.model.log;
     const cursor = state.cursor;
     if (!log || !cursor) return this.draw(state);
-    const { signal, current } = this.begin(state);
+    const { signal, current } = this.begin(state, 'log');
     try {
       const page = await (await this.usageApi(state)).nextLogPage(cursor, signal);
       if (!current()) return undefined;
