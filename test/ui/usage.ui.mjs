@@ -2,8 +2,8 @@
 // refuses, then "Tokaify: Show Usage" from the palette. Today's totals match what the gateway logged, the log
 // lists the Test It request and the failed one in Verify's words; "Last 30 days" redraws the chart, whose
 // numbers for today (bar title and table) are read back. Screenshots in the dark and the light theme.
-import { pickItem, runCommand, waitForQuickInput } from '../host/codeserver.mjs';
-import { addGatewayWithAccessToken, consoleApi, simulatorControl, treeRow, webviewFrame } from './flows.mjs';
+import { runCommand } from '../host/codeserver.mjs';
+import { configureCodexWithDemo, consoleApi, signInShowingDemo, simulatorControl, webviewFrame } from './flows.mjs';
 
 const DEMO_KEY = `sk-demo${'DemoKey0'.repeat(5)}Sim1`; // the simulator's fixed demo key
 const pad = (n) => String(n).padStart(2, '0');
@@ -38,22 +38,10 @@ async function usageFrame(page, period, timeout = 30_000) {
 
 export default async function usage({ page, gatewayUrl, check, shot }) {
   await simulatorControl(gatewayUrl, 'patch', { settings: { errorLogEnabled: true } });
-  const signedIn = await check('signed in', async () => {
-    await addGatewayWithAccessToken(page, gatewayUrl);
-    await treeRow(page, 'demo').waitFor();
-  });
-  if (!signedIn) return;
+  if (!(await check('signed in', () => signInShowingDemo(page, gatewayUrl)))) return;
 
   const tested = await check('Configure Codex, then Test It: one request through the gateway', async () => {
-    await runCommand(page, 'Tokaify: Configure Codex');
-    await waitForQuickInput(page, 'Which token', { items: ['demo'] });
-    await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: /^demo$/ }) }).first().click();
-    await waitForQuickInput(page, 'Pick a model', { items: ['gpt-5.4'] });
-    await pickItem(page, 'gpt-5.4');
-    await waitForQuickInput(page, 'How hard the model thinks', { items: ['high'] });
-    await pickItem(page, 'recommended');
-    await waitForQuickInput(page, 'review_model', { items: ['Same as the main model'] });
-    await pickItem(page, 'Same as the main model');
+    await configureCodexWithDemo(page);
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Apply' }).first().click();
     await page.locator('.notification-toast .monaco-button', { hasText: 'Test It' }).first().click();
     await page.locator('.notification-toast', { hasText: 'Codex CLI works: gpt-5.4 answered' }).first().waitFor();

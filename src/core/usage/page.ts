@@ -258,7 +258,7 @@ function statusHtml(model: UsagePageModel, row: UsageLogRow): string {
     const tokenId = row.tokenName ? model.tokenIds.get(row.tokenName) : undefined;
     const verify = commandLink(VERIFY_COMMAND, [tokenId !== undefined ? { accountId: model.accountId, tokenId } : { accountId: model.accountId }]);
     const said = failure.said ? `<div class="said">${html(l10n.t('The gateway said: {0}', SLOT), htmlText(failure.said, TEXT_LIMITS.tooltip))}</div>` : '';
-    return `<span class="sr-only">${esc(kindText('error'))}: </span><strong>${htmlText(failure.title, TEXT_LIMITS.description)}</strong>${said}<a class="verify" href="${esc(verify)}">${esc(l10n.t('Verify'))}</a>`;
+    return `<span class="sr-only">${esc(l10n.t('Failed request:'))} </span><strong>${htmlText(failure.title, TEXT_LIMITS.description)}</strong>${said}<a class="verify" href="${esc(verify)}">${esc(l10n.t('Verify'))}</a>`;
   }
   if (row.kind === 'consume') return esc(kindText('consume'));
   const content = row.content ? ` <span class="muted">${htmlText(row.content, TEXT_LIMITS.description)}</span>` : '';
