@@ -74,6 +74,8 @@ describe('usage chart (SVG)', () => {
     assert.equal(Number(ten[4]), CHART_SIZE.height - 14 - 28, 'the peak fills the plot');
     assert.equal(Number(nine[4]), Number(ten[4]) / 2);
     assert.equal(ten[5], '10:00: $1.00, 3 requests, 450 tokens');
+    const hours = [...svg.matchAll(/text-anchor="middle">([^<]+)<\/text>/g)].map((m) => m[1]);
+    assert.deepEqual(hours, ['00:00', '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00']);
     assert.equal(bars.find((b) => b[1] === '08:00')![4], '0');
     // The scale is labelled with the peak and its half, and the chart names itself.
     assert.match(svg, />\$1\.00<\/text>/);
@@ -89,7 +91,8 @@ describe('usage chart (SVG)', () => {
     assert.equal([...svg.matchAll(/<rect class="bar"/g)].length, 30);
     const labels = [...svg.matchAll(/<text class="axis" x="[\d.]+" y="[\d.]+" text-anchor="middle">([^<]+)<\/text>/g)].map((m) => m[1]);
     assert.ok(labels.length <= 8 && labels.length >= 6, labels.join());
-    assert.equal(labels[0], '12-17');
+    assert.equal(labels.at(-1), '01-15', 'today is labelled');
+    assert.equal(labels[0], '12-18');
     const rows = chartRows(report);
     assert.equal(rows.at(-1)!.label, '2026-01-15');
     assert.equal(rows.at(-1)!.spend, amount(30_000, USD).text);

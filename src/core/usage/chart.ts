@@ -93,7 +93,8 @@ export function spendChartSvg(report: UsageReport, id = 'spend-chart'): string {
       const h = peak > 0 && point.spend.quota > 0 ? Math.max(1.5, (point.spend.quota / peak) * plotHeight) : 0;
       parts.push(`<rect class="bar${row.partial ? ' partial' : ''}" data-slot="${esc(row.label)}" data-quota="${point.spend.quota}" x="${fixed(x)}" y="${fixed(baseline - h)}" width="${fixed(barWidth)}" height="${fixed(h)}">${title}</rect>`);
     }
-    if (i % step === 0) {
+    // Hours from midnight (00, 03, 06…); days from today backwards, so today is always labelled.
+    if ((report.granularity === 'hour' ? i : rows.length - 1 - i) % step === 0) {
       parts.push(`<text class="axis" x="${fixed(x + barWidth / 2)}" y="${baseline + 18}" text-anchor="middle">${esc(shortLabel(point, report.granularity))}</text>`);
     }
   });
