@@ -65,9 +65,16 @@ export class UsageView implements vscode.Disposable {
   lastModel?: UsagePageModel;
 
   constructor(private readonly deps: UsageViewDeps) {
-    // Signed out: the view must not keep showing the account's figures.
     this.subscription = deps.accounts.onDidChange(() => {
-      if (this.state && !deps.accounts.get(this.state.meta.id)) this.panel?.dispose();
+      if (!this.state) return;
+      const meta = deps.accounts.get(this.state.meta.id);
+      // Signed out: the view must not keep showing the account's figures.
+      if (!meta) this.panel?.dispose();
+      else {
+        // Signed in again (same account, new credential): the next read builds its client afresh.
+        this.state.meta = meta;
+        this.state.api = undefined;
+      }
     });
   }
 
