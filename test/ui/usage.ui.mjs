@@ -1,8 +1,9 @@
-// Usage as a user meets it: Configure Codex, Test It (a request through the gateway), a request the upstream
-// refuses, then "Tokaify: Show Usage" from the palette. Today's totals match what the gateway logged, the log
-// lists the Test It request and the failed one in Verify's words; "Last 30 days" redraws the chart, whose
-// numbers for today (bar title and table) are read back. Screenshots in the dark and the light theme.
-import { runCommand } from '../host/codeserver.mjs';
+// Usage as a user meets it, on a gateway with a month of history: Configure Codex, Test It (a request through
+// the gateway), a request the upstream refuses, then "Tokaify: Show Usage" from the palette. Today's totals
+// match what the gateway logged, the log lists the Test It request and the failed one in Verify's words; "Last
+// 30 days" redraws the chart, whose numbers for today (bar title and table) are read back. Screenshots in the
+// light and the dark theme (the README's, with npm run screenshots).
+import { runCommand, startSimulator } from '../host/codeserver.mjs';
 import { configureCodexWithDemo, consoleApi, signInShowingDemo, simulatorControl, webviewFrame } from './flows.mjs';
 
 const DEMO_KEY = `sk-demo${'DemoKey0'.repeat(5)}Sim1`; // the simulator's fixed demo key
@@ -36,8 +37,13 @@ async function usageFrame(page, period, timeout = 30_000) {
   }
 }
 
-export default async function usage({ page, gatewayUrl, check, shot }) {
-  await simulatorControl(gatewayUrl, 'patch', { settings: { errorLogEnabled: true } });
+/** A gateway of its own: 30 days, 3,000 requests of history (a chart with a shape), the error log on. */
+export async function setup() {
+  const gateway = await startSimulator({ args: ['--usage-days', '30', '--usage-rows', '3000', '--error-log'] });
+  return { gatewayUrl: gateway.url, teardown: () => gateway.stop() };
+}
+
+export default async function usage({ page, check, shot, setup: { gatewayUrl } }) {
   if (!(await check('signed in', () => signInShowingDemo(page, gatewayUrl)))) return;
 
   const tested = await check('Configure Codex, then Test It: one request through the gateway', async () => {
@@ -76,9 +82,10 @@ export default async function usage({ page, gatewayUrl, check, shot }) {
   if (!opened) return;
 
   await check('the log lists the Test It request, and the failed one in Verify\'s words with a Verify link', async () => {
-    const testIt = frame.locator('table.log tr.consume', { hasText: 'gpt-5.4' }).first();
-    await testIt.waitFor();
-    if (!(await testIt.innerText()).includes('demo')) throw new Error('the Test It row does not name the token');
+    // The newest rows: the failed request, and just before it the Test It request (token "demo", gpt-5.4).
+    const newest = frame.locator('table.log tbody tr:nth-child(-n+3)');
+    const cells = await newest.evaluateAll((rows) => rows.map((r) => [r.className, ...[...r.cells].map((c) => c.innerText.trim())]));
+    if (!cells.some(([kind, , token, model]) => kind === 'consume' && token === 'demo' && model === 'gpt-5.4')) throw new Error(`the newest rows: ${JSON.stringify(cells)}`);
     const failed = frame.locator('table.log tr.failed').first();
     await failed.locator('strong', { hasText: 'The gateway is rate-limiting this key (429)' }).waitFor();
     await failed.locator('.said', { hasText: 'Rate limit reached for requests' }).waitFor();
@@ -93,10 +100,13 @@ export default async function usage({ page, gatewayUrl, check, shot }) {
     if (bars !== 30) throw new Error(`${bars} bars`);
     const title = await frame.locator(`svg.chart rect.bar[data-slot="${label}"] title`).textContent();
     if (!title.startsWith(`${label}: ${todaySpend},`)) throw new Error(`today's bar says "${title}", the total was ${todaySpend}`);
-    await frame.locator('details summary', { hasText: 'numbers as a table' }).click();
+    const theme = await themeOf(frame);
+    await shot(`2-30-days-${theme}`, `usage-${theme}`);
+    const table = frame.locator('details summary', { hasText: 'numbers as a table' });
+    await table.click();
     const cell = await frame.locator(`table.chart-data tr[data-slot="${label}"] td`).first().innerText();
     if (cell !== todaySpend) throw new Error(`today's table row says ${cell}, the total was ${todaySpend}`);
-    await shot(`2-30-days-${await themeOf(frame)}`);
+    await table.click(); // closed again, for the next picture
   });
 
   await check('drawn again in the other theme (light ↔ dark): the bars take the theme\'s chart colour', async () => {
@@ -113,6 +123,6 @@ export default async function usage({ page, gatewayUrl, check, shot }) {
     if (after === before) throw new Error(`still ${before}`);
     const fill = await fresh.locator('svg.chart rect.bar').first().evaluate((el) => getComputedStyle(el).fill);
     if (!/^rgb/.test(fill) || fill === fillBefore) throw new Error(`bars are filled ${fill} in ${after}, ${fillBefore} in ${before}`);
-    await shot(`3-30-days-${after}`);
+    await shot(`3-30-days-${after}`, `usage-${after}`);
   });
 }

@@ -358,4 +358,4 @@ dl.key dt { color: var(--vscode-descriptionForeground); } dl.key dd { margin: 0;
 
 /** After a redraw, puts the reader back where they acted (the log, its next rows, the period switch). */
 const SCRIPT = `(() => { const id = document.body.dataset.focus; const el = id && document.getElementById(id);
-if (el) { el.scrollIntoView({ block: 'start' }); if (!el.hasAttribute('tabindex') && !el.matches('a')) el.setAttribute('tabindex', '-1'); el.focus({ preventScroll: true }); } })();`;
+if (el) { el.scrollIntoView({ block: el.closest('nav') ? 'nearest' : 'start' }); if (!el.hasAttribute('tabindex') && !el.matches('a')) el.setAttribute('tabindex', '-1'); el.focus({ preventScroll: true }); } })();`;
