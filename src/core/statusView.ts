@@ -40,6 +40,7 @@ export const STATUS_LINKS = {
   switchGateway: 'command:tokaify.switchGateway',
   openConsole: 'command:tokaify.openConsole',
   refresh: 'command:tokaify.refreshStatus',
+  showUsage: 'command:tokaify.showUsage',
 } as const;
 
 export function connectivityOf(state: StatusState): Connectivity {
@@ -138,7 +139,7 @@ export function statusView(state: StatusState): StatusView {
   if (connectivity === 'outOfCredit') lines.push(l10n.t('Requests will fail until the account is topped up.'), '');
   const links: [string, string][] = [
     [l10n.t('Verify'), STATUS_LINKS.verify], [l10n.t('Switch Gateway'), STATUS_LINKS.switchGateway],
-    [l10n.t('Open Console'), STATUS_LINKS.openConsole], [l10n.t('Refresh'), STATUS_LINKS.refresh],
+    [l10n.t('Open Console'), STATUS_LINKS.openConsole], [l10n.t('Refresh'), STATUS_LINKS.refresh], [l10n.t('Usage'), STATUS_LINKS.showUsage],
   ];
   lines.push(links.map(([label, target]) => `[${label}](${target})`).join(' · '));
   return { text, tooltip: lines.join('\n'), severity, connectivity };

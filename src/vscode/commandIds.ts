@@ -29,6 +29,7 @@ export const Commands = {
   openFileAt: 'tokaify.openFileAt',
   openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
   runRealAgent: 'tokaify.runRealAgent',
+  showUsage: 'tokaify.showUsage',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

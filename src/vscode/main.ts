@@ -22,6 +22,7 @@ import type { Token, TokenInput } from '../core/tokenModel';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
 import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
 import { runRealAgent } from './realAgentCommand';
+import { UsageView } from './usage/usageView';
 import { openFileAt, Verifier } from './verify';
 
 /**
@@ -61,6 +62,8 @@ export interface TokaifyApi {
   agents: AgentCommands;
   usage: AgentUsageStore;
   verifier: Verifier;
+  /** The Usage view (lastModel, lastHtml: what it drew last). */
+  usageView: UsageView;
   internal: InternalApi;
 }
 
@@ -86,13 +89,14 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
   const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
+  const usageView = new UsageView({ accounts, gateways, http, log, extensionUri: context.extensionUri });
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();
 
   const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
   context.subscriptions.push(
-    tree, preview, verifier,
+    tree, preview, verifier, usageView,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -126,6 +130,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     [Commands.refreshStatus]: () => statusBar.refreshNow(),
     [Commands.verify]: (arg?: unknown) => verifier.verify(arg),
     [Commands.runRealAgent]: (arg?: unknown) => runRealAgent(verifier, arg),
+    [Commands.showUsage]: (arg?: unknown) => usageView.show(arg),
     [Commands.openFileAt]: (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column),
     [Commands.openTerminalEnvSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env'),
   };
@@ -142,6 +147,6 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     picks: recentPicks,
     quickPick: activeQuickPick,
   };
-  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, internal };
+  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, usageView, internal };
   return { handlers, tree, api };
 }

@@ -127,7 +127,7 @@ describe('A hostile gateway: every surface shows server text as plain text', () 
   });
 
   it('the status bar: text and tooltip, with the hostile currency symbol and a hostile error', async () => {
-    const allowed = ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus'];
+    const allowed = ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus', 'command:tokaify.showUsage'];
     api.gateways.refreshAll(); // re-read /api/status: the hostile currency symbol
     await api.statusBar.refreshNow();
     assert.match(api.statusBar.text, /Tokaify: /);

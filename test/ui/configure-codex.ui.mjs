@@ -2,8 +2,7 @@
 // Apply; then the files in code-server's HOME are checked (what Codex would read) with their modes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pickItem, runCommand, waitForQuickInput } from '../host/codeserver.mjs';
-import { addGatewayWithAccessToken, consoleApi, treeRow } from './flows.mjs';
+import { configureCodexWithDemo, consoleApi, signInShowingDemo, treeRow } from './flows.mjs';
 
 export default async function configureCodex({ page, server, gatewayUrl, check, shot }) {
   const codexDir = path.join(server.home, '.codex');
@@ -11,22 +10,10 @@ export default async function configureCodex({ page, server, gatewayUrl, check, 
   fs.mkdirSync(codexDir, { recursive: true });
   fs.writeFileSync(path.join(codexDir, 'config.toml'), '# my settings\n[mcp_servers.docs]\ncommand = "npx"\n');
 
-  const signedIn = await check('signed in', async () => {
-    await addGatewayWithAccessToken(page, gatewayUrl);
-    await treeRow(page, 'demo').waitFor();
-  });
-  if (!signedIn) return;
+  if (!(await check('signed in', () => signInShowingDemo(page, gatewayUrl)))) return;
 
   const previewed = await check('Configure Codex: token, model, effort, review model, then a diff preview of config.toml and auth.json', async () => {
-    await runCommand(page, 'Tokaify: Configure Codex');
-    await waitForQuickInput(page, 'Which token', { items: ['demo', 'Create a new token'] });
-    await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: /^demo$/ }) }).first().click();
-    await waitForQuickInput(page, 'Pick a model', { items: ['gpt-5.4'] });
-    await pickItem(page, 'gpt-5.4');
-    await waitForQuickInput(page, 'How hard the model thinks', { items: ['high', 'xhigh'] });
-    await pickItem(page, 'recommended');
-    await waitForQuickInput(page, 'review_model', { items: ['Same as the main model'] });
-    await pickItem(page, 'Same as the main model');
+    await configureCodexWithDemo(page);
     await page.locator('.tab', { hasText: 'Codex config.toml' }).first().waitFor();
     await page.locator('.tab', { hasText: 'Codex auth.json' }).first().waitFor();
     await page.locator('.monaco-dialog-box', { hasText: 'Write the Codex CLI config' }).waitFor();

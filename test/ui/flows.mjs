@@ -42,6 +42,12 @@ export async function finishTokenForm(page, name) {
   await page.locator('.notification-toast', { hasText: `Created token "${name}"` }).first().waitFor();
 }
 
+/** Add Gateway with the demo access token, until the tree lists the token "demo". */
+export async function signInShowingDemo(page, gatewayUrl) {
+  await addGatewayWithAccessToken(page, gatewayUrl);
+  await treeRow(page, 'demo').waitFor();
+}
+
 /** The tree row whose label is exactly `name`. */
 export function treeRow(page, name) {
   return page.locator('.pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
@@ -73,4 +79,17 @@ export async function webviewFrame(page, heading, timeout = 30_000) {
     if (Date.now() > deadline) throw new Error(`no webview with the heading "${heading}"`);
     await page.waitForTimeout(200);
   }
+}
+
+/** The palette's Configure Codex up to its diff preview: the token "demo", gpt-5.4, the recommended effort, the same review model. */
+export async function configureCodexWithDemo(page) {
+  await runCommand(page, 'Tokaify: Configure Codex');
+  await waitForQuickInput(page, 'Which token', { items: ['demo', 'Create a new token'] });
+  await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: /^demo$/ }) }).first().click();
+  await waitForQuickInput(page, 'Pick a model', { items: ['gpt-5.4'] });
+  await pickItem(page, 'gpt-5.4');
+  await waitForQuickInput(page, 'How hard the model thinks', { items: ['high', 'xhigh'] });
+  await pickItem(page, 'recommended');
+  await waitForQuickInput(page, 'review_model', { items: ['Same as the main model'] });
+  await pickItem(page, 'Same as the main model');
 }

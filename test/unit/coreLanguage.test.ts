@@ -47,7 +47,7 @@ describe('the core in Chinese (zh-CN)', () => {
     const lines = view.tooltip.split('\n').filter(Boolean);
     assert.equal(lines[1], '余额：**\\$9\\.50**（已过时）· 已用 \\$1\\.00');
     assert.equal(lines[2], '上次成功检查：09:30:00 UTC，耗时 120 ms');
-    assert.equal(lines.at(-1), '[验证配置](command:tokaify.verify) · [切换网关](command:tokaify.switchGateway) · [打开控制台](command:tokaify.openConsole) · [刷新](command:tokaify.refreshStatus)');
+    assert.equal(lines.at(-1), '[验证配置](command:tokaify.verify) · [切换网关](command:tokaify.switchGateway) · [打开控制台](command:tokaify.openConsole) · [刷新](command:tokaify.refreshStatus) · [用量](command:tokaify.showUsage)');
     assert.equal(statusView({ display: signedIn.display, checking: false }).text, '$(plug) Tokaify: 登录');
     assert.equal(statusView({ ...signedIn, error: { kind: 'unauthorized', message: 'x', at: 0 } }).text, '$(error) Tokaify: 登录失败');
   });

@@ -32,12 +32,12 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     });
   }
 
-  it('server text in the tooltip and text cannot form a link or an icon: only our four read-only links remain', () => {
+  it('server text in the tooltip and text cannot form a link or an icon: only our five read-only links remain', () => {
     const attack = 'Eve [Sign in](command:tokaify.addGateway?%7B%22allowInsecure%22%3Atrue%7D) $(add)';
     const display = quotaDisplayOf({ quota_display_type: 'CUSTOM', custom_currency_symbol: '[x](command:y)$(add)', custom_currency_exchange_rate: 1 } as never);
     const view = statusView({ ...base, account: { ...base.account!, label: attack }, display, last: snapshot(), error: { kind: 'server', message: attack, at } });
     const links = [...view.tooltip.matchAll(/(?<!\\)\[[^\]]*(?<!\\)\]\((command:[^)]*)\)/g)].map((m) => m[1]);
-    assert.deepEqual(links, ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus']);
+    assert.deepEqual(links, ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus', 'command:tokaify.showUsage']);
     assert.doesNotMatch(view.text.replace(/^\$\([a-z-~]+\) /, ''), /\$\(/);
   });
 
@@ -46,7 +46,7 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     assert.match(statusView({ ...base, display, last: snapshot() }).text, /¥69\.35/);
   });
 
-  it('the tooltip names the account, balance, used, last check with latency, and links Verify, Switch, Console, Refresh', () => {
+  it('the tooltip names the account, balance, used, last check with latency, and links Verify, Switch, Console, Refresh, Usage', () => {
     // As a person reads the Markdown: escapes removed.
     const tooltip = statusView({ ...base, last: snapshot(), error: { kind: 'timeout', message: 'api.tokaify.com did not answer within 15 s.', at } }).tooltip
       .replace(/\\([!-/:-@[-`{-~])/g, '$1');
@@ -54,6 +54,6 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     assert.match(tooltip, /Balance: \*\*\$9\.50\*\* \(stale\) · used \$1\.00/);
     assert.match(tooltip, /Last good check: 09:30:00 UTC, 120 ms/);
     assert.match(tooltip, /did not answer within 15 s/);
-    for (const link of ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus']) assert.ok(tooltip.includes(link), link);
+    for (const link of ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus', 'command:tokaify.showUsage']) assert.ok(tooltip.includes(link), link);
   });
 });
