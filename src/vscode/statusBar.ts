@@ -70,7 +70,7 @@ export class StatusBar implements vscode.Disposable {
   setSpend(spend: StatusSpend): void {
     this.spend = spend;
     const meta = this.accounts.active();
-    if (meta && vscode.window.state.focused && this.gateways.balances.get(meta.id)?.snapshot) this.readSpend(meta);
+    if (meta && vscode.window.state.focused && this.gateways.balances.get(meta.id)?.snapshot) void this.readSpend(meta);
   }
 
   get text(): string {
@@ -101,16 +101,19 @@ export class StatusBar implements vscode.Disposable {
     }
     const entry = await this.gateways.balances.refresh(meta.id);
     if (!entry.error) {
-      this.readSpend(meta);
+      await this.readSpend(meta);
       return 'ok';
     }
     this.log.warn(`Status of ${accountLabel(meta)}: ${entry.error.message}`);
     return entry.error.kind === 'unauthorized' || entry.error.kind === 'forbidden' ? 'auth' : 'error';
   }
 
-  /** Beside the balance, never in its way: a failed read leaves the last reading (with its time) or none. */
-  private readSpend(meta: AccountMeta): void {
-    this.spend?.readToday(meta).then(
+  /**
+   * After the balance (already shown), part of the same check: a failed read leaves the last reading (with its
+   * time) or none, and never counts as a failed check.
+   */
+  private async readSpend(meta: AccountMeta): Promise<void> {
+    await this.spend?.readToday(meta).then(
       () => this.render(),
       (err: unknown) => this.log.warn(`Spend today of ${accountLabel(meta)}: ${err instanceof Error ? err.message : String(err)}`),
     );
