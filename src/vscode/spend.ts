@@ -6,6 +6,7 @@
  */
 import type { AccountMeta, AccountStore } from '../core/accounts';
 import type { QuotaDisplay } from '../core/quota';
+import { periodRange } from '../core/usage/calendar';
 import { SpendCache, type SpendSummary } from '../core/usage/spendCache';
 import { UsageApi } from '../core/usage/usageApi';
 import type { Gateways } from './gateways';
@@ -15,7 +16,7 @@ export class AccountSpend implements StatusSpend {
   private readonly caches = new Map<string, SpendCache>();
   private readonly subscription: { dispose(): void };
 
-  constructor(accounts: AccountStore, private readonly gateways: Gateways) {
+  constructor(accounts: AccountStore, private readonly gateways: Gateways, private readonly now: () => number = Date.now) {
     this.subscription = accounts.onDidChange(() => {
       for (const id of this.caches.keys()) if (!accounts.get(id)) this.caches.delete(id);
     });
@@ -36,7 +37,7 @@ export class AccountSpend implements StatusSpend {
     try {
       return await cache.token(tokenName, display, signal);
     } catch {
-      return cache.peekToken(tokenName, display);
+      return today(cache.peekToken(tokenName, display), this.now());
     }
   }
 
@@ -46,14 +47,14 @@ export class AccountSpend implements StatusSpend {
   }
 
   peekToday(meta: AccountMeta, display: QuotaDisplay): SpendSummary | undefined {
-    return AccountSpend.covers(meta) ? this.caches.get(meta.id)?.peekAccountToday(display) : undefined;
+    return AccountSpend.covers(meta) ? today(this.caches.get(meta.id)?.peekAccountToday(display), this.now()) : undefined;
   }
 
   private cache(meta: AccountMeta): SpendCache {
     let cache = this.caches.get(meta.id);
     if (!cache) {
       // A console client per read: after Sign In Again the next read uses the new credential.
-      cache = new SpendCache(async () => new UsageApi(await this.gateways.console(meta), meta.flavor));
+      cache = new SpendCache(async () => new UsageApi(await this.gateways.console(meta), meta.flavor), { now: this.now });
       this.caches.set(meta.id, cache);
     }
     return cache;
@@ -63,4 +64,9 @@ export class AccountSpend implements StatusSpend {
     this.subscription.dispose();
     this.caches.clear();
   }
+}
+
+/** A reading from before today's local midnight is not today's spend (a window left unfocused overnight): none. */
+function today(spend: SpendSummary | undefined, now: number): SpendSummary | undefined {
+  return spend && spend.readAt >= periodRange('today', now, '').start ? spend : undefined;
 }
