@@ -92,6 +92,7 @@ export async function signInWithAccessToken(baseUrl: string): Promise<string> {
   // The sign-in starts the status bar's check (balance, then today's spend): joined, so a test counting requests
   // from here on sees only its own.
   await api.statusBar.refreshNow();
+  await api.statusBar.spendRead;
   return outcome.accountId;
 }
 
