@@ -24,6 +24,8 @@ export interface StatusState {
   restored?: boolean;
   /** For the age of a restored balance; Date.now() when absent. */
   now?: number;
+  /** The account's spend today (console sign-ins only), as formatted, with the time it was read (ms). */
+  spentToday?: { text: string; readAt: number };
 }
 
 export interface StatusView {
@@ -126,6 +128,7 @@ export function statusView(state: StatusState): StatusView {
   const lines = [`**Tokaify** · ${md(state.account.label)} @ ${md(state.account.host)}`, ''];
   if (state.last) {
     lines.push(balanceLine(state.last, md(balance), md(formatQuota(state.last.used, state.display)), !!state.error), '');
+    if (state.spentToday) lines.push(l10n.t('Spent today: **{0}** (read {1} UTC)', md(state.spentToday.text), time(state.spentToday.readAt).slice(0, 5)), '');
     if (state.restored) {
       const { when, age } = ago(state.last.at, state.now ?? Date.now());
       lines.push(state.checking ? l10n.t('Last good check: {0} UTC ({1}); checking now…', when, age) : l10n.t('Last good check: {0} UTC ({1})', when, age), '');

@@ -58,3 +58,14 @@ export function tokenTooltip(token: Token, display: QuotaDisplay): string {
   ];
   return `**${markdownText(token.name || l10n.t('(unnamed)'))}** (#${token.id})\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${markdownText(v)} |`).join('\n')}`;
 }
+
+/**
+ * The token tooltip's spend line, e.g. `Spent today: $0.12 · last 7 days: $3.40 (read 14:05 UTC)`, Markdown with
+ * the amounts escaped (a custom currency symbol is the gateway's text).
+ */
+export function spendTooltipLine(spend: { today: { text: string }; last7Days?: { text: string }; readAt: number }): string {
+  const read = new Date(spend.readAt).toISOString().slice(11, 16);
+  return spend.last7Days
+    ? l10n.t('Spent today: {0} · last 7 days: {1} (read {2} UTC)', markdownText(spend.today.text), markdownText(spend.last7Days.text), read)
+    : l10n.t('Spent today: {0} (read {1} UTC)', markdownText(spend.today.text), read);
+}

@@ -22,6 +22,7 @@ import type { Token, TokenInput } from '../core/tokenModel';
 import { TokenTreeProvider, type TreeNode } from './tokenTree';
 import { activeQuickPick, recentNotifications, recentPicks, type ShownNotification, type ShownPick } from './ui';
 import { runRealAgent } from './realAgentCommand';
+import { AccountSpend } from './spend';
 import { UsageView } from './usage/usageView';
 import { openFileAt, Verifier } from './verify';
 
@@ -62,6 +63,8 @@ export interface TokaifyApi {
   agents: AgentCommands;
   usage: AgentUsageStore;
   verifier: Verifier;
+  /** Spend today and in the last 7 days, per account, for the tooltips. */
+  spend: AccountSpend;
   /** The Usage view (lastModel, lastHtml: what it drew last). */
   usageView: UsageView;
   internal: InternalApi;
@@ -83,7 +86,9 @@ export interface MainChunk {
 export function startMain(context: vscode.ExtensionContext, parts: StartupParts): MainChunk {
   const { log, http, state, accounts, gateways, statusBar } = parts.status;
   const usage = new AgentUsageStore(state);
-  const tree = new TokenTreeProvider(accounts, gateways, log, usage);
+  const spend = new AccountSpend(accounts, gateways);
+  const tree = new TokenTreeProvider(accounts, gateways, log, usage, spend);
+  statusBar.setSpend(spend);
   const treeView = parts.treeView;
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
@@ -96,7 +101,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
 
   const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
   context.subscriptions.push(
-    tree, preview, verifier, usageView,
+    tree, spend, preview, verifier, usageView,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -147,6 +152,6 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     picks: recentPicks,
     quickPick: activeQuickPick,
   };
-  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, usageView, internal };
+  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, usageView, spend, internal };
   return { handlers, tree, api };
 }

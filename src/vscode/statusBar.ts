@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { accountLabel, type AccountStore } from '../core/accounts';
-import { quotaDisplayOf } from '../core/quota';
+import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
+import { quotaDisplayOf, type QuotaDisplay } from '../core/quota';
 import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
 import { statusView } from '../core/statusView';
 import type { Gateways } from './gateways';
@@ -9,6 +9,14 @@ import { statusRefreshMinutes } from './settings';
 import { statusAccount, StatusItem } from './statusItem';
 
 export const refreshMinutes = (): number => statusRefreshMinutes();
+
+/** Today's spend of an account, from the main chunk (the status chunk does not load the usage modules). */
+export interface StatusSpend {
+  /** Reads today's spend unless a fresh reading is cached; nothing for key-only accounts. */
+  readToday(meta: AccountMeta): Promise<void>;
+  /** What is cached, formatted; no request. */
+  peekToday(meta: AccountMeta, display: QuotaDisplay): { today: { text: string }; readAt: number } | undefined;
+}
 
 /**
  * Balance and connectivity of the active account, as the shared BalanceStore has it (the tree's
@@ -21,6 +29,9 @@ export class StatusBar implements vscode.Disposable {
   private readonly subscriptions: { dispose(): void }[];
   private readonly scheduler: RefreshScheduler;
   private accountId?: string;
+  private spend?: StatusSpend;
+  /** The last spend reading started (it never rejects), for tests that count requests. */
+  spendRead: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly accounts: AccountStore,
@@ -54,6 +65,16 @@ export class StatusBar implements vscode.Disposable {
     return this.scheduler.refreshNow();
   }
 
+  /**
+   * Today's spend joins the tooltip once the main chunk has loaded: read now if the window is focused (else at
+   * the next balance check, which waits for focus), then with every balance check.
+   */
+  setSpend(spend: StatusSpend): void {
+    this.spend = spend;
+    const meta = this.accounts.active();
+    if (meta && vscode.window.state.focused && this.gateways.balances.get(meta.id)?.snapshot) this.spendRead = this.readSpend(meta);
+  }
+
   get text(): string {
     return this.item.text;
   }
@@ -81,18 +102,36 @@ export class StatusBar implements vscode.Disposable {
       return 'ok';
     }
     const entry = await this.gateways.balances.refresh(meta.id);
-    if (!entry.error) return 'ok';
+    if (!entry.error) {
+      // Not awaited: the check is the balance's; a longer one would hold a refresh shared across an account switch.
+      this.spendRead = this.readSpend(meta);
+      return 'ok';
+    }
     this.log.warn(`Status of ${accountLabel(meta)}: ${entry.error.message}`);
     return entry.error.kind === 'unauthorized' || entry.error.kind === 'forbidden' ? 'auth' : 'error';
+  }
+
+  /**
+   * After the balance (already shown): a failed read leaves the last reading (with its time) or none, and never
+   * counts as a failed check.
+   */
+  private async readSpend(meta: AccountMeta): Promise<void> {
+    await this.spend?.readToday(meta).then(
+      () => this.render(),
+      (err: unknown) => this.log.warn(`Spend today of ${accountLabel(meta)}: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private render(): void {
     const active = this.accounts.active();
     const entry = active && this.gateways.balances.get(active.id);
+    const display = entry?.display ?? quotaDisplayOf(undefined);
+    const spent = active && this.spend?.peekToday(active, display);
     const view = statusView({
-      display: entry?.display ?? quotaDisplayOf(undefined), last: entry?.snapshot, error: entry?.error, checking: entry?.checking ?? false,
+      display, last: entry?.snapshot, error: entry?.error, checking: entry?.checking ?? false,
       restored: entry?.restored ?? false,
       account: active && statusAccount(active),
+      spentToday: spent ? { text: spent.today.text, readAt: spent.readAt } : undefined,
     });
     this.item.show(view, active !== undefined);
   }

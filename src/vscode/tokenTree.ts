@@ -3,7 +3,7 @@ import { accountLabel, type AccountMeta, type AccountStore } from '../core/accou
 import { hostLabel } from '../core/baseUrl';
 import type { AccountBalance } from '../core/balanceStore';
 import { formatQuota, type QuotaDisplay } from '../core/quota';
-import { describeToken, tokenTooltip } from '../core/tokenFormat';
+import { describeToken, spendTooltipLine, tokenTooltip } from '../core/tokenFormat';
 import type { Token, TokenStatus } from '../core/tokenModel';
 import { labelText, markdownText, TEXT_LIMITS, tooltipText } from '../core/untrustedText';
 import { AGENT_LABELS } from '../core/agents/types';
@@ -11,6 +11,7 @@ import type { AgentUsageStore } from './agents/agentUsage';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
+import type { AccountSpend } from './spend';
 import { accountName, count, tokenName } from './names';
 
 export type TreeNode =
@@ -44,6 +45,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     private readonly gateways: Gateways,
     private readonly log: Log,
     private readonly usage?: AgentUsageStore,
+    private readonly spend?: AccountSpend,
   ) {
     this.subscriptions = [
       accounts.onDidChange(() => this.refresh()),
@@ -96,6 +98,26 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return item;
       }
     }
+  }
+
+  /**
+   * On hover (VS Code asks only then, so only while the window is focused): the token's spend today and in the
+   * last 7 days joins its tooltip, from the cache while fresh, else read now; a failed read adds nothing.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, cancel: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind !== 'token' || !this.spend) return item;
+    const abort = new AbortController();
+    const listener = cancel.onCancellationRequested(() => abort.abort());
+    try {
+      const display = await this.gateways.quotaDisplay(node.meta);
+      const spend = await this.spend.token(node.meta, node.token.name, display, abort.signal);
+      if (spend && !cancel.isCancellationRequested) item.tooltip = untrustedMarkdown(`${node.tooltip}\n\n${spendTooltipLine(spend)}`);
+    } catch (err) {
+      this.log.warn(`Spend of a token: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      listener.dispose();
+    }
+    return item;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {

@@ -89,6 +89,10 @@ export async function signInWithAccessToken(baseUrl: string): Promise<string> {
   const api = await activateExtension();
   const outcome = await api.internal.addGateway({ baseUrl, method: 'accessToken', userId: DEMO.userId, accessToken: DEMO.accessToken });
   if (!outcome.ok) throw new Error(`Add Gateway failed: ${JSON.stringify(outcome)}`);
+  // The sign-in starts the status bar's check (balance, then today's spend): joined, so a test counting requests
+  // from here on sees only its own.
+  await api.statusBar.refreshNow();
+  await api.statusBar.spendRead;
   return outcome.accountId;
 }
 

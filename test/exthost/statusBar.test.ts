@@ -27,6 +27,7 @@ describe('Status bar: balance and connectivity', () => {
   };
   const refreshed = async () => {
     await api.statusBar.refreshNow();
+    await api.statusBar.spendRead; // today's spend follows the balance: landed before a test counts requests
     return api.statusBar.text;
   };
 

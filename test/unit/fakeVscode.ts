@@ -66,6 +66,10 @@ function message(kind: ShownMessage['kind']) {
   };
 }
 
+/** The window's focus as the glue reads it (`vscode.window.state`); fire `windowFocus` to change it as VS Code would. */
+export const windowState = { focused: true };
+export const windowFocus = new EventEmitter<{ focused: boolean }>();
+
 const fake = {
   l10n: { t: l10n.t, bundle: undefined },
   env: { language: 'en' },
@@ -78,6 +82,8 @@ const fake = {
   InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
   QuickInputButtons: { Back: {} },
   window: {
+    state: windowState,
+    onDidChangeWindowState: windowFocus.event,
     showInformationMessage: message('info'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),

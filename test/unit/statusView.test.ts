@@ -56,4 +56,14 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     assert.match(tooltip, /did not answer within 15 s/);
     for (const link of ['command:tokaify.verify', 'command:tokaify.switchGateway', 'command:tokaify.openConsole', 'command:tokaify.refreshStatus', 'command:tokaify.showUsage']) assert.ok(tooltip.includes(link), link);
   });
+
+  it('the tooltip shows today\'s spend next to the balance, with the time it was read, only when given', () => {
+    const plain = (t: string) => t.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    const withSpend = plain(statusView({ ...base, last: snapshot(), spentToday: { text: '$0.0042', readAt: Date.UTC(2026, 10, 25, 9, 31, 40) } }).tooltip);
+    assert.match(withSpend, /Balance: \*\*\$9\.50\*\* · used \$1\.00\n\nSpent today: \*\*\$0\.0042\*\* \(read 09:31 UTC\)/);
+    assert.doesNotMatch(plain(statusView({ ...base, last: snapshot() }).tooltip), /Spent today/);
+    // A custom symbol is the gateway's text: escaped, it forms no link.
+    const hostile = statusView({ ...base, last: snapshot(), spentToday: { text: '[x](command:y)1', readAt: at } }).tooltip;
+    assert.doesNotMatch(hostile, /(?<!\\)\]\(command:y/);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { quotaDisplayOf } from '../../src/core/quota';
-import { describeToken, tokenTooltip } from '../../src/core/tokenFormat';
+import { describeToken, spendTooltipLine, tokenTooltip } from '../../src/core/tokenFormat';
 import { fromRaw, inputOf, toRequestBody, type RawToken } from '../../src/core/tokenModel';
 import { parseExpiryDate, parseIpAllowlist, parseQuotaAmount, validateTokenName } from '../../src/core/tokenValidation';
 
@@ -96,5 +96,19 @@ describe('token form validation', () => {
     assert.deepEqual(parseQuotaAmount('$12.30'), { ok: true, amount: 12.3 });
     assert.equal(parseQuotaAmount('0').ok, false);
     assert.equal(parseQuotaAmount('abc').ok, false);
+  });
+});
+
+describe('token tooltip: spend line', () => {
+  const readAt = Date.UTC(2026, 10, 25, 14, 5, 59);
+  it('reads today and the last 7 days with the time they were read', () => {
+    assert.equal(spendTooltipLine({ today: { text: '$0.12' }, last7Days: { text: '$3.40' }, readAt }).replace(/\\([!-/:-@[-`{-~])/g, '$1'),
+      'Spent today: $0.12 · last 7 days: $3.40 (read 14:05 UTC)');
+  });
+  it('today alone when the week is not known', () => {
+    assert.equal(spendTooltipLine({ today: { text: '$0' }, readAt }).replace(/\\([!-/:-@[-`{-~])/g, '$1'), 'Spent today: $0 (read 14:05 UTC)');
+  });
+  it('escapes the gateway\'s currency symbol', () => {
+    assert.doesNotMatch(spendTooltipLine({ today: { text: '[x](command:y)1' }, readAt }), /(?<!\\)\]\(command:y/);
   });
 });
