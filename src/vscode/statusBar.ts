@@ -32,6 +32,7 @@ export class StatusBar implements vscode.Disposable {
   private spend?: StatusSpend;
   /** The last spend reading started (it never rejects), for tests that count requests. */
   spendRead: Promise<void> = Promise.resolve();
+  private disposed = false;
 
   constructor(
     private readonly accounts: AccountStore,
@@ -117,7 +118,8 @@ export class StatusBar implements vscode.Disposable {
    */
   private async readSpend(meta: AccountMeta): Promise<void> {
     await this.spend?.readToday(meta).then(
-      () => this.render(),
+      // A reading that lands after the item is gone (sign-out, reload) draws nothing.
+      () => this.disposed || this.render(),
       (err: unknown) => this.log.warn(`Spend today of ${accountLabel(meta)}: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
@@ -137,6 +139,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.scheduler.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
