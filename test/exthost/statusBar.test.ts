@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { HttpClient } from '../../src/core/http';
+import { accountStateKey } from '../../src/core/accountKeys';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { Gateways } from '../../src/vscode/gateways';
 import { StatusBar } from '../../src/vscode/statusBar';
@@ -101,6 +102,10 @@ describe('Status bar: balance and connectivity', () => {
     assert.equal(await refreshed(), '$(pass) Tokaify: $10.00'); // stored in globalState by the real stores
     gw.state.users[0]!.quota = 4_000_000;
     const before = gw.requests.length;
+    // The next session starts once this one's writes have settled: globalState itself (not our write-through
+    // copy) can briefly hold the echo of an earlier sign-out's delete.
+    const stored = accountStateKey(api.accounts.active()!.id, 'lastBalance');
+    await until(() => api.globalState.get(stored) !== undefined, 'the balance stored in globalState');
     // The next session, as activate() builds it: new Gateways and StatusBar over the same globalState.
     const gateways = new Gateways(api.accounts, { client: new HttpClient() }, api.globalState);
     const bar = new StatusBar(api.accounts, gateways, api.log);
