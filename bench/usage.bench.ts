@@ -13,6 +13,7 @@ import { quotaDisplayOf } from '../src/core/quota';
 import { UsageAccumulator } from '../src/core/usage/accumulator';
 import { periodRange } from '../src/core/usage/calendar';
 import { usageReport, type UsageReport, type UsageReportOptions } from '../src/core/usage/report';
+import { spendChartSvg } from '../src/core/usage/chart';
 import { UsageApi } from '../src/core/usage/usageApi';
 import { DEMO, type Flavor } from '../src/simulator';
 
@@ -44,7 +45,7 @@ function apiOf(gw: Gateway): UsageApi {
  * One report: ms, requests the gateway saw, what it says of itself, the heap the report holds once built, and the
  * most the heap grew while it was built (sampled after every log page: the scan keeps sums, not rows).
  */
-async function measure(gw: Gateway, options: Omit<UsageReportOptions, 'display'>): Promise<{ ms: number; requests: number; report: string; heldKB: number; peakMB: number }> {
+async function measure(gw: Gateway, options: Omit<UsageReportOptions, 'display'>): Promise<{ ms: number; drawMs: number; svgKB: number; requests: number; report: string; heldKB: number; peakMB: number }> {
   const api = apiOf(gw);
   const before = await gw.requests();
   settle();
@@ -59,6 +60,11 @@ async function measure(gw: Gateway, options: Omit<UsageReportOptions, 'display'>
   const t0 = performance.now();
   let report: UsageReport | undefined = await usageReport(api, { ...options, display });
   const ms = Math.round(performance.now() - t0);
+  // What the Usage view then draws: the period's chart, as the SVG string the webview gets.
+  const t1 = performance.now();
+  const svg = spendChartSvg(report);
+  const drawMs = Math.round((performance.now() - t1) * 10) / 10;
+  const svgKB = Math.round((svg.length / 1024) * 10) / 10;
   const source = report.source.kind === 'table'
     ? 'hourly table'
     : `log, ${report.source.rows.toLocaleString('en-US')} rows${report.source.complete ? '' : ` (partial: ${report.source.stoppedBy})`}`;
@@ -69,7 +75,7 @@ async function measure(gw: Gateway, options: Omit<UsageReportOptions, 'display'>
   settle();
   const heldKB = Math.max(0, Math.round((heapWith - process.memoryUsage().heapUsed) / 1024));
   const peakMB = Math.round(((peak - heapBefore) / 1048576) * 10) / 10;
-  return { ms, requests: (await gw.requests()) - before, report: summary, heldKB, peakMB };
+  return { ms, drawMs, svgKB, requests: (await gw.requests()) - before, report: summary, heldKB, peakMB };
 }
 
 /** The simulator CLI with the history seeded; resolves once it prints its URL (the seeding is done by then). */
@@ -105,6 +111,8 @@ export async function benchUsage(rows = 100_000): Promise<Record<string, string 
     out['new-api table: requests'] = table.requests;
     out['new-api table: heap held by the report KB (±200 noise)'] = table.heldKB;
     out['new-api table: result'] = table.report;
+    out['new-api table: chart drawn (SVG) ms'] = table.drawMs;
+    out['new-api table: chart SVG KB'] = table.svgKB;
     const capped = await measure(gw, { period: '30d', timeZone: 'UTC', detail: true });
     out['new-api log, default caps: ms'] = capped.ms;
     out['new-api log, default caps: requests'] = capped.requests;
