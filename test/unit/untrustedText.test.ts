@@ -45,7 +45,7 @@ describe('untrusted text: one helper per surface', () => {
 
   it('redacts secrets a server echoes, on every surface', () => {
     registerSecret('echoed-access-token-123');
-    const text = 'bad key sk-AbCdEf0123456789XyZw and echoed-access-token-123, Bearer abc.def, session=MTc0x, eyJhbGciOi.eyJzdWIiOi.sig';
+    const text = 'bad key sk-test-AbCdEf0123456789XyZw and echoed-access-token-123, Bearer abc.def, session=MTc0x, eyJhbGciOi.eyJzdWIiOi.sig';
     for (const helper of [plainText, labelText, notificationText, tooltipText, markdownText, htmlText]) {
       const out = helper(text, 1000);
       for (const secret of ['AbCdEf0123456789', 'echoed-access-token-123', 'abc.def', 'MTc0x', 'eyJhbGciOi']) {

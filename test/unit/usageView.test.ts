@@ -151,7 +151,7 @@ describe('usage page (HTML)', () => {
   });
 
   it('every gateway string is inert: names, models, messages, the account, the currency symbol', () => {
-    const secret = 'sk-usageViewSecret0123456789abcdefABCDEF';
+    const secret = 'sk-test-usageViewSecret0123456789abcdef';
     registerSecret(secret);
     const evil = `${hostile('name')} ${HOSTILE_LONG} ${secret}`;
     const display: QuotaDisplay = { ...quotaDisplayOf({ quota_display_type: 'CUSTOM', custom_currency_symbol: HOSTILE_HTML, custom_currency_exchange_rate: 1 }) };
