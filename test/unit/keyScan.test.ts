@@ -142,7 +142,7 @@ describe('agent key scan', () => {
       assert.deepEqual(fs.reads, [], 'nothing re-read');
 
       writeFileSync(paths.claudeSettings, JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: NEW_KEY } }));
-      // Same size and mtime would hide the change from a stamp of (mtime, size); a new inode would not, but set mtime anyway.
+      // A later mtime, so the change shows even on a file system with coarse timestamps.
       utimesSync(paths.claudeSettings, new Date(), new Date(Date.now() + 5_000));
       const third = await scanner.scan();
       assert.deepEqual(fs.reads, [paths.claudeSettings]);
