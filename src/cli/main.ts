@@ -2,23 +2,25 @@
  * `node dist/cli.js write <codex|claude-code|opencode> --base-url <url> --model <id> [options]`:
  * the agent config writers without VS Code, for servers and scripts. The key comes from the
  * TOKAIFY_API_KEY environment variable only (argv is visible to every user of the machine).
+ * `rotate --from-key-env OLD --to-key-env NEW` (rotate.ts) swaps a key in every agent file.
  * Exit codes: 0 written (or planned, with --dry-run), 1 refused or failed, 2 usage (including a bad or
  * plain-http --base-url without --allow-http).
  */
 import os from 'node:os';
-import { createInterface } from 'node:readline/promises';
 import * as l10n from '@vscode/l10n';
 import { normalizeBaseUrl } from '../core/baseUrl';
 import { useShellLanguage } from './language';
+import { rotateCommand } from './rotate';
+import { BACKUPS_KEPT, confirmWrite, reportWritten, UsageError, type Io } from './shared';
 import { registerSecret } from '../core/redact';
 import { normalizeApiKey } from '../core/signIn';
 import { unifiedDiff } from '../core/agents/diff';
 import { findConflicts, type Conflict, type ConflictFixOption } from '../core/agents/conflicts';
 import { listComma } from '../core/agents/lists';
-import { applyChanges, BackupError, FileChangedError, WriteError } from '../core/agents/fileWriter';
+import { applyChanges } from '../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../core/agents/plan';
-import { AGENT_LABELS, ConfigShapeError, ConfigSyntaxError, type AgentId } from '../core/agents/types';
+import { AGENT_LABELS, type AgentId } from '../core/agents/types';
 
 const AGENTS = Object.keys(AGENT_LABELS) as AgentId[];
 const EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
@@ -46,10 +48,12 @@ function usage(): string {
     `  ${l10n.t("Before writing, what would defeat the files is said (a key variable in your shell or profile, a project's\n  .claude/settings.json in this folder, a root profile in config.toml), with the option that fixes it.")}`,
     `  ${l10n.t('Paths follow CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME, OPENCODE_CONFIG, XDG_DATA_HOME as the tools do.')}`,
     '',
+    l10n.t('usage: tokaify rotate --from-key-env <VAR> --to-key-env <VAR> [--dry-run] [--yes]'),
+    `  ${l10n.t('Replaces the old key with the new one in every agent file that holds it: all files or none, one backup for all.')}`,
+    `  ${l10n.t('The two keys are read from the named environment variables, never from the command line.')}`,
+    '',
   ].join('\n');
 }
-
-class UsageError extends Error {}
 
 interface Parsed {
   agent: AgentId;
@@ -135,22 +139,13 @@ function writeQuestion(changes: number, warnings: number): string {
   return warnings === 1 ? l10n.t('Write these changes (a warning above)?') : l10n.t('Write these changes ({0} warnings above)?', warnings);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    // [y/N] stays as typed in any language; 是 is also a yes.
-    return /^(y(es)?|是)$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = (text: string) => process.stdout.write(text);
-  const err = (text: string) => process.stderr.write(text);
+  const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  const { out, err } = io;
   useShellLanguage(env);
   let parsed: Parsed;
   try {
+    if (argv[0] === 'rotate') return await rotateCommand(argv.slice(1), env, io);
     parsed = parse(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -198,28 +193,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       err(`${l10n.t('dry run: nothing was written.')}\n`);
       return 0;
     }
-    if (!parsed.yes) {
-      if (!process.stdin.isTTY) {
-        err(`tokaify: ${l10n.t('not writing without confirmation: re-run with --yes (or --dry-run to only see the diff).')}\n`);
-        return 1;
-      }
-      if (!(await confirm(`${writeQuestion(plan.changes.length, conflicts.length)} [y/N] `))) {
-        err(`${l10n.t('Nothing was written.')}\n`);
-        return 1;
-      }
-    }
-    const store = { dir: defaultBackupDir(host), keep: 10 };
-    const backup = await applyChanges(plan.changes, store);
-    for (const change of plan.changes) {
-      if (change.before !== change.after) out(`${change.secret ? l10n.t('wrote {0} (mode 0600)', change.path) : l10n.t('wrote {0}', change.path)}\n`);
-    }
-    if (backup?.files.some((f) => f.copy)) out(`${l10n.t('backup: {0}', `${store.dir}/${backup.id}`)}\n`);
+    if (!(await confirmWrite(parsed.yes, writeQuestion(plan.changes.length, conflicts.length), io))) return 1;
+    const store = { dir: defaultBackupDir(host), keep: BACKUPS_KEPT };
+    reportWritten(plan.changes, await applyChanges(plan.changes, store), store, io);
     return 0;
   } catch (error) {
-    if (error instanceof ConfigSyntaxError || error instanceof ConfigShapeError || error instanceof FileChangedError || error instanceof WriteError || error instanceof BackupError) {
-      err(`tokaify: ${error.message}\n`);
-      return 1;
-    }
     err(`tokaify: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

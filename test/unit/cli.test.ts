@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AGENT_FILES, layFiles, layFixtures, NEW_KEY, OLD_KEY, type AgentFileName } from './agentHome';
 
 const CLI = path.resolve(__dirname, '../../cli.js');
 const KEY = 'sk-test' + 'c'.repeat(40);
@@ -245,5 +246,85 @@ describe('tokaify CLI: write <agent>', () => {
     assert.match(result.stderr, /Could not write .*\.codex.*permission denied \(is the folder read-only\?\)/);
     assert.equal(readFileSync(path.join(codex, 'config.toml'), 'utf8'), 'model = "o3"\n');
     assert.deepEqual(readdirSync(codex).sort(), ['config.toml'], 'no temp file left behind');
+  });
+});
+
+describe('tokaify CLI: rotate', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'tokaify-cli-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const keys = { OLD_TOKAIFY_KEY: OLD_KEY, NEW_TOKAIFY_KEY: NEW_KEY };
+  const cli = (args: string[], env: Record<string, string> = keys) => {
+    const result = spawnSync(process.execPath, [CLI, 'rotate', ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ...env }, encoding: 'utf8', input: '', cwd: home });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  const names = ['--from-key-env', 'OLD_TOKAIFY_KEY', '--to-key-env', 'NEW_TOKAIFY_KEY'];
+  const snapshot = (paths: Record<AgentFileName, string>) => Object.fromEntries(Object.entries(paths).map(([name, file]) => [name, readFileSync(file, 'utf8')]));
+
+  it('--dry-run prints the diff of every file holding the old key, keys masked, and writes nothing', () => {
+    const paths = layFixtures(home);
+    const before = snapshot(paths);
+    const r = cli([...names, '--dry-run']);
+    assert.equal(r.code, 0, r.err);
+    for (const rel of [AGENT_FILES.codexConfig, AGENT_FILES.claudeSettings, AGENT_FILES.openCodeConfig, AGENT_FILES.openCodeAuth]) assert.ok(r.out.includes(rel), rel);
+    assert.ok(!r.out.includes(AGENT_FILES.codexAuth), 'a file without the old key is not in the diff');
+    assert.match(r.out, /^-\s+"ANTHROPIC_AUTH_TOKEN": "sk-test…0000",?$/m);
+    assert.match(r.out, /^\+\s+"ANTHROPIC_AUTH_TOKEN": "sk-test…1111",?$/m);
+    for (const key of [OLD_KEY, NEW_KEY, OLD_KEY.slice(3), NEW_KEY.slice(3)]) assert.ok(!(r.out + r.err).includes(key), 'no key printed');
+    assert.match(r.err, /dry run: nothing was written/);
+    assert.deepEqual(snapshot(paths), before);
+  });
+
+  it('--yes writes every file (0600), says which, and one backup holds them all', () => {
+    const paths = layFixtures(home);
+    const before = snapshot(paths);
+    const r = cli([...names, '--yes']);
+    assert.equal(r.code, 0, r.err);
+    const written = [...r.out.matchAll(/^wrote (.*) \(mode 0600\)$/gm)].map((m) => path.relative(home, m[1]!));
+    assert.deepEqual(written, [AGENT_FILES.codexConfig, AGENT_FILES.claudeSettings, AGENT_FILES.openCodeConfig, AGENT_FILES.openCodeAuth]);
+    for (const name of Object.keys(paths) as AgentFileName[]) {
+      assert.equal(readFileSync(paths[name], 'utf8'), before[name]!.split(OLD_KEY).join(NEW_KEY), name);
+    }
+    const backups = path.join(home, '.local', 'state', 'tokaify', 'backups');
+    const [folder, ...more] = readdirSync(backups);
+    assert.deepEqual(more, []);
+    const manifest = JSON.parse(readFileSync(path.join(backups, folder!, 'backup.json'), 'utf8')) as { reason: string; agents: string[] };
+    assert.equal(manifest.reason, 'rotate');
+    assert.deepEqual(manifest.agents, ['codex', 'claude-code', 'opencode']);
+    assert.match(r.out, new RegExp(`^backup: .*${folder}$`, 'm'));
+  });
+
+  it('nothing holds the old key: a clear message and exit 1', () => {
+    layFiles(home, { claudeSettings: JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: NEW_KEY } }) });
+    const r = cli([...names, '--yes']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no agent file holds the old key \(sk-…0000\); nothing to rotate/);
+  });
+
+  it('usage mistakes exit 2 (a key on the command line, a missing or unset variable, the same key twice); no confirmation exits 1', () => {
+    layFixtures(home);
+    assert.equal(cli([...names, '--old-key', OLD_KEY]).code, 2);
+    assert.match(cli(['--from-key-env', 'OLD_TOKAIFY_KEY']).err, /--to-key-env is required\nusage: tokaify write[\s\S]*usage: tokaify rotate --from-key-env <VAR> --to-key-env <VAR>/);
+    const unset = cli(names, { OLD_TOKAIFY_KEY: OLD_KEY });
+    assert.equal(unset.code, 2);
+    assert.match(unset.err, /NEW_TOKAIFY_KEY is not set/);
+    assert.equal(cli(names, { OLD_TOKAIFY_KEY: OLD_KEY, NEW_TOKAIFY_KEY: OLD_KEY.slice(3) }).code, 2);
+    const asked = cli(names);
+    assert.equal(asked.code, 1);
+    assert.match(asked.err, /re-run with --yes/);
+  });
+
+  it('a broken file holding the old key: exit 1 with path:line:col, and no file changed', () => {
+    const paths = layFixtures(home);
+    const broken = `{\n  "env": { "ANTHROPIC_AUTH_TOKEN": "${OLD_KEY}", }\n}\n`;
+    writeFileSync(paths.claudeSettings, broken);
+    const before = snapshot(paths);
+    const r = cli([...names, '--yes']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /settings\.json:2:\d+: trailing comma/);
+    assert.deepEqual(snapshot(paths), before);
   });
 });

@@ -57,6 +57,11 @@ const SETTINGS_JSON: StrictJsonRules = {
   pinpointInvalidJson: true,
 };
 
+/** Parses settings.json (without a BOM) as strictly as Claude Code reads it; a broken file is a ConfigSyntaxError. */
+export function parseClaudeSettings(text: string, file = 'settings.json'): Node {
+  return parseStrict(text, file, SETTINGS_JSON);
+}
+
 /** Plans the new text of Claude Code's settings.json. `current` undefined means the file does not exist. */
 export function planClaudeSettings(current: string | undefined, options: ClaudeCodeOptions, file = 'settings.json'): string {
   const wanted = ownedEnv(options);

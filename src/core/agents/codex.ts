@@ -120,7 +120,7 @@ export function planCodexConfig(current: string | undefined, options: CodexOptio
   const addedNewline = !body.endsWith('\n');
   if (addedNewline) body += eol;
 
-  const ast = parse(body, file);
+  const ast = parseCodexToml(body, file);
   const before = getStaticTOMLValue(ast);
   const edits = planEdits(body, ast, before, wanted, eol, file);
   let text = applyEdits(body, edits);
@@ -132,7 +132,7 @@ export function planCodexConfig(current: string | undefined, options: CodexOptio
 
 /** What a config says, for diagnosis: the active provider and model, and each provider (never a token). */
 export function readCodexConfig(text: string, file = 'config.toml'): CodexConfigSummary {
-  const ast = parse(text.replace(/^\uFEFF/, ''), file);
+  const ast = parseCodexToml(text.replace(/^\uFEFF/, ''), file);
   const doc = getStaticTOMLValue(ast);
   const summary: CodexConfigSummary = { providers: {} };
   const profile = legacyProfileKv(ast);
@@ -233,7 +233,8 @@ function requireText(value: string, empty: () => string, invalid: () => string):
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-function parse(text: string, file: string): AST.TOMLProgram {
+/** Parses config.toml strictly (TOML 1.0), as Codex does; a broken file is a ConfigSyntaxError at its line:column. */
+export function parseCodexToml(text: string, file: string): AST.TOMLProgram {
   try {
     return parseTOML(text, { tomlVersion: '1.0' });
   } catch (error) {

@@ -5,7 +5,7 @@
  * ChatGPT account stays possible. serde_json reads it: strict JSON in, strict JSON out.
  */
 import * as l10n from '@vscode/l10n';
-import { applyEdits, modify, printParseErrorCode } from 'jsonc-parser';
+import { applyEdits, modify, printParseErrorCode, type Node } from 'jsonc-parser';
 import { describeNode, formattingOptions, isRecord, parsePlanned, parseStrict, trailingCommaBefore, uniqueChild, type StrictJsonRules } from './jsonText';
 import { detectFormat, normalizeText, restoreFormat } from './textFormat';
 import { ConfigShapeError } from './types';
@@ -14,6 +14,11 @@ import { ConfigShapeError } from './types';
 const AUTH_JSON: StrictJsonRules = {
   explain: (text, error) => ({ offset: error.offset, reason: describeAuthParseError(printParseErrorCode(error.error), text, error.offset) }),
 };
+
+/** Parses auth.json (without a BOM) as strictly as Codex reads it; a broken file is a ConfigSyntaxError. */
+export function parseCodexAuth(text: string, file = 'auth.json'): Node {
+  return parseStrict(text, file, AUTH_JSON);
+}
 
 /**
  * How Codex will authenticate with this file:

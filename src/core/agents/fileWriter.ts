@@ -33,6 +33,8 @@ export interface BackupStore {
 export interface BackupFile {
   path: string;
   label: string;
+  /** The agent the file belongs to; absent in records written before rotation (then the record's `agent`). */
+  agent?: AgentId;
   /** Absent when the file did not exist before the change (restoring removes it). */
   copy?: string;
   mode?: number;
@@ -40,10 +42,18 @@ export interface BackupFile {
 
 export interface BackupRecord {
   id: string;
+  /** The first file's agent (older records cover one agent only); `recordAgents()` gives them all. */
   agent: AgentId;
+  /** Every agent whose files the backup holds, when it covers more than one (a rotation). */
+  agents?: AgentId[];
   created: string;
-  reason: 'configure' | 'restore';
+  reason: 'configure' | 'restore' | 'rotate';
   files: BackupFile[];
+}
+
+/** The agents a backup covers, for old single-agent records too. */
+export function recordAgents(record: BackupRecord): AgentId[] {
+  return record.agents ?? [record.agent];
 }
 
 /** The file changed on disk after the preview was made: preview again rather than overwrite. */
@@ -99,12 +109,17 @@ export async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-/** Applies the changes as one unit. Returns the backup made (undefined when nothing changed). */
-export async function applyChanges(changes: readonly FileChange[], store: BackupStore, now = new Date(), hooks: WriteHooks = {}): Promise<BackupRecord | undefined> {
+/**
+ * Applies the changes as one unit, which may span agents. Returns the backup made (undefined when
+ * nothing changed). `reason` labels the backup; by default a change that removes a file is a restore.
+ */
+export async function applyChanges(
+  changes: readonly FileChange[], store: BackupStore, now = new Date(), hooks: WriteHooks = {}, reason?: BackupRecord['reason'],
+): Promise<BackupRecord | undefined> {
   const real = changes.filter((c) => c.before !== c.after);
   if (!real.length) return undefined;
   for (const change of real) await assertUnchanged(change);
-  const record = await backUp(real, store, now, real.some((c) => c.after === undefined) ? 'restore' : 'configure', hooks);
+  const record = await backUp(real, store, now, reason ?? (real.some((c) => c.after === undefined) ? 'restore' : 'configure'), hooks);
   const done: FileChange[] = [];
   for (const change of real) {
     try {
@@ -117,7 +132,7 @@ export async function applyChanges(changes: readonly FileChange[], store: Backup
       throw new WriteError(change.path, error);
     }
   }
-  await prune(store, real[0]!.agent);
+  await prune(store, recordAgents(record));
   return record;
 }
 
@@ -233,7 +248,8 @@ const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(
 
 async function backUp(changes: readonly FileChange[], store: BackupStore, now: Date, reason: BackupRecord['reason'], hooks: WriteHooks): Promise<BackupRecord> {
   const agent = changes[0]!.agent;
-  const id = `${stampOf(now)}-${agent}-${randomBytes(2).toString('hex')}`;
+  const agents = [...new Set(changes.map((c) => c.agent))];
+  const id = `${stampOf(now)}-${agents.length > 1 ? 'agents' : agent}-${randomBytes(2).toString('hex')}`;
   const folder = path.join(store.dir, id);
   // Which file the failure is about; the manifest stands for all of them.
   let current = changes[0]!.path;
@@ -244,17 +260,17 @@ async function backUp(changes: readonly FileChange[], store: BackupStore, now: D
     for (const [index, change] of changes.entries()) {
       current = change.path;
       if (change.before === undefined) {
-        files.push({ path: change.path, label: change.label });
+        files.push({ path: change.path, label: change.label, agent: change.agent });
         continue;
       }
       const mode = (await modeOf(await resolveTarget(change.path))) ?? 0o600;
       const copy = `${index}-${path.basename(change.path)}`;
       // A backup of a file with a key is as secret as the file.
       await writeAtomic(path.join(folder, copy), change.before, change.secret ? 0o600 : mode, hooks);
-      files.push({ path: change.path, label: change.label, copy, mode });
+      files.push({ path: change.path, label: change.label, agent: change.agent, copy, mode });
     }
     current = changes.map((c) => c.path).join(', ');
-    const record: BackupRecord = { id, agent, created: now.toISOString(), reason, files };
+    const record: BackupRecord = { id, agent, ...(agents.length > 1 ? { agents } : {}), created: now.toISOString(), reason, files };
     await writeAtomic(path.join(folder, MANIFEST), `${JSON.stringify(record, null, 2)}\n`, 0o600, hooks);
     return record;
   } catch (error) {
@@ -278,7 +294,7 @@ export async function listBackups(store: BackupStore, agent?: AgentId): Promise<
     if (!text) continue;
     try {
       const record = JSON.parse(text) as BackupRecord;
-      if (record.id === name && (!agent || record.agent === agent)) records.push(record);
+      if (record.id === name && (!agent || recordAgents(record).includes(agent))) records.push(record);
     } catch {
       // not ours, or damaged: leave it alone
     }
@@ -293,15 +309,27 @@ export async function restoreChanges(store: BackupStore, record: BackupRecord, s
     const after = file.copy === undefined ? undefined : await readText(path.join(store.dir, record.id, file.copy));
     if (file.copy !== undefined && after === undefined) throw new Error(l10n.t('The backup {0} lost its copy of {1}.', record.id, file.path));
     const mode = file.mode ?? 0o600;
-    changes.push({ agent: record.agent, label: file.label, path: file.path, before: await readText(file.path), after, secret: secretPaths.has(file.path) || mode === 0o600 });
+    changes.push({ agent: file.agent ?? record.agent, label: file.label, path: file.path, before: await readText(file.path), after, secret: secretPaths.has(file.path) || mode === 0o600 });
   }
   return changes;
 }
 
-async function prune(store: BackupStore, agent: AgentId): Promise<void> {
-  const records = await listBackups(store, agent);
-  for (const old of records.slice(Math.max(1, store.keep))) {
-    await fs.rm(path.join(store.dir, old.id), { recursive: true, force: true });
+/**
+ * Keeps the newest `keep` backups of each agent. A backup covering several agents goes only when it is
+ * past `keep` for every one of them (the only backup of one agent's files is never lost to another's).
+ */
+async function prune(store: BackupStore, agents: readonly AgentId[]): Promise<void> {
+  const all = await listBackups(store);
+  const keep = Math.max(1, store.keep);
+  const kept = new Set<string>();
+  const candidates = new Map<string, BackupRecord>();
+  for (const agent of new Set(all.flatMap(recordAgents))) {
+    const mine = all.filter((r) => recordAgents(r).includes(agent));
+    for (const r of mine.slice(0, keep)) kept.add(r.id);
+    if (agents.includes(agent)) for (const r of mine.slice(keep)) candidates.set(r.id, r);
+  }
+  for (const old of candidates.values()) {
+    if (!kept.has(old.id)) await fs.rm(path.join(store.dir, old.id), { recursive: true, force: true });
   }
 }
 

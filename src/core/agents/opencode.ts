@@ -52,6 +52,16 @@ const PROVIDER_ID_PATTERN = /^[0-9a-z-]+$/;
 /** OpenCode's auth.json is strict JSON (OpenCode writes it itself). */
 const AUTH_JSON: StrictJsonRules = { explain: explainParseError() };
 
+/** Parses an OpenCode config (JSONC, without a BOM); undefined for a file of comments only. A broken file is a ConfigSyntaxError. */
+export function parseOpencodeConfig(text: string, file = 'opencode.json'): Node | undefined {
+  return parseJsonc(text, file);
+}
+
+/** Parses OpenCode's auth.json (without a BOM) as the strict JSON OpenCode writes; a broken file is a ConfigSyntaxError. */
+export function parseOpencodeAuth(text: string, file = 'auth.json'): Node {
+  return parseStrict(text, file, AUTH_JSON);
+}
+
 /** Plans the new text of `opencode.json` / `opencode.jsonc`. `current` undefined means the file does not exist. */
 export function planOpencodeConfig(current: string | undefined, options: OpenCodeOptions, file = 'opencode.json'): string {
   const id = providerId(options.providerId);

@@ -78,9 +78,7 @@ export function claudeCodeLocations(host: HostEnvironment): AgentLocations {
  */
 export function openCodeLocations(host: HostEnvironment, exists: (file: string) => boolean): AgentLocations {
   const p = pathApi(host);
-  const configHome = set(host.env.XDG_CONFIG_HOME) ? expandHome(host.env.XDG_CONFIG_HOME!, host) : p.join(host.home, '.config');
-  const dataHome = set(host.env.XDG_DATA_HOME) ? expandHome(host.env.XDG_DATA_HOME!, host) : p.join(host.home, '.local', 'share');
-  const configDir = p.join(configHome, 'opencode');
+  const { configDir, dataHome } = openCodeDirs(host);
   const json = p.join(configDir, 'opencode.json');
   const jsonc = p.join(configDir, 'opencode.jsonc');
   const notes: string[] = [];
@@ -103,6 +101,26 @@ export function openCodeLocations(host: HostEnvironment, exists: (file: string) 
     mustExist: [],
     notes,
   };
+}
+
+function openCodeDirs(host: HostEnvironment): { configDir: string; dataHome: string } {
+  const p = pathApi(host);
+  const configHome = set(host.env.XDG_CONFIG_HOME) ? expandHome(host.env.XDG_CONFIG_HOME!, host) : p.join(host.home, '.config');
+  const dataHome = set(host.env.XDG_DATA_HOME) ? expandHome(host.env.XDG_DATA_HOME!, host) : p.join(host.home, '.local', 'share');
+  return { configDir: p.join(configHome, 'opencode'), dataHome };
+}
+
+/**
+ * Every global config file OpenCode loads and deep-merges, in load order (a later one wins): the legacy
+ * config.json, opencode.json, opencode.jsonc, then OPENCODE_CONFIG. A key in any of them is sent, so
+ * reading or rotating keys looks at all of them, not only the one Configure writes.
+ */
+export function openCodeConfigFiles(host: HostEnvironment): string[] {
+  const p = pathApi(host);
+  const { configDir } = openCodeDirs(host);
+  const files = ['config.json', 'opencode.json', 'opencode.jsonc'].map((name) => p.join(configDir, name));
+  if (set(host.env.OPENCODE_CONFIG)) files.push(expandHome(host.env.OPENCODE_CONFIG!, host));
+  return [...new Set(files)];
 }
 
 /**
