@@ -38,6 +38,8 @@ describe('agent key scan', () => {
       'opencode OpenCode auth.json tokaify.key active https://gw.example.com/v1',
     ]);
     const corp = result.sightings.find((s) => s.locator === 'provider.corp.options.apiKey');
+    // The model each agent's files select, for a test request in its shape.
+    assert.deepEqual([...new Set(result.sightings.map((s) => `${s.agent}=${s.model}`))], ['codex=gpt-5.4', 'claude-code=claude-sonnet-4-5', 'opencode=gpt-5.4']);
     assert.deepEqual(corp?.source, { kind: 'env', variable: 'CORP_API_KEY' });
     assert.deepEqual(result.sightings.find((s) => s.locator.endsWith('corp.env_key'))?.source, { kind: 'env', variable: 'CORP_API_KEY' });
   });
@@ -51,6 +53,8 @@ describe('agent key scan', () => {
       'provider.legacy.options.apiKey', 'tokaify.key',
     ]);
     assert.deepEqual(sightingsOf(result, fingerprinter.fingerprint(OLD_KEY.slice(3))), old, 'a key pasted without sk- is the same key');
+    // What new-api shows of a masked key (key[:4] + "**********" + key[-4:]), to name the probable token before a reveal.
+    assert.deepEqual(old[0]?.source.kind === 'literal' && old[0].source.gatewayMask, { head: OLD_KEY.slice(3, 7), tail: OLD_KEY.slice(-4) });
     assert.deepEqual(sightingsOf(result, fingerprinter.fingerprint(NEW_KEY)), []);
     assert.equal(old[0]?.source.kind === 'literal' && old[0].source.masked, 'sk-…0000');
     const text = JSON.stringify(result);

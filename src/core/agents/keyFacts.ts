@@ -8,11 +8,16 @@ import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import { getStaticTOMLValue } from 'toml-eslint-parser';
 import { codexAuthMode, type CodexAuthMode } from './codexAuth';
 import { parseKeyFile, type KeyFile } from './keyFiles';
-import { maskKeyTail, type KeyFingerprinter } from './keyFingerprint';
+import { bareKey, maskKeyTail, type KeyFingerprinter } from './keyFingerprint';
 
 /** Where a key comes from: the file itself, or something the file points to (never read). */
 export type KeySource =
-  | { kind: 'literal'; fingerprint: string; masked: string }
+  /**
+   * `gatewayMask`: the first and last four characters of the bare key, exactly what new-api shows of a
+   * key it masks (key[:4] + "**********" + key[-4:]): enough to say which listed token it probably is
+   * before its key is revealed, and nothing the console does not already show.
+   */
+  | { kind: 'literal'; fingerprint: string; masked: string; gatewayMask?: { head: string; tail: string } }
   /** Codex `env_key`, OpenCode `{env:VAR}`: the key is in the environment of the agent's process. */
   | { kind: 'env'; variable: string }
   /** OpenCode `{file:path}`: the key is in another file. */
@@ -37,6 +42,8 @@ export interface FileFacts {
   providers: Record<string, ProviderFacts>;
   /** The provider the file selects: Codex `model_provider` (default `openai`), the prefix of OpenCode's `model`. */
   selects?: string;
+  /** The model the file selects (Codex `model`, Claude Code `env.ANTHROPIC_MODEL` or `model`, OpenCode `model` without its provider). */
+  model?: string;
   /** Codex auth.json: whether Codex reads its OPENAI_API_KEY at all. */
   codexAuthMode?: CodexAuthMode;
 }
@@ -45,7 +52,11 @@ export interface FileFacts {
 export function readKeyFacts(file: KeyFile, text: string, fingerprinter: KeyFingerprinter): FileFacts {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') return { providers: {} };
-  const literal = (key: string): KeySource => ({ kind: 'literal', fingerprint: fingerprinter.fingerprint(key), masked: maskKeyTail(key) });
+  const literal = (key: string): KeySource => {
+    const bare = bareKey(key);
+    const gatewayMask = bare.length > 8 ? { gatewayMask: { head: bare.slice(0, 4), tail: bare.slice(-4) } } : {};
+    return { kind: 'literal', fingerprint: fingerprinter.fingerprint(key), masked: maskKeyTail(key), ...gatewayMask };
+  };
   const parsed = parseKeyFile(file, body);
   if (parsed.format === 'toml') return codexConfigFacts(getStaticTOMLValue(parsed.ast), literal);
   const root = parsed.root;
@@ -65,6 +76,7 @@ type Literal = (key: string) => KeySource;
 
 function codexConfigFacts(doc: Record<string, unknown>, literal: Literal): FileFacts {
   const facts: FileFacts = { providers: {}, selects: typeof doc.model_provider === 'string' ? doc.model_provider : 'openai' };
+  if (typeof doc.model === 'string' && doc.model !== '') facts.model = doc.model;
   // The built-in provider is not a table; its address is the root `openai_base_url`.
   if (typeof doc.openai_base_url === 'string') facts.providers.openai = { baseUrl: doc.openai_base_url, keys: [] };
   const providers = isTable(doc.model_providers) ? doc.model_providers : {};
@@ -94,13 +106,17 @@ function claudeFacts(root: Node, literal: Literal): FileFacts {
   }
   if (stringAt(root, ['apiKeyHelper'])) keys.push({ locator: 'apiKeyHelper', source: { kind: 'command' } });
   const baseUrl = stringAt(root, ['env', 'ANTHROPIC_BASE_URL']);
-  return { providers: { '': { ...(baseUrl ? { baseUrl } : {}), keys } } };
+  const model = stringAt(root, ['env', 'ANTHROPIC_MODEL']) ?? stringAt(root, ['model']);
+  return { providers: { '': { ...(baseUrl ? { baseUrl } : {}), keys } }, ...(model ? { model } : {}) };
 }
 
 function openCodeConfigFacts(root: Node, literal: Literal): FileFacts {
   const facts: FileFacts = { providers: {} };
   const model = stringAt(root, ['model']);
-  if (model?.includes('/')) facts.selects = model.slice(0, model.indexOf('/'));
+  if (model?.includes('/')) {
+    facts.selects = model.slice(0, model.indexOf('/'));
+    facts.model = model.slice(model.indexOf('/') + 1);
+  }
   for (const [id, provider] of entries(findNodeAtLocation(root, ['provider']))) {
     const baseUrl = stringAt(provider, ['options', 'baseURL']);
     const apiKey = stringAt(provider, ['options', 'apiKey']);

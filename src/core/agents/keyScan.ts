@@ -28,6 +28,8 @@ export interface KeySighting {
   source: KeySource;
   /** The address this key goes to, as the files say (the provider's base URL, ANTHROPIC_BASE_URL). */
   baseUrl?: string;
+  /** The model the agent's files select (for a test request in its shape), when they name one. */
+  model?: string;
   /** The agent sends this key now (its selected provider, first in its order); false: only present. */
   active: boolean;
 }
@@ -144,7 +146,17 @@ interface Read {
 
 /** Sightings of every file, with `active` decided across the files of each agent. */
 function assemble(read: readonly Read[]): KeySighting[] {
-  return [...codexSightings(read.filter((r) => r.file.agent === 'codex')), ...claudeSightings(read.filter((r) => r.file.agent === 'claude-code')), ...openCodeSightings(read.filter((r) => r.file.agent === 'opencode'))];
+  // The model an agent uses is in one of its files (config.toml, settings.json, opencode.json; a later OpenCode config wins).
+  const models = new Map<AgentId, string>();
+  for (const r of read) {
+    const model = factsOf(r)?.model;
+    if (model) models.set(r.file.agent, model);
+  }
+  return withModels(models, [...codexSightings(read.filter((r) => r.file.agent === 'codex')), ...claudeSightings(read.filter((r) => r.file.agent === 'claude-code')), ...openCodeSightings(read.filter((r) => r.file.agent === 'opencode'))]);
+}
+
+function withModels(models: ReadonlyMap<AgentId, string>, all: KeySighting[]): KeySighting[] {
+  return all.map((s) => (models.has(s.agent) ? { ...s, model: models.get(s.agent)! } : s));
 }
 
 const factsOf = (r: Read | undefined): FileFacts | undefined => (r && 'facts' in r.outcome ? r.outcome.facts : undefined);
