@@ -106,6 +106,11 @@ export class AccountStore {
     if (!names.has(name)) await this.state.update(`${ACCOUNTS_KEY}.${id}.secrets`, [...names, name]);
   }
 
+  /** The names of the secrets an account owns beyond its credential (`key.<tokenId>`…), without reading them. */
+  accountSecretNames(id: string): string[] {
+    return this.state.get<string[]>(`${ACCOUNTS_KEY}.${id}.secrets`) ?? [];
+  }
+
   async accountSecret(id: string, name: string): Promise<string | undefined> {
     return this.secrets.get(`${accountSecretPrefix(id)}${name}`);
   }

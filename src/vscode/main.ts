@@ -11,6 +11,7 @@ import type { StatusBar } from './statusBar';
 import type { StatusChunk, StatusParts } from './statusChunk';
 import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
 import { AgentUsageStore } from './agents/agentUsage';
+import { KeyUsageIndex } from './agents/keyUsage';
 import { PreviewDocuments } from './agents/preview';
 import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
@@ -62,6 +63,8 @@ export interface TokaifyApi {
   globalState: vscode.Memento;
   agents: AgentCommands;
   usage: AgentUsageStore;
+  /** Which agent sends which token's key, from the agents' files. */
+  keyUsage: KeyUsageIndex;
   verifier: Verifier;
   /** Spend today and in the last 7 days, per account, for the tooltips. */
   spend: AccountSpend;
@@ -87,12 +90,15 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const { log, http, state, accounts, gateways, statusBar } = parts.status;
   const usage = new AgentUsageStore(state);
   const spend = new AccountSpend(accounts, gateways);
-  const tree = new TokenTreeProvider(accounts, gateways, log, usage, spend);
+  const keyUsage = new KeyUsageIndex(accounts, gateways, context.secrets, log);
+  const tree = new TokenTreeProvider(accounts, gateways, log, keyUsage, spend);
   statusBar.setSpend(spend);
   const treeView = parts.treeView;
   const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
   const preview = new PreviewDocuments();
-  const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview, refreshTree: () => tree.refreshRows() });
+  const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview,
+    // The files changed: scan them again; the tree redraws when the index changes.
+    refreshTree: () => void keyUsage.refresh() });
   const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
   const usageView = new UsageView({ accounts, gateways, http, log, extensionUri: context.extensionUri });
 
@@ -101,7 +107,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
 
   const signIn = (args: AddGatewayArgs) => addGateway(accounts, http.client, log, args);
   context.subscriptions.push(
-    tree, spend, preview, verifier, usageView,
+    tree, keyUsage, spend, preview, verifier, usageView,
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
@@ -152,6 +158,6 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     picks: recentPicks,
     quickPick: activeQuickPick,
   };
-  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, verifier, usageView, spend, internal };
+  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, keyUsage, verifier, usageView, spend, internal };
   return { handlers, tree, api };
 }

@@ -7,7 +7,8 @@ import { describeToken, spendTooltipLine, tokenTooltip } from '../core/tokenForm
 import type { Token, TokenStatus } from '../core/tokenModel';
 import { labelText, markdownText, TEXT_LIMITS, tooltipText } from '../core/untrustedText';
 import { AGENT_LABELS } from '../core/agents/types';
-import type { AgentUsageStore } from './agents/agentUsage';
+import type { AgentKeyUse, KeyUsageIndex, UnknownKeyUse } from './agents/keyUsage';
+import { alertText, tokenAlert, type TokenAlert } from '../core/tokenAlert';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
@@ -16,7 +17,7 @@ import { accountName, count, tokenName } from './names';
 
 export type TreeNode =
   | { kind: 'account'; meta: AccountMeta }
-  | { kind: 'token'; meta: AccountMeta; token: Token; description: string; tooltip: string }
+  | { kind: 'token'; meta: AccountMeta; token: Token; description: string; tooltip: string; alert?: TokenAlert; usedBy: AgentKeyUse[] }
   | { kind: 'loadMore'; meta: AccountMeta; loaded: number; total?: number }
   /** label, description and tooltip are plain text (server text allowed); getTreeItem makes them inert. */
   | { kind: 'info'; id: string; label: string; description?: string; tooltip?: string; icon: string; command?: vscode.Command };
@@ -44,13 +45,14 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     private readonly accounts: AccountStore,
     private readonly gateways: Gateways,
     private readonly log: Log,
-    private readonly usage?: AgentUsageStore,
+    private readonly keyUsage?: KeyUsageIndex,
     private readonly spend?: AccountSpend,
   ) {
     this.subscriptions = [
       accounts.onDidChange(() => this.refresh()),
       gateways.onDidChangeTokens((id) => this.changed.fire(this.accountNodes.get(id))),
       gateways.balances.onDidChange((id) => this.changed.fire(this.accountNodes.get(id))),
+      ...(keyUsage ? [keyUsage.onDidChange(() => this.changed.fire(undefined))] : []),
     ];
   }
 
@@ -70,12 +72,13 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       case 'account': return this.accountItem(node.meta);
       case 'token': {
         const item = new vscode.TreeItem(labelText(tokenName(node.token)), vscode.TreeItemCollapsibleState.None);
-        const [icon, color] = STATUS_ICON[node.token.status];
+        const [icon, color] = node.alert ? ['warning', 'charts.orange'] : STATUS_ICON[node.token.status];
         item.id = `token:${node.meta.id}:${node.token.id}`;
         item.description = labelText(node.description, TEXT_LIMITS.description);
         item.tooltip = untrustedMarkdown(node.tooltip);
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-        item.contextValue = `token.${node.token.status}`;
+        // `.alert`: an agent uses it and it is about to stop working; Rotate Key… is offered inline.
+        item.contextValue = `token.${node.token.status}${node.alert ? '.alert' : ''}`;
         return item;
       }
       case 'loadMore': {
@@ -171,11 +174,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       rows.push({ kind: 'info', id: `${meta.id}:filter`, icon: 'filter', label: vscode.l10n.t('Filter: {0}', state.keyword), description: vscode.l10n.t('click to clear'),
         command: { command: Commands.clearTokenFilter, title: vscode.l10n.t('Clear filter'), arguments: [meta.id] } });
     }
-    for (const token of state.tokens) {
-      const users = this.usage?.agentsUsing(meta.id, token.id).map((agent) => AGENT_LABELS[agent]) ?? [];
-      const usedBy = users.length ? `\n\n${vscode.l10n.t('Used by {0}.', users.join(', '))}` : '';
-      rows.push({ kind: 'token', meta, token, description: describeToken(token, display, users), tooltip: tokenTooltip(token, display) + usedBy });
-    }
+    // Which agents send each key: from the agents' files, scanned once the rows are asked for (the rows redraw when it lands).
+    this.keyUsage?.ensure();
+    for (const unknown of this.keyUsage?.unknownFor(meta.id) ?? []) rows.push(unknownKeyRow(meta, unknown));
+    for (const token of state.tokens) rows.push(tokenRow(meta, token, display, this.keyUsage?.usesOf(meta.id, token.id) ?? []));
     if (state.loaded && !state.tokens.length && !state.error) {
       rows.push({ kind: 'info', id: `${meta.id}:empty`, icon: 'add', label: state.keyword ? vscode.l10n.t('No token matches the filter') : vscode.l10n.t('No tokens yet: create one'),
         description: vscode.l10n.t('click to create a token'), command: { command: Commands.createToken, title: vscode.l10n.t('Create Token'), arguments: [meta.id] } });
@@ -235,6 +237,38 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.changed.dispose();
   }
 }
+
+/**
+ * A token's row: its agents (from their files; "probably" when matched by the console's mask only) and,
+ * when an agent uses it, whether it is about to stop working (expiry in 7 days, under 10 % quota left).
+ */
+function tokenRow(meta: AccountMeta, token: Token, display: QuotaDisplay, uses: AgentKeyUse[]): TreeNode {
+  const users = uses.map((u) => AGENT_LABELS[u.agent]);
+  const sure = uses.filter((u) => u.exact).map((u) => AGENT_LABELS[u.agent]);
+  const probable = uses.filter((u) => !u.exact).map((u) => AGENT_LABELS[u.agent]);
+  const alert = uses.length ? tokenAlert(token) : undefined;
+  const lines = [tokenTooltip(token, display)];
+  if (sure.length) lines.push(vscode.l10n.t('Used by {0}.', sure.join(', ')));
+  if (probable.length) lines.push(vscode.l10n.t('Probably used by {0}: its files hold a key that begins and ends like this one (reveal or copy the key to be sure).', probable.join(', ')));
+  if (alert) lines.push(`⚠ ${vscode.l10n.t('{0}: {1} will stop working. Rotate Key… gives them a new key in one step.', alertText(alert), users.join(', '))}`);
+  const description = describeToken(token, display, users);
+  return { kind: 'token', meta, token, description: alert ? `⚠ ${alertText(alert)} · ${description}` : description, tooltip: lines.join('\n\n'), usedBy: uses, ...(alert ? { alert } : {}) };
+}
+
+/** An agent that sends this gateway a key none of its known tokens has: Configure is the fix. */
+function unknownKeyRow(meta: AccountMeta, unknown: UnknownKeyUse): TreeNode {
+  const label = AGENT_LABELS[unknown.agent];
+  return {
+    kind: 'info', id: `${meta.id}:unknownKey:${unknown.agent}`, icon: 'question',
+    label: vscode.l10n.t('{0} uses a key this gateway does not know', label), description: vscode.l10n.t('{0} · click to configure', unknown.masked),
+    tooltip: vscode.l10n.t('{0} sends {1} to this gateway, but no token listed here (or revealed so far) has that key. It may be a deleted token, another account\'s, or one whose key was never revealed in VS Code. Configure {0} to give it one of these tokens. Files: {2}', label, unknown.masked, unknown.files.join(', ')),
+    command: { command: CONFIGURE_COMMAND[unknown.agent], title: vscode.l10n.t('Configure'), arguments: [{ accountId: meta.id }] },
+  };
+}
+
+const CONFIGURE_COMMAND: Record<AgentKeyUse['agent'], string> = {
+  codex: Commands.configureCodex, 'claude-code': Commands.configureClaudeCode, opencode: Commands.configureOpenCode,
+};
 
 /** A tooltip built from our Markdown with untrusted values already escaped: no commands, no HTML, no theme icons. */
 function untrustedMarkdown(value: string): vscode.MarkdownString {

@@ -75,6 +75,7 @@ describe('Configure agents (Codex, Claude Code, OpenCode) into a temporary home'
 
   it('the tree says which agent uses the token', async () => {
     await api.gateways.tokens(api.accounts.get(accountId)!).refresh();
+    await api.keyUsage.refresh(); // read from the agents' files, as the tree does after every change
     const account = (await api.tree.getChildren())[0]!;
     const rows = (await api.tree.getChildren(account)).map((n) => api.tree.getTreeItem(n));
     const demo = rows.find((r) => r.label === 'demo');
