@@ -26,6 +26,19 @@ export interface StatusState {
   now?: number;
   /** The account's spend today (console sign-ins only), as formatted, with the time it was read (ms). */
   spentToday?: { text: string; readAt: number };
+  /** Tokens of this account that agents use and that are about to stop working (from the tree's data). */
+  agentAlerts?: AgentTokenAlert[];
+}
+
+export interface AgentTokenAlert {
+  /** The agents, by our names ("Codex CLI, Claude Code"). */
+  agents: string;
+  /** The token's name: the gateway's text. */
+  token: string;
+  /** alertText(): "expires in 3 days (2026-12-05)". */
+  what: string;
+  /** What Rotate Key… acts on: ids only. */
+  ref: { accountId: string; tokenId: number };
 }
 
 export interface StatusView {
@@ -43,6 +56,8 @@ export const STATUS_LINKS = {
   openConsole: 'command:tokaify.openConsole',
   refresh: 'command:tokaify.refreshStatus',
   showUsage: 'command:tokaify.showUsage',
+  /** Asks before it changes anything (preview, confirmation); the arguments are ids only. */
+  rotateKey: 'command:tokaify.rotateKey',
 } as const;
 
 export function connectivityOf(state: StatusState): Connectivity {
@@ -140,6 +155,10 @@ export function statusView(state: StatusState): StatusView {
   if (state.error) lines.push(`$(warning) ${l10n.t('{0} ({1} UTC)', md(state.error.message), time(state.error.at))}`, '');
   if (connectivity === 'authFailed') lines.push(l10n.t('Not checking again until you sign in again or click Refresh.'), '');
   if (connectivity === 'outOfCredit') lines.push(l10n.t('Requests will fail until the account is topped up.'), '');
+  for (const alert of state.agentAlerts ?? []) {
+    const rotate = `${STATUS_LINKS.rotateKey}?${encodeURIComponent(JSON.stringify([{ accountId: alert.ref.accountId, tokenId: alert.ref.tokenId }]))}`;
+    lines.push(`$(warning) ${l10n.t('"{0}" (used by {1}): {2}.', md(alert.token), alert.agents, alert.what)} [${l10n.t('Rotate Key…')}](${rotate})`, '');
+  }
   const links: [string, string][] = [
     [l10n.t('Verify'), STATUS_LINKS.verify], [l10n.t('Switch Gateway'), STATUS_LINKS.switchGateway],
     [l10n.t('Open Console'), STATUS_LINKS.openConsole], [l10n.t('Refresh'), STATUS_LINKS.refresh], [l10n.t('Usage'), STATUS_LINKS.showUsage],

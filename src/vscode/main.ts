@@ -11,7 +11,7 @@ import type { StatusBar } from './statusBar';
 import type { StatusChunk, StatusParts } from './statusChunk';
 import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type ConfigureOutcome } from './agents/agentCommands';
 import { AgentUsageStore } from './agents/agentUsage';
-import { KeyUsageIndex } from './agents/keyUsage';
+import { agentTokenAlerts, KeyUsageIndex } from './agents/keyUsage';
 import { PreviewDocuments } from './agents/preview';
 import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
@@ -94,13 +94,17 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const tree = new TokenTreeProvider(accounts, gateways, log, keyUsage, spend);
   statusBar.setSpend(spend);
   const treeView = parts.treeView;
-  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection });
+  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection, keyUsage });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview,
     // The files changed: scan them again; the tree redraws when the index changes.
     refreshTree: () => void keyUsage.refresh() });
   const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
   const usageView = new UsageView({ accounts, gateways, http, log, extensionUri: context.extensionUri });
+
+  // The status tooltip names used tokens about to stop working, from the tree's data (no request of its own).
+  const syncAgentAlerts = () => statusBar.setAgentAlerts(agentTokenAlerts(accounts, gateways, keyUsage));
+  context.subscriptions.push(keyUsage.onDidChange(syncAgentAlerts), gateways.onDidChangeTokens(syncAgentAlerts));
 
   const syncContextKeys = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, accounts.list().length > 0);
   syncContextKeys();

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
 import { quotaDisplayOf, type QuotaDisplay } from '../core/quota';
 import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
-import { statusView } from '../core/statusView';
+import { statusView, type AgentTokenAlert } from '../core/statusView';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
 import { statusRefreshMinutes } from './settings';
@@ -30,6 +30,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly scheduler: RefreshScheduler;
   private accountId?: string;
   private spend?: StatusSpend;
+  private agentAlerts: AgentTokenAlert[] = [];
   /** The last spend reading started (it never rejects), for tests that count requests. */
   spendRead: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -124,6 +125,13 @@ export class StatusBar implements vscode.Disposable {
     );
   }
 
+  /** Tokens of the active account that agents use and that are about to stop working: a line each in the tooltip. */
+  setAgentAlerts(alerts: AgentTokenAlert[]): void {
+    if (JSON.stringify(alerts) === JSON.stringify(this.agentAlerts)) return;
+    this.agentAlerts = alerts;
+    if (!this.disposed) this.render();
+  }
+
   private render(): void {
     const active = this.accounts.active();
     const entry = active && this.gateways.balances.get(active.id);
@@ -134,6 +142,7 @@ export class StatusBar implements vscode.Disposable {
       restored: entry?.restored ?? false,
       account: active && statusAccount(active),
       spentToday: spent ? { text: spent.today.text, readAt: spent.readAt } : undefined,
+      agentAlerts: this.agentAlerts.filter((a) => a.ref.accountId === active?.id),
     });
     this.item.show(view, active !== undefined);
   }

@@ -66,4 +66,13 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     const hostile = statusView({ ...base, last: snapshot(), spentToday: { text: '[x](command:y)1', readAt: at } }).tooltip;
     assert.doesNotMatch(hostile, /(?<!\\)\]\(command:y/);
   });
+
+  it('names a used token about to stop working, with a Rotate Key… link carrying only ids', () => {
+    const view = statusView({ ...base, last: snapshot(), agentAlerts: [{ agents: 'Codex CLI, Claude Code', token: 'work *bold* [x](command:evil)', what: 'expires in 3 days (2026-12-05)', ref: { accountId: 'a1', tokenId: 12 } }] });
+    const line = view.tooltip.split('\n').find((l) => l.includes('used by'));
+    assert.ok(line, view.tooltip);
+    assert.ok(line.includes('(used by Codex CLI, Claude Code): expires in 3 days (2026-12-05).'), line);
+    assert.ok(!line.includes('[x](command:evil)'), 'the token name is escaped');
+    assert.ok(line.includes(`[Rotate Key…](command:tokaify.rotateKey?${encodeURIComponent('[{"accountId":"a1","tokenId":12}]')})`), line);
+  });
 });

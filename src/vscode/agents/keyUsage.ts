@@ -8,54 +8,30 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { AccountMeta, AccountStore } from '../../core/accounts';
-import { normalizeBaseUrl } from '../../core/baseUrl';
+import type { AccountStore } from '../../core/accounts';
 import { FINGERPRINT_SECRET_BYTES, KeyFingerprinter } from '../../core/agents/keyFingerprint';
-import { AgentKeyScanner, type KeyScan, type KeySighting } from '../../core/agents/keyScan';
-import type { AgentId } from '../../core/agents/types';
+import { AgentKeyScanner, type KeyScan } from '../../core/agents/keyScan';
+import { ACCOUNT_KEY, matchKeyUses, usesFrom, type AgentKeyUse, type KeyUseIndex, type UnknownKeyUse } from '../../core/agents/keyMatch';
+
+export type { AgentKeyUse, UnknownKeyUse } from '../../core/agents/keyMatch';
+import { AGENT_LABELS } from '../../core/agents/types';
+import type { AgentTokenAlert } from '../../core/statusView';
+import { alertText, tokenAlert } from '../../core/tokenAlert';
 import { errorMessage } from '../../core/errors';
 import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
 import type { Log } from '../log';
 
-/** One agent that sends a token's key, as its files say. */
-export interface AgentKeyUse {
-  agent: AgentId;
-  /** false: matched only by the gateway's mask (the token's key was never revealed here). */
-  exact: boolean;
-  /** The files that hold the key. */
-  files: string[];
-  /** The model the agent's files select, when they name one. */
-  model?: string;
-}
-
-/** An agent that sends a key to a signed-in gateway that matches none of its known tokens. */
-export interface UnknownKeyUse {
-  agent: AgentId;
-  /** `sk-…abcd`. */
-  masked: string;
-  files: string[];
-}
-
 /** The fingerprint secret's name in SecretStorage: without it, fingerprints are useless to a reader. */
 const FINGERPRINT_SECRET = 'tokaify.keyFingerprintSecret';
-/** A key-only account's own key, in place of a token id. */
-export const ACCOUNT_KEY = 'account';
 const REFRESH_DEBOUNCE_MS = 300;
-
-interface Index {
-  scan: KeyScan;
-  /** `${accountId}:${tokenId | ACCOUNT_KEY}` → the agents that send its key. */
-  uses: Map<string, AgentKeyUse[]>;
-  unknown: Map<string, UnknownKeyUse[]>;
-}
 
 export class KeyUsageIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after a scan whose outcome differs from the one before. */
   readonly onDidChange = this.changed.event;
   private scanner?: Promise<{ scanner: AgentKeyScanner; fingerprinter: KeyFingerprinter }>;
-  private index?: Index;
+  private index?: KeyUseIndex;
   private running?: Promise<void>;
   private again = false;
   private timer?: ReturnType<typeof setTimeout>;
@@ -145,7 +121,7 @@ export class KeyUsageIndex implements vscode.Disposable {
     const { scanner, fingerprinter } = await this.parts();
     const scan = await scanner.scan();
     const known = await this.knownKeys(fingerprinter);
-    const next = match(scan, known, this.accounts.list(), (meta) => this.gateways.tokens(meta).state.tokens);
+    const next = matchKeyUses(scan, known, this.accounts.list(), (meta) => this.gateways.tokens(meta).state.tokens);
     const changed = JSON.stringify(summary(next)) !== JSON.stringify(this.index && summary(this.index));
     this.index = next;
     this.watch(scanner.watchPaths());
@@ -206,69 +182,20 @@ export class KeyUsageIndex implements vscode.Disposable {
   }
 }
 
-/** The matching, apart from VS Code: sightings against known fingerprints, then against masked tokens. */
-export function match(
-  scan: KeyScan,
-  known: ReadonlyMap<string, string>,
-  accounts: readonly AccountMeta[],
-  tokensOf: (meta: AccountMeta) => readonly { id: number; key: string; keyMasked: boolean }[],
-): Index {
-  const exact = new Map<string, KeySighting[]>();
-  const probable = new Map<string, KeySighting[]>();
-  const unknown = new Map<string, KeySighting[]>();
-  const add = (map: Map<string, KeySighting[]>, key: string, s: KeySighting) => map.set(key, [...(map.get(key) ?? []), s]);
-  for (const s of scan.sightings) {
-    if (s.source.kind !== 'literal') continue;
-    const owner = known.get(s.source.fingerprint);
-    if (owner) {
-      add(exact, owner, s);
-      continue;
+/** For the status bar: every loaded token that an agent uses and that tokenAlert() flags. */
+export function agentTokenAlerts(accounts: AccountStore, gateways: Gateways, index: KeyUsageIndex, nowMs = Date.now()): AgentTokenAlert[] {
+  const alerts: AgentTokenAlert[] = [];
+  for (const meta of accounts.list()) {
+    if (meta.authKind === 'key') continue;
+    for (const token of gateways.tokens(meta).state.tokens) {
+      const uses = index.usesOf(meta.id, token.id);
+      const alert = uses.length ? tokenAlert(token, nowMs) : undefined;
+      if (alert) alerts.push({ agents: uses.map((u) => AGENT_LABELS[u.agent]).join(', '), token: token.name, what: alertText(alert), ref: { accountId: meta.id, tokenId: token.id } });
     }
-    const mask = s.source.gatewayMask;
-    const candidates = mask ? accounts.filter((m) => m.authKind !== 'key').flatMap((meta) => tokensOf(meta)
-      .filter((t) => t.keyMasked && t.key.startsWith(mask.head) && t.key.endsWith(mask.tail))
-      .map((t) => `${meta.id}:${t.id}`)) : [];
-    if (candidates.length === 1) {
-      add(probable, candidates[0]!, s);
-      continue;
-    }
-    if (!s.active) continue;
-    const gateway = accounts.find((meta) => sameGateway(s.baseUrl, meta.baseUrl));
-    if (gateway) add(unknown, gateway.id, s);
   }
-  const uses = new Map<string, AgentKeyUse[]>();
-  for (const [owner, list] of exact) uses.set(owner, usesFrom(list, true));
-  for (const [owner, list] of probable) {
-    const sure = uses.get(owner) ?? [];
-    uses.set(owner, [...sure, ...usesFrom(list, false).filter((u) => !sure.some((x) => x.agent === u.agent))]);
-  }
-  const unknownUses = new Map<string, UnknownKeyUse[]>();
-  for (const [accountId, list] of unknown) {
-    unknownUses.set(accountId, [...new Set(list.map((s) => s.agent))].map((agent) => {
-      const mine = list.filter((s) => s.agent === agent);
-      return { agent, masked: mine[0]!.source.kind === 'literal' ? mine[0]!.source.masked : 'sk-…', files: [...new Set(mine.map((s) => s.file))] };
-    }));
-  }
-  return { scan, uses, unknown: unknownUses };
+  return alerts;
 }
 
-/** One entry per agent: the files that hold the key, and the model its files select. */
-function usesFrom(sightings: readonly KeySighting[], exact: boolean): AgentKeyUse[] {
-  const agents = [...new Set(sightings.map((s) => s.agent))];
-  return agents.map((agent) => {
-    const mine = sightings.filter((s) => s.agent === agent);
-    const model = mine.find((s) => s.model)?.model;
-    return { agent, exact, files: [...new Set(mine.map((s) => s.file))], ...(model ? { model } : {}) };
-  });
-}
-
-/** Whether a base URL from an agent file (`…/v1` or the root) names this gateway. */
-export function sameGateway(fromFile: string | undefined, gatewayRoot: string): boolean {
-  if (!fromFile) return false;
-  const normalized = normalizeBaseUrl(fromFile);
-  return normalized.ok && normalized.value.baseUrl.toLowerCase() === gatewayRoot.toLowerCase();
-}
-
-function summary(index: Index): unknown {
+function summary(index: KeyUseIndex): unknown {
   return [[...index.uses].sort(), [...index.unknown].sort(), index.scan.unreadable];
 }

@@ -12,6 +12,8 @@ import type { Gateways } from '../gateways';
 import type { Log } from '../log';
 import { count } from '../names';
 import type { TreeNode } from '../tokenTree';
+import type { KeyUsageIndex } from '../agents/keyUsage';
+import { AGENT_LABELS } from '../../core/agents/types';
 import { pickTokens } from '../tokenPicker';
 import { addGatewayFirst, consoleSignInFirst, notify, pickOne } from '../ui';
 import { accountOf, tokenRefsOf, type TokenRef } from './args';
@@ -27,7 +29,14 @@ export interface TokenCommandDeps {
   gateways: Gateways;
   log: Log;
   selection: () => readonly TreeNode[];
+  /** Which agents send which token's key: disabling, deleting or lowering the quota of a used token warns first. */
+  keyUsage?: KeyUsageIndex;
+  /** Moves the agents that use a token to another one (Rotate Key… without creating one); true when they were moved. */
+  switchAgents?: (target: TokenTarget) => Promise<boolean>;
 }
+
+/** What would stop an agent: the question's wording and its go-ahead button depend on it. */
+type AgentBreakingAction = 'disable' | 'delete' | 'lowerQuota';
 
 export class TokenCommands {
   constructor(private readonly deps: TokenCommandDeps) {}
@@ -69,6 +78,8 @@ export class TokenCommands {
       const current = await this.progress(vscode.l10n.t('Reading the token…'), () => api.get(target.token.id));
       const input = edits ? { ...inputOf(current), ...edits } : await runTokenForm({ ...(await this.formContext(meta)), initial: current });
       if (!input) return undefined;
+      const lowered = !input.unlimited && (current.unlimited || input.remainQuota < current.remainQuota);
+      if (lowered && !edits && !(await this.guardAgents([{ meta, token: current }], 'lowerQuota'))) return undefined;
       const updated = (await this.progress(vscode.l10n.t('Saving "{0}"…', labelText(input.name)), () => api.update(current.id, input))) ?? (await api.get(current.id));
       const list = this.deps.gateways.tokens(meta);
       list.upsert(updated);
@@ -81,6 +92,7 @@ export class TokenCommands {
   async setEnabled(enabled: boolean, arg?: unknown, many?: unknown): Promise<number> {
     const targets = await this.targets(many ?? arg, true, enabled ? vscode.l10n.t('Enable Tokens') : vscode.l10n.t('Disable Tokens'),
       enabled ? (t) => t.status !== 'enabled' : (t) => t.status === 'enabled');
+    if (!enabled && !(await this.guardAgents(targets, 'disable'))) return 0;
     let changed = 0;
     for (const { meta, token } of targets) {
       try {
@@ -99,7 +111,10 @@ export class TokenCommands {
   async delete(arg?: unknown, many?: unknown, options: { confirm?: boolean } = {}): Promise<number> {
     const targets = await this.targets(many ?? arg, true, vscode.l10n.t('Delete Tokens'));
     if (!targets.length) return 0;
-    if (options.confirm !== false) {
+    const guarded = options.confirm === false ? 'none' : await this.guardAgents(targets, 'delete');
+    if (guarded === false) return 0;
+    // The agents' warning, answered, was the confirmation; otherwise the usual one.
+    if (options.confirm !== false && guarded !== 'asked') {
       const question = targets.length === 1
         ? vscode.l10n.t('Delete the token "{0}"?', targets[0]!.token.name)
         : vscode.l10n.t('Delete {0} tokens ({1})?', count(targets.length), targets.map((t) => t.token.name).join(', '));
@@ -241,6 +256,34 @@ export class TokenCommands {
       this.report(vscode.l10n.t('Could not reveal the key of "{0}"', token.name), error, { meta, token });
       return undefined;
     }
+  }
+
+  /**
+   * Before an action that would stop the agents using these tokens: names them and offers to move them to
+   * another token first (one token at a time), or to go ahead. true / 'asked': go ahead ('asked': the user
+   * answered a warning); false: stop; 'none' (not returned here) is the caller's own.
+   */
+  private async guardAgents(targets: readonly Target[], action: AgentBreakingAction): Promise<boolean | 'asked'> {
+    const index = this.deps.keyUsage;
+    if (!index || !targets.length) return true;
+    await index.refresh();
+    const used = targets.map((t) => ({ ...t, agents: index.usesOf(t.meta.id, t.token.id).map((u) => AGENT_LABELS[u.agent]) })).filter((t) => t.agents.length);
+    if (!used.length) return true;
+    const agents = [...new Set(used.flatMap((t) => t.agents))].join(', ');
+    const names = used.map((t) => `"${t.token.name}"`).join(', ');
+    const question = action === 'disable' ? vscode.l10n.t('{0} use {1}. Disabling it stops them at once.', agents, names)
+      : action === 'delete' ? vscode.l10n.t('{0} use {1}. Deleting it stops them at once, and cannot be undone.', agents, names)
+      : vscode.l10n.t('{0} use {1}. With less quota they stop when it runs out.', agents, names);
+    const ahead = action === 'disable' ? vscode.l10n.t('Disable Anyway') : action === 'delete' ? vscode.l10n.t('Delete Anyway') : vscode.l10n.t('Save Anyway');
+    const canSwitch = used.length === 1 && this.deps.switchAgents !== undefined;
+    const switchFirst = vscode.l10n.t('Switch Agents to Another Token…');
+    const detail = canSwitch
+      ? vscode.l10n.t('Switch Agents to Another Token… rewrites their config files to another token of this account (with a diff preview and a test request) and then goes on.')
+      : used.length > 1 ? vscode.l10n.t('To keep them working, move them to another token first: "Rotate Key…" on each of these tokens.') : undefined;
+    const choice = await notify.modal('warning', question, detail, ...(canSwitch ? [switchFirst] : []), ahead);
+    if (choice === ahead) return 'asked';
+    if (choice !== switchFirst || !canSwitch) return false;
+    return (await this.deps.switchAgents!(used[0]!)) ? 'asked' : false;
   }
 
   // ---- helpers
