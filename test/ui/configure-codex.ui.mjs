@@ -2,6 +2,7 @@
 // Apply; then the files in code-server's HOME are checked (what Codex would read) with their modes.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runCommand, sleep } from '../host/codeserver.mjs';
 import { configureCodexWithDemo, consoleApi, signInShowingDemo, treeRow } from './flows.mjs';
 
 export default async function configureCodex({ page, server, gatewayUrl, check, shot }) {
@@ -52,5 +53,37 @@ export default async function configureCodex({ page, server, gatewayUrl, check, 
   await check('the tree says the token is used by Codex', async () => {
     await treeRow(page, 'demo').locator('.label-description', { hasText: 'used by Codex CLI' }).waitFor();
     await shot('3-used-by');
+  });
+
+  await check('a key placed by hand in Claude Code\'s settings.json is recognised: the tree says both agents use the token', async () => {
+    const auth = JSON.parse(fs.readFileSync(path.join(codexDir, 'auth.json'), 'utf8'));
+    const claudeDir = path.join(server.home, '.claude');
+    fs.mkdirSync(claudeDir, { recursive: true });
+    // As a person would paste it: the key and the gateway root, nothing from Tokaify.
+    fs.writeFileSync(path.join(claudeDir, 'settings.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: gatewayUrl, ANTHROPIC_AUTH_TOKEN: auth.OPENAI_API_KEY } }, null, 2));
+    // The file watcher picks it up; Refresh is what a person would click if it did not.
+    const row = treeRow(page, 'demo').locator('.label-description', { hasText: 'used by Codex CLI, Claude Code' });
+    try {
+      await row.waitFor({ timeout: 10_000 });
+    } catch {
+      throw new Error('the hand-placed key did not show within 10 s of writing settings.json (file watcher)');
+    }
+    await shot('4-used-by-two');
+  });
+
+  await check('disabling the token the agents use warns first, names them, and Cancel leaves it enabled', async () => {
+    await treeRow(page, 'demo').click();
+    await runCommand(page, 'Tokaify: Disable Token');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Disabling it stops them at once' });
+    await dialog.waitFor();
+    const text = await dialog.innerText();
+    for (const want of ['Codex CLI', 'Claude Code', '"demo"']) if (!text.includes(want)) throw new Error(`the warning does not name ${want}: ${text}`);
+    await shot('5-disable-warning');
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await dialog.waitFor({ state: 'detached' });
+    await sleep(500);
+    const { items } = await consoleApi(gatewayUrl, 'GET', '/api/token/search?keyword=demo');
+    const demo = items.find((t) => t.name === 'demo');
+    if (demo.status !== 1) throw new Error(`the token's status on the gateway is ${demo.status} after Cancel`);
   });
 }
