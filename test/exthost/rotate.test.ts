@@ -123,4 +123,41 @@ describe('Rotate Key: one command moves every agent to a new key', () => {
     assert.equal(stored(token.id), undefined, 'the old token was deleted, as chosen');
     assert.equal(gw.state.tokens.filter((t) => t.user_id === DEMO.userId && t.name === 'by-hand').length, 0);
   });
+
+  it('an agent failing its test with the new key puts the files back, deletes the new token and keeps the old one; the test uses the agent\'s own shape', async () => {
+    const oldId = await configuredToken('rot-probe');
+    const before = read();
+    const tokensBefore = gw.state.tokens.length;
+    gw.faults.contextManagementRejected = true;
+    try {
+      const failed = await api.internal.rotateKey({ accountId, tokenId: oldId }, { confirm: false });
+      assert.equal(!failed.ok && failed.step, 'test', JSON.stringify(failed));
+      assert.deepEqual(read(), before, 'the files are back as they were');
+      assert.equal(gw.state.tokens.length, tokensBefore, 'the new token was deleted');
+      assert.equal(stored(oldId)?.status, 1, 'the old token is still enabled');
+      assert.ok(api.internal.notifications().some((n) => n.kind === 'error' && /failed its test/.test(n.message) && /Claude Code: .*context_management/.test(n.message)),
+        'the user is told which agent failed and why');
+      // With the betas turned off in settings.json, Claude Code's test is sent without them and passes.
+      const fixed = await api.internal.configure(['claude-code'], { accountId, tokenId: oldId, model: 'claude-sonnet-4-5', claude: { disableExperimentalBetas: true } }, { confirm: false });
+      assert.ok(fixed.ok, JSON.stringify(fixed));
+      const rotated = await api.internal.rotateKey({ accountId, tokenId: oldId }, { confirm: false });
+      assert.ok(rotated.ok, JSON.stringify(rotated));
+      assert.equal(stored(oldId)?.status, 2);
+    } finally {
+      gw.resetFaults();
+    }
+  });
+
+  it('switching the agents to another token (the safeguards\' offer) moves the files and leaves both tokens as they are', async () => {
+    const fromId = await configuredToken('switch-from');
+    const to = await api.internal.createToken(accountId, { name: 'switch-to', ...settings });
+    assert.ok(to);
+    const before = read();
+    const meta = api.accounts.get(accountId)!;
+    const from = api.gateways.tokens(meta).find(fromId)!;
+    assert.equal(await api.rotation.switchAgents({ meta, token: from }, { confirm: false, toTokenId: to.id }), true);
+    assert.deepEqual(read(), before.map((text) => text.split(fullKey(fromId)).join(fullKey(to.id))));
+    assert.equal(stored(fromId)?.status, 1, 'disabling is the caller\'s step');
+    assert.deepEqual(api.keyUsage.usesOf(accountId, to.id).map((u) => u.agent).sort(), ['claude-code', 'codex']);
+  });
 });

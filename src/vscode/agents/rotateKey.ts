@@ -8,6 +8,8 @@
 import * as vscode from 'vscode';
 import type { AccountMeta, AccountStore } from '../../core/accounts';
 import { restoreChanges, applyChanges, type BackupRecord, type FileChange, type WriteHooks } from '../../core/agents/fileWriter';
+import { readClaudeSettings } from '../../core/agents/claudeCode';
+import type { ConfigureRequest } from '../../core/agents/plan';
 import { applyRotation, planRotation } from '../../core/agents/rotate';
 import type { AgentId } from '../../core/agents/types';
 import { errorMessage } from '../../core/errors';
@@ -199,7 +201,7 @@ export class RotateKeyFlow {
     } catch (error) {
       return { ok: false, step: 'write', error: errorMessage(error) };
     }
-    const failed = await this.test(m);
+    const failed = await this.test(m, changes);
     if (failed.failures.length && backup) {
       try {
         await applyChanges(await restoreChanges(store, backup, new Set(changes.map((c) => c.path))), store);
@@ -211,23 +213,26 @@ export class RotateKeyFlow {
     return { ok: true, backup, untested: failed.untested };
   }
 
-  /** Test It per agent with the new key, with the model its files or its last Configure name; untested when none is known. */
-  private async test(m: Move): Promise<{ failures: string[]; untested: AgentId[] }> {
+  /**
+   * Test It per agent with the new key, with the model its files or its last Configure name (untested when
+   * none is known), and for Claude Code in the shape its settings.json now asks for (key header, betas).
+   */
+  private async test(m: Move, changes: readonly FileChange[]): Promise<{ failures: string[]; untested: AgentId[] }> {
     const recorded = this.deps.usage.all();
-    const byModel = new Map<string, AgentId[]>();
     const untested: AgentId[] = [];
+    const failures: string[] = [];
+    const source = { meta: m.meta, token: m.to, key: m.toKey, name: m.to.name };
     for (const use of m.uses) {
       const model = use.model ?? recorded.find((r) => r.agent === use.agent)?.model;
-      if (!model) untested.push(use.agent);
-      else byModel.set(model, [...(byModel.get(model) ?? []), use.agent]);
-    }
-    if (untested.length) void notify.warning(vscode.l10n.t('No model is known for {0}: not tested. Send it a request yourself before relying on it.', agentNames(untested)));
-    const failures: string[] = [];
-    for (const [model, agents] of byModel) {
-      const source = { meta: m.meta, token: m.to, key: m.toKey, name: m.to.name };
-      const results = await this.deps.agents.test(agents, source, { gatewayRoot: m.meta.baseUrl, key: m.toKey, model });
+      if (!model) {
+        untested.push(use.agent);
+        continue;
+      }
+      const claude = use.agent === 'claude-code' ? claudeShape(changes) : undefined;
+      const results = await this.deps.agents.test([use.agent], source, { gatewayRoot: m.meta.baseUrl, key: m.toKey, model, claude });
       for (const r of results) if (!r.ok) failures.push(`${agentNames([r.agent])}: ${r.message}`);
     }
+    if (untested.length) void notify.warning(vscode.l10n.t('No model is known for {0}: not tested. Send it a request yourself before relying on it.', agentNames(untested)));
     return { failures, untested };
   }
 
@@ -299,6 +304,19 @@ export class RotateKeyFlow {
 
   private progress<T>(title: string, task: () => Promise<T>): Thenable<T> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task);
+  }
+}
+
+/** How Claude Code sends the key and whether it sends betas, from the settings.json just written. */
+function claudeShape(changes: readonly FileChange[]): ConfigureRequest['claude'] {
+  const text = changes.find((c) => c.agent === 'claude-code' && c.after !== undefined && c.path.endsWith('settings.json'))?.after;
+  if (text === undefined) return undefined;
+  try {
+    const settings = readClaudeSettings(text);
+    const keyVariable = settings.keyVariables.includes('ANTHROPIC_AUTH_TOKEN') || !settings.keyVariables.length ? 'ANTHROPIC_AUTH_TOKEN' : 'ANTHROPIC_API_KEY';
+    return { keyVariable, disableExperimentalBetas: settings.disableExperimentalBetas };
+  } catch {
+    return undefined; // planRotation parsed it; the default shape is the fallback
   }
 }
 
