@@ -14,7 +14,7 @@ import { applyRotation, planRotation } from '../../core/agents/rotate';
 import type { AgentId } from '../../core/agents/types';
 import { errorMessage } from '../../core/errors';
 import { inputOf, type Token } from '../../core/tokenModel';
-import { validateTokenName } from '../../core/tokenValidation';
+import { suffixedTokenName } from '../../core/tokenValidation';
 import type { TokenCommands, TokenTarget } from '../commands/tokenCommands';
 import type { Gateways } from '../gateways';
 import { hostEnvironment } from '../hostEnvironment';
@@ -67,7 +67,6 @@ type MoveResult = { ok: true; backup?: BackupRecord; untested: AgentId[] } | { o
 
 /** Where SecretStorage keeps a revealed key (as TokenCommands does): a deleted replacement's key goes too. */
 const keySecretName = (tokenId: number) => `key.${tokenId}`;
-const NAME_SUFFIX = '-2';
 
 export class RotateKeyFlow {
   constructor(private readonly deps: RotateKeyDeps) {}
@@ -320,11 +319,7 @@ function claudeShape(changes: readonly FileChange[]): ConfigureRequest['claude']
   }
 }
 
-/** The replacement's name: the same, or with a suffix that still fits the gateway's length limit. */
-export function newName(name: string, choice: 'same' | 'suffix', flavor: 'new-api' | 'one-api'): string {
-  if (choice === 'same') return name;
-  let base = name.replace(/-\d+$/, '');
-  const next = name === base ? NAME_SUFFIX : `-${Number(/-(\d+)$/.exec(name)![1]) + 1}`;
-  while (base && validateTokenName(base + next, flavor)) base = [...base].slice(0, -1).join('');
-  return base ? base + next : name;
+/** The replacement's name: the same, or suffixed (within the gateway's length limit). */
+function newName(name: string, choice: 'same' | 'suffix', flavor: 'new-api' | 'one-api'): string {
+  return choice === 'same' ? name : suffixedTokenName(name, flavor);
 }
