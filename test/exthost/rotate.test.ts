@@ -137,6 +137,7 @@ describe('Rotate Key: one command moves every agent to a new key', () => {
       assert.equal(stored(oldId)?.status, 1, 'the old token is still enabled');
       assert.ok(api.internal.notifications().some((n) => n.kind === 'error' && /failed its test/.test(n.message) && /Claude Code: .*context_management/.test(n.message)),
         'the user is told which agent failed and why');
+      assert.ok(!api.internal.notifications().some((n) => n.actions.includes('Disable Experimental Betas')), 'no fix that would configure the deleted key is offered');
       // With the betas turned off in settings.json, Claude Code's test is sent without them and passes.
       const fixed = await api.internal.configure(['claude-code'], { accountId, tokenId: oldId, model: 'claude-sonnet-4-5', claude: { disableExperimentalBetas: true } }, { confirm: false });
       assert.ok(fixed.ok, JSON.stringify(fixed));

@@ -234,9 +234,10 @@ export class AgentCommands {
 
   /**
    * One request per agent in its own shape. Results are shown as notifications (not awaited, so a
-   * caller is never held by an open notification); the context_management 400 offers its fix.
+   * caller is never held by an open notification); the context_management 400 offers its fix unless
+   * `offerFix` is false (Rotate Key: the key tested may be deleted again, so configuring with it would break the agent).
    */
-  async test(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<ProbeResult[]> {
+  async test(agents: AgentId[], source: Source, request: ConfigureRequest, offerFix = true): Promise<ProbeResult[]> {
     const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the agents’ setup…') }, () =>
       Promise.all(agents.map((agent) => probeAgent(this.deps.http.client, source.meta.baseUrl, source.key, agent, request.model, {
         claudeKeyVariable: request.claude?.keyVariable, claudeBetasDisabled: request.claude?.disableExperimentalBetas,
@@ -248,7 +249,7 @@ export class AgentCommands {
         continue;
       }
       this.deps.log.error(`${label} test failed: ${result.message}`);
-      const fix = result.contextManagementRejected ? vscode.l10n.t('Disable Experimental Betas') : undefined;
+      const fix = offerFix && result.contextManagementRejected ? vscode.l10n.t('Disable Experimental Betas') : undefined;
       const showLog = vscode.l10n.t('Show Log');
       void notify.error(`${label}: ${result.message}`, ...(fix ? [fix] : []), showLog).then(async (choice) => {
         if (choice === showLog) this.deps.log.show();

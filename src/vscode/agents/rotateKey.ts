@@ -228,7 +228,7 @@ export class RotateKeyFlow {
         continue;
       }
       const claude = use.agent === 'claude-code' ? claudeShape(changes) : undefined;
-      const results = await this.deps.agents.test([use.agent], source, { gatewayRoot: m.meta.baseUrl, key: m.toKey, model, claude });
+      const results = await this.deps.agents.test([use.agent], source, { gatewayRoot: m.meta.baseUrl, key: m.toKey, model, claude }, false);
       for (const r of results) if (!r.ok) failures.push(`${agentNames([r.agent])}: ${r.message}`);
     }
     if (untested.length) void notify.warning(vscode.l10n.t('No model is known for {0}: not tested. Send it a request yourself before relying on it.', agentNames(untested)));
