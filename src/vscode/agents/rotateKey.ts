@@ -124,7 +124,8 @@ export class RotateKeyFlow {
       else this.tell(moved.step, vscode.l10n.t('The new token was deleted and "{0}" still works.', current.name), moved.error);
       return moved.cancelled ? { ok: false, cancelled: true } : { ok: false, step: moved.step, error: moved.error };
     }
-    // (h) Only now that the agents work with the new key.
+    // (h) Only now that the agents work with the new key (recorded first: they use it even if the next step fails).
+    await this.afterMove(meta, created, uses, moved.backup);
     try {
       const api = await this.deps.gateways.tokenApi(meta);
       if (choices.afterwards === 'delete') {
@@ -139,8 +140,10 @@ export class RotateKeyFlow {
       // The agents already use the new key: nothing to undo, but the old key still works.
       return this.fail('retire', choices.afterwards === 'delete' ? vscode.l10n.t('The agents use the new token, but deleting "{0}" failed', current.name)
         : vscode.l10n.t('The agents use the new token, but disabling "{0}" failed', current.name), error);
+    } finally {
+      // After the old token's change, so the list never shows it as it was before.
+      void this.deps.gateways.tokens(meta).refresh();
     }
-    await this.afterMove(meta, created, uses, moved.backup);
     const agents = uses.map((u) => u.agent);
     const done = choices.afterwards === 'delete'
       ? vscode.l10n.t('Rotated the key: {0} now use "{1}"; "{2}" was deleted.', agentNames(agents) || vscode.l10n.t('no agent'), created.name, current.name)
@@ -245,7 +248,6 @@ export class RotateKeyFlow {
     }
     if (backup) this.deps.log.info(`Rotated the key in ${backup.files.length} file(s); backup ${backup.id}`);
     await this.deps.keyUsage.refresh();
-    void this.deps.gateways.tokens(meta).refresh();
   }
 
   // ---- questions
