@@ -11,6 +11,18 @@ export function validateTokenName(name: string, flavor: 'new-api' | 'one-api'): 
   return undefined;
 }
 
+/**
+ * A replacement's name that tells it apart from `name` (Rotate Key): `name-2`, or the next number when
+ * `name` already ends in one; the base is shortened until it fits the gateway's limit.
+ */
+export function suffixedTokenName(name: string, flavor: 'new-api' | 'one-api'): string {
+  const numbered = /^(.*)-(\d+)$/.exec(name);
+  const suffix = numbered ? `-${Number(numbered[2]) + 1}` : '-2';
+  let base = [...(numbered ? numbered[1]! : name)];
+  while (base.length && validateTokenName(base.join('') + suffix, flavor)) base = base.slice(0, -1);
+  return base.length ? base.join('') + suffix : name;
+}
+
 /** Parses an allowlist typed as commas, spaces or new lines. Returns the entries or the first bad one. */
 export function parseIpAllowlist(text: string): { ok: true; entries: string[] } | { ok: false; error: string } {
   const entries = text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);

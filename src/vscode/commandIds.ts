@@ -24,6 +24,7 @@ export const Commands = {
   configureOpenCode: 'tokaify.configureOpenCode',
   configureAgents: 'tokaify.configureAgents',
   restoreAgentConfig: 'tokaify.restoreAgentConfig',
+  rotateKey: 'tokaify.rotateKey',
   verify: 'tokaify.verify',
   refreshStatus: 'tokaify.refreshStatus',
   openFileAt: 'tokaify.openFileAt',

@@ -13,6 +13,7 @@ import { AgentCommands, type ConfigureArgs, type ConfigureOptions, type Configur
 import { AgentUsageStore } from './agents/agentUsage';
 import { agentTokenAlerts, KeyUsageIndex } from './agents/keyUsage';
 import { PreviewDocuments } from './agents/preview';
+import { RotateKeyFlow, type RotateOptions, type RotateOutcome } from './agents/rotateKey';
 import { scheduleAutoSignIn } from './autoSignIn';
 import { Commands, ContextKeys, type CommandId } from './commandIds';
 import { openConsole, signOut, switchGateway } from './commands/accountCommands';
@@ -40,6 +41,8 @@ export interface InternalApi {
   deleteTokens(refs: readonly (TokenRef | TreeNode)[], options: { confirm: boolean }): Promise<number>;
   configure(agents: AgentId[] | undefined, args: ConfigureArgs, options: ConfigureOptions): Promise<ConfigureOutcome>;
   restore(backupId: string, options: ConfigureOptions): Promise<ConfigureOutcome>;
+  /** Rotate Key… on this token; `confirm: false` answers the questions with `options`' choices (or the defaults). */
+  rotateKey(ref: TokenRef, options: RotateOptions): Promise<RotateOutcome>;
   /** The notifications shown so far (sanitised, as a person saw them). */
   notifications(): readonly ShownNotification[];
   /** The quick picks offered so far (their items as shown). */
@@ -65,6 +68,8 @@ export interface TokaifyApi {
   usage: AgentUsageStore;
   /** Which agent sends which token's key, from the agents' files. */
   keyUsage: KeyUsageIndex;
+  /** Rotate Key… and the safeguards' "switch the agents first". */
+  rotation: RotateKeyFlow;
   verifier: Verifier;
   /** Spend today and in the last 7 days, per account, for the tooltips. */
   spend: AccountSpend;
@@ -94,11 +99,16 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
   const tree = new TokenTreeProvider(accounts, gateways, log, keyUsage, spend);
   statusBar.setSpend(spend);
   const treeView = parts.treeView;
-  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection, keyUsage });
+  // The safeguards offer to switch the agents first; the flow needs the token commands, hence the late binding.
+  let rotation: RotateKeyFlow | undefined;
+  const tokens = new TokenCommands({ accounts, gateways, log, selection: () => treeView.selection, keyUsage,
+    switchAgents: (target) => rotation?.switchAgents(target) ?? Promise.resolve(false) });
   const preview = new PreviewDocuments();
   const agents = new AgentCommands({ accounts, gateways, http, log, tokens, usage, preview,
     // The files changed: scan them again; the tree redraws when the index changes.
     refreshTree: () => void keyUsage.refresh() });
+  rotation = new RotateKeyFlow({ accounts, gateways, tokens, agents, keyUsage, usage, log });
+  const rotate = rotation;
   const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
   const usageView = new UsageView({ accounts, gateways, http, log, extensionUri: context.extensionUri });
 
@@ -142,6 +152,7 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     [Commands.configureOpenCode]: (arg?: unknown) => agents.configure(['opencode'], arg),
     [Commands.configureAgents]: (arg?: unknown) => agents.configure(undefined, arg),
     [Commands.restoreAgentConfig]: () => agents.restore(),
+    [Commands.rotateKey]: (arg?: unknown) => rotate.rotate(arg),
     [Commands.refreshStatus]: () => statusBar.refreshNow(),
     [Commands.verify]: (arg?: unknown) => verifier.verify(arg),
     [Commands.runRealAgent]: (arg?: unknown) => runRealAgent(verifier, arg),
@@ -158,10 +169,11 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     deleteTokens: (refs, options) => tokens.delete(refs, undefined, options),
     configure: (which, args, options) => agents.configure(which, args, options),
     restore: (backupId, options) => agents.restore({ backupId }, options),
+    rotateKey: (ref, options) => rotate.rotate(ref, options),
     notifications: recentNotifications,
     picks: recentPicks,
     quickPick: activeQuickPick,
   };
-  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, keyUsage, verifier, usageView, spend, internal };
+  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, keyUsage, rotation: rotate, verifier, usageView, spend, internal };
   return { handlers, tree, api };
 }

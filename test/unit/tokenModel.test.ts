@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { quotaDisplayOf } from '../../src/core/quota';
 import { describeToken, spendTooltipLine, tokenTooltip } from '../../src/core/tokenFormat';
 import { fromRaw, inputOf, toRequestBody, type RawToken } from '../../src/core/tokenModel';
-import { parseExpiryDate, parseIpAllowlist, parseQuotaAmount, validateTokenName } from '../../src/core/tokenValidation';
+import { parseExpiryDate, parseIpAllowlist, parseQuotaAmount, suffixedTokenName, validateTokenName } from '../../src/core/tokenValidation';
 
 const NOW = Date.UTC(2026, 10, 25) / 1000;
 const newApi = (over: Partial<RawToken> = {}): RawToken => ({
@@ -73,6 +73,16 @@ describe('token form validation', () => {
     assert.match(validateTokenName('a'.repeat(51), 'new-api') ?? '', /50 bytes/);
     assert.match(validateTokenName('令'.repeat(17), 'new-api') ?? '', /50 bytes/);
     assert.match(validateTokenName('a'.repeat(31), 'one-api') ?? '', /30 characters/);
+  });
+
+  it('a rotated token\'s suffixed name: -2, then the next number, shortened to fit the gateway\'s limit', () => {
+    assert.equal(suffixedTokenName('codex-laptop', 'new-api'), 'codex-laptop-2');
+    assert.equal(suffixedTokenName('codex-laptop-2', 'new-api'), 'codex-laptop-3');
+    assert.equal(suffixedTokenName('a'.repeat(50), 'new-api'), `${'a'.repeat(48)}-2`);
+    assert.equal(suffixedTokenName('令'.repeat(16), 'new-api'), `${'令'.repeat(16)}-2`, '48 bytes + 2 fits 50');
+    assert.equal(suffixedTokenName('令'.repeat(17), 'new-api'), `${'令'.repeat(16)}-2`);
+    assert.equal(suffixedTokenName('b'.repeat(30), 'one-api'), `${'b'.repeat(28)}-2`);
+    for (const name of [suffixedTokenName('a'.repeat(50), 'new-api'), suffixedTokenName('令'.repeat(17), 'new-api')]) assert.equal(validateTokenName(name, 'new-api'), undefined);
   });
 
   it('IP allowlists: addresses and CIDRs, the first bad entry named', () => {

@@ -9,7 +9,7 @@ import { hostLabel } from '../../core/baseUrl';
 import { RouteSupportCache, routeWarning } from '../../core/agents/capabilities';
 import { answerFix, findConflicts, fixAnswer, type Conflict } from '../../core/agents/conflicts';
 import { configureVersionNotes } from '../../core/agents/configureVersions';
-import { applyChanges, listBackups, restoreChanges, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
+import { applyChanges, listBackups, recordAgents, restoreChanges, type BackupRecord, type BackupStore, type FileChange } from '../../core/agents/fileWriter';
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
 import { probeAgent, type ProbeResult } from '../../core/agents/probe';
@@ -234,9 +234,10 @@ export class AgentCommands {
 
   /**
    * One request per agent in its own shape. Results are shown as notifications (not awaited, so a
-   * caller is never held by an open notification); the context_management 400 offers its fix.
+   * caller is never held by an open notification); the context_management 400 offers its fix unless
+   * `offerFix` is false (Rotate Key: the key tested may be deleted again, so configuring with it would break the agent).
    */
-  async test(agents: AgentId[], source: Source, request: ConfigureRequest): Promise<ProbeResult[]> {
+  async test(agents: AgentId[], source: Source, request: ConfigureRequest, offerFix = true): Promise<ProbeResult[]> {
     const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the agents’ setup…') }, () =>
       Promise.all(agents.map((agent) => probeAgent(this.deps.http.client, source.meta.baseUrl, source.key, agent, request.model, {
         claudeKeyVariable: request.claude?.keyVariable, claudeBetasDisabled: request.claude?.disableExperimentalBetas,
@@ -248,7 +249,7 @@ export class AgentCommands {
         continue;
       }
       this.deps.log.error(`${label} test failed: ${result.message}`);
-      const fix = result.contextManagementRejected ? vscode.l10n.t('Disable Experimental Betas') : undefined;
+      const fix = offerFix && result.contextManagementRejected ? vscode.l10n.t('Disable Experimental Betas') : undefined;
       const showLog = vscode.l10n.t('Show Log');
       void notify.error(`${label}: ${result.message}`, ...(fix ? [fix] : []), showLog).then(async (choice) => {
         if (choice === showLog) this.deps.log.show();
@@ -275,8 +276,8 @@ export class AgentCommands {
       const record = scripted.backupId
         ? records.find((r) => r.id === scripted.backupId)
         : (await pickOne(records.map((r) => ({
-          label: `${AGENT_LABELS[r.agent]} · ${dateTime(r.created)}`,
-          description: r.reason === 'restore' ? vscode.l10n.t('taken before a restore') : vscode.l10n.t('taken before Configure'),
+          label: `${agentNames(recordAgents(r))} · ${dateTime(r.created)}`,
+          description: backupReason(r),
           detail: r.files.map((f) => (f.copy ? f.label : vscode.l10n.t('{0} (did not exist: restoring removes it)', f.label))).join(' · '),
           value: r,
         })), { title: vscode.l10n.t('Restore Agent Config'), placeHolder: vscode.l10n.t('Which backup? The files go back to how they were before that change.') }))?.value;
@@ -287,7 +288,7 @@ export class AgentCommands {
         void notify.info(vscode.l10n.t('The files already match that backup.'));
         return { ok: true, written: [], backupIds: [] };
       }
-      const question = vscode.l10n.t('Restore {0}\'s files from {1}?', AGENT_LABELS[record.agent], dateTime(record.created));
+      const question = vscode.l10n.t('Restore {0}\'s files from {1}?', agentNames(recordAgents(record)), dateTime(record.created));
       if (options.confirm !== false && !(await this.confirm(pending, question, [], vscode.l10n.t('Restore')))) {
         return { ok: false, cancelled: true };
       }
@@ -446,8 +447,11 @@ export class AgentCommands {
     return request;
   }
 
-  /** `warnings`: what outside these files will get in the way, said before Apply (the modal is then a warning). */
-  private async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string, warnings: readonly string[] = []): Promise<boolean> {
+  /**
+   * All the diffs in one preview (keys masked), then a modal listing the files; true on `action`.
+   * `warnings`: what outside these files will get in the way, said before Apply (the modal is then a warning).
+   */
+  async confirm(changes: readonly FileChange[], question: string, notes: string[], action: string, warnings: readonly string[] = []): Promise<boolean> {
     await this.deps.preview.closeAll();
     await this.deps.preview.show(changes, (c) => vscode.l10n.t('{0}: current ↔ proposed (keys masked)', c.label));
     const files = changes.map((c) => `\u2022 ${fileLine(c)}`);
@@ -479,6 +483,19 @@ export class AgentCommands {
   }
 }
 
+
+/** "Codex, Claude Code": the agents a change or backup covers. */
+export function agentNames(agents: readonly AgentId[]): string {
+  return agents.map((a) => AGENT_LABELS[a]).join(', ');
+}
+
+function backupReason(record: BackupRecord): string {
+  switch (record.reason) {
+    case 'restore': return vscode.l10n.t('taken before a restore');
+    case 'rotate': return vscode.l10n.t('taken before Rotate Key');
+    default: return vscode.l10n.t('taken before Configure');
+  }
+}
 
 /** A file in the Apply question: its path, whether it is new or removed, and whether it holds a key (mode 0600). */
 function fileLine(c: FileChange): string {
