@@ -38,6 +38,14 @@ export const accountSecretPrefix = (id: string) => `tokaify.account.${id}.`;
 /** Where an account's sign-in (access token, session cookie or API key) is kept in SecretStorage. */
 export const credentialKey = (id: string) => `${accountSecretPrefix(id)}credential`;
 
+/** The account secret holding a token's revealed key (`sk-` kept as the gateway gave it). */
+export const keySecretName = (tokenId: number) => `key.${tokenId}`;
+/** The token id a `keySecretName` names, else undefined. */
+export function tokenIdOfKeySecret(name: string): number | undefined {
+  const id = /^key\.(\d+)$/.exec(name)?.[1];
+  return id === undefined ? undefined : Number(id);
+}
+
 export const ACCOUNTS_KEY = 'tokaify.accounts';
 export const ACTIVE_KEY = 'tokaify.activeAccount';
 /** A non-secret value kept for one account in the state store (the gateway's display settings, the last balance). */

@@ -7,7 +7,7 @@ import { storedBalance } from '../core/storedBalance';
 import { Commands } from './commandIds';
 
 /** The commands the tooltip links to: read-only ones; nothing else runs from it. */
-const TOOLTIP_COMMANDS: string[] = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus, Commands.showUsage, 'tokaify.rotateKey'];
+const TOOLTIP_COMMANDS = [Commands.verify, Commands.switchGateway, Commands.openConsole, Commands.refreshStatus, Commands.showUsage, Commands.rotateKey];
 
 /** How the status bar names an account: short, and never the key itself. */
 export function statusAccount(active: AccountMeta): NonNullable<StatusState['account']> {

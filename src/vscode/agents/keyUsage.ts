@@ -9,6 +9,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountStore } from '../../core/accounts';
+import { tokenIdOfKeySecret } from '../../core/accountKeys';
 import { FINGERPRINT_SECRET_BYTES, KeyFingerprinter } from '../../core/agents/keyFingerprint';
 import { AgentKeyScanner, type KeyScan } from '../../core/agents/keyScan';
 import { ACCOUNT_KEY, matchKeyUses, usesFrom, type AgentKeyUse, type KeyUseIndex, type UnknownKeyUse } from '../../core/agents/keyMatch';
@@ -141,8 +142,8 @@ export class KeyUsageIndex implements vscode.Disposable {
         if (!token.keyMasked && token.key) known.set(fingerprinter.fingerprint(token.key), `${meta.id}:${token.id}`);
       }
       for (const name of this.accounts.accountSecretNames(meta.id)) {
-        const tokenId = /^key\.(\d+)$/.exec(name)?.[1];
-        const key = tokenId && (await this.accounts.accountSecret(meta.id, name));
+        const tokenId = tokenIdOfKeySecret(name);
+        const key = tokenId !== undefined && (await this.accounts.accountSecret(meta.id, name));
         if (key) known.set(fingerprinter.fingerprint(key), `${meta.id}:${tokenId}`);
       }
     }

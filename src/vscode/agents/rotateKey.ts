@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { AccountMeta, AccountStore } from '../../core/accounts';
+import { keySecretName } from '../../core/accountKeys';
 import { restoreChanges, applyChanges, type BackupRecord, type FileChange, type WriteHooks } from '../../core/agents/fileWriter';
 import { readClaudeSettings } from '../../core/agents/claudeCode';
 import type { ConfigureRequest } from '../../core/agents/plan';
@@ -65,8 +66,6 @@ interface Move {
 
 type MoveResult = { ok: true; backup?: BackupRecord; untested: AgentId[] } | { ok: false; cancelled?: boolean; step: RotateStep; error?: string };
 
-/** Where SecretStorage keeps a revealed key (as TokenCommands does): a deleted replacement's key goes too. */
-const keySecretName = (tokenId: number) => `key.${tokenId}`;
 
 export class RotateKeyFlow {
   constructor(private readonly deps: RotateKeyDeps) {}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountMeta, AccountStore } from '../../core/accounts';
+import { keySecretName } from '../../core/accountKeys';
 import { errorMessage } from '../../core/errors';
 import { failureText } from '../../core/failureText';
 import { maskKey } from '../../core/redact';
@@ -378,6 +379,5 @@ export class TokenCommands {
   }
 }
 
-const keySecretName = (tokenId: number) => `key.${tokenId}`;
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 const uniqueAccounts = (targets: readonly Target[]) => [...new Map(targets.map((t) => [t.meta.id, t.meta])).values()];
