@@ -717,6 +717,26 @@ const CASES: Case[] = [
     change: (f) => attachMachineFacts(f, { installed: [], requested: 'opencode' }),
     expect: 'real-run.not-installed', severity: 'warning',
   },
+  // --- a workspace profile (Use for This Workspace) ---------------------------------------------
+  {
+    name: 'a workspace profile applied: an intended override, said as information',
+    change: (f) => (f.workspaceProfile = {
+      name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4', 'claude-code': 'claude-sonnet-4-5' },
+      variables: ['TOKAIFY_WORKSPACE_PROFILE', 'TOKAIFY_WORKSPACE_KEY', 'PATH'], files: [{ path: '/home/u/.codex/tokaify-ws-0123abcd.config.toml', exists: true }],
+    }),
+    expect: 'workspace.profile',
+    severity: 'info',
+    absent: ['workspace.profile-file-missing'],
+  },
+  {
+    name: 'a workspace profile whose Codex profile file was deleted',
+    change: (f) => (f.workspaceProfile = {
+      name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4' },
+      variables: ['TOKAIFY_WORKSPACE_PROFILE'], files: [{ path: '/home/u/.codex/tokaify-ws-0123abcd.config.toml', exists: false }],
+    }),
+    expect: 'workspace.profile-file-missing',
+    severity: 'warning',
+  },
 ];
 function run(change: (f: Facts) => void): Finding[] {
   const facts = healthy();
