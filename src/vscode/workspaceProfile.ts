@@ -9,9 +9,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { hostLabel } from '../core/baseUrl';
-import { workspaceProfileEnvironment, type ProfileEnvironment, type ProfileHost } from '../core/agents/workspaceProfile';
+import { isSharedProfileFile, workspaceProfileEnvironment, type ProfileEnvironment, type ProfileHost } from '../core/agents/workspaceProfile';
 import { removeProfileFiles, writeProfileFiles } from '../core/agents/workspaceProfileFiles';
 import { AGENT_LABELS, type AgentId } from '../core/agents/types';
+import { terminalsRunInWsl, type TerminalSetup } from '../core/agents/wslTerminals';
 import type { AccountStore } from '../core/accounts';
 import type { WorkspaceProfileFacts } from '../core/diagnosis/types';
 import { errorMessage } from '../core/errors';
@@ -125,7 +126,7 @@ export class WorkspaceProfiles {
     this.deps.context.environmentVariableCollection.clear();
     await this.deps.context.workspaceState.update(STATE_KEY, undefined);
     // The shim is shared with the other workspaces' profiles; this workspace's Codex profile file is not.
-    if (this.applied) await removeProfileFiles(this.applied.files, (f) => f.label === 'Codex shim').catch((e: unknown) => this.deps.log.warn(`Clear profile files: ${errorMessage(e)}`));
+    if (this.applied) await removeProfileFiles(this.applied.files, isSharedProfileFile).catch((e: unknown) => this.deps.log.warn(`Clear profile files: ${errorMessage(e)}`));
     this.applied = undefined;
     this.deps.onDidChange(undefined);
     if (stored) void notify.info(vscode.l10n.t('The workspace profile is cleared: new terminals get the global agent settings again.'));
@@ -153,6 +154,9 @@ export class WorkspaceProfiles {
     if (!meta) throw new Error(vscode.l10n.t('The account of this workspace profile is no longer signed in.'));
     const env = workspaceProfileEnvironment({ baseUrl: meta.baseUrl, key, models: stored.models, workspace }, this.host());
     await writeProfileFiles(env.files);
+    // An agent dropped from the profile: its file goes (the shared shim stays).
+    const kept = new Set(env.files.map((f) => f.path));
+    if (this.applied) await removeProfileFiles(this.applied.files, (f) => kept.has(f.path) || isSharedProfileFile(f));
     const collection = this.deps.context.environmentVariableCollection;
     // In memory only: the key must not be written to VS Code's workspace storage.
     collection.persistent = false;
@@ -199,8 +203,10 @@ function workspaceId(): string | undefined {
  * this window's extension host cannot see. Said once per use, with the way to do it.
  */
 function offerWslNote(): void {
-  if (process.platform !== 'win32' || vscode.env.remoteName) return;
-  const profile = vscode.workspace.getConfiguration('terminal.integrated').get<string>('defaultProfile.windows') ?? '';
-  if (!/wsl|ubuntu|debian/i.test(profile)) return;
+  const terminal = vscode.workspace.getConfiguration('terminal.integrated');
+  if (!terminalsRunInWsl({
+    platform: process.platform, remoteName: vscode.env.remoteName,
+    defaultProfile: terminal.get<string>('defaultProfile.windows'), profiles: terminal.get<TerminalSetup['profiles']>('profiles.windows') ?? {},
+  })) return;
   void notify.info(vscode.l10n.t('Your terminals open WSL, where the agents read their Linux home. This window configures Windows only: open the folder in a WSL window (WSL: Reopen Folder in WSL) and use Tokaify there.'));
 }

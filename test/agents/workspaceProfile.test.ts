@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyProfileVariables, CLAUDE_HOST_MANAGED_VARIABLE, workspaceProfileEnvironment, type ProfileEnvironment } from '../../src/core/agents/workspaceProfile';
+import { applyProfileVariables, CLAUDE_HOST_MANAGED_VARIABLE, isSharedProfileFile, workspaceProfileEnvironment, type ProfileEnvironment } from '../../src/core/agents/workspaceProfile';
 import { writeProfileFiles } from '../../src/core/agents/workspaceProfileFiles';
 import type { AgentId } from '../../src/core/agents/types';
 import { agentBinary, assertTurn, describeTurn, runTurn, TempUser, useGateway, writeConfig, type AgentName } from './harness';
@@ -58,7 +58,7 @@ describe('Workspace profile: the real agents use the workspace token and model, 
       for (const file of profile.files) assert.ok(!readFileSync(file.path, 'utf8').includes(workspaceKey), `${file.label} holds no key`);
 
       const env = terminalEnv(user, profile);
-      const binary = c.name === 'codex' ? profile.files.find((f) => f.label === 'Codex shim')!.path : undefined;
+      const binary = c.name === 'codex' ? profile.files.find(isSharedProfileFile)!.path : undefined;
       const turn = await runTurn(sim.gateway(), user, c.name, { env, ...(binary ? { binary } : {}) });
       assertTurn(turn, { route: c.route, model: c.workspace, header: 'authorization', key: workspaceKey });
       assert.deepEqual(snapshot(written.files), before, 'the global files are untouched');
@@ -77,6 +77,16 @@ describe('Workspace profile: the real agents use the workspace token and model, 
     const profile = await profileFor(user, sim.gateway().url, workspaceKey, { 'claude-code': CLAUDE_WORKSPACE });
     const turn = await runTurn(sim.gateway(), user, 'claude', { env: terminalEnv(user, profile, [CLAUDE_HOST_MANAGED_VARIABLE]) });
     assertTurn(turn, { route: '/v1/messages', model: CLAUDE_GLOBAL, header: 'authorization', key: globalKey });
+  });
+
+  it("claude: a shell ANTHROPIC_API_KEY of the user's does not ride along (the profile empties it in the terminal)", async () => {
+    user = new TempUser({ ANTHROPIC_API_KEY: `sk-ant-api03-${'u'.repeat(40)}` });
+    const globalKey = sim.newKey('claude-shell-global');
+    const workspaceKey = sim.newKey('claude-shell-workspace');
+    writeConfig(user, 'claude-code', sim.gateway().url, CLAUDE_GLOBAL, globalKey);
+    const profile = await profileFor(user, sim.gateway().url, workspaceKey, { 'claude-code': CLAUDE_WORKSPACE });
+    const turn = await runTurn(sim.gateway(), user, 'claude', { env: terminalEnv(user, profile) });
+    assertTurn(turn, { route: '/v1/messages', model: CLAUDE_WORKSPACE, header: 'authorization', key: workspaceKey });
   });
 
   it("claude: the user's own settings still apply under the profile (their SessionStart hook runs)", async () => {

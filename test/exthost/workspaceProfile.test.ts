@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, promises as fs, readdirSync, readFi
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { WORKSPACE_KEY_VARIABLE, WORKSPACE_PROFILE_VARIABLE } from '../../src/core/agents/workspaceProfile';
+import { isSharedProfileFile, WORKSPACE_KEY_VARIABLE, WORKSPACE_PROFILE_VARIABLE } from '../../src/core/agents/workspaceProfile';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import { DEMO, type RunningGateway } from '../../src/simulator';
 import { endSuite, readMarkdown, signedInSuite } from './helpers';
@@ -95,8 +95,9 @@ describe('Use for This Workspace: new terminals get the profile, Clear takes it 
     assert.equal(env.ANTHROPIC_BASE_URL, gw.url);
     assert.equal(env.CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST, '1');
     assert.equal(env.ANTHROPIC_MODEL, 'claude-sonnet-4-5');
+    assert.equal(env.ANTHROPIC_API_KEY ?? '', '', 'a key of the user\'s shell would ride along as x-api-key');
     assert.equal(JSON.parse(env.OPENCODE_CONFIG_CONTENT!).model, 'tokaify-workspace/gpt-5.4');
-    const shim = profile.files.find((f) => f.label === 'Codex shim')!;
+    const shim = profile.files.find(isSharedProfileFile)!;
     assert.ok(env.PATH!.startsWith(`${path.dirname(shim.path)}:`), `the shim comes first on PATH: ${env.PATH}`);
     assert.ok(env.PATH!.endsWith(before.PATH!), 'the rest of PATH is the terminal\'s own');
 
@@ -105,7 +106,7 @@ describe('Use for This Workspace: new terminals get the profile, Clear takes it 
 
     // The files are in the server's home (code-server runs with a HOME of its own, not the login user's), private, keyless.
     assert.notEqual(home, os.userInfo().homedir, 'code-server\'s HOME differs from the login user\'s');
-    const codexProfile = profile.files.find((f) => f.label !== 'Codex shim')!;
+    const codexProfile = profile.files.find((f) => !isSharedProfileFile(f))!;
     assert.equal(codexProfile.path, path.join(home, '.codex', `${profile.name}.config.toml`));
     for (const file of profile.files) {
       assert.equal(statSync(file.path).mode & 0o077, 0, `${file.path} is private`);
@@ -136,6 +137,20 @@ describe('Use for This Workspace: new terminals get the profile, Clear takes it 
     assert.equal(api.profiles.stored(), undefined);
     assert.doesNotMatch(readMarkdown(api.statusBar.tooltip), /This workspace:/);
     assert.equal(readFileSync(codexConfig, 'utf8'), globalCodex);
+  });
+
+  it("Use again with fewer agents: the dropped agent's variables and Codex profile file go, the shared shim stays", async () => {
+    const token = gw.state.tokens.find((t) => t.user_id === DEMO.userId && t.name === 'demo')!;
+    await vscode.commands.executeCommand('tokaify.useForWorkspace', { accountId, tokenId: token.id, models: { codex: 'gpt-5.4', 'claude-code': 'claude-sonnet-4-5' } });
+    const [codexProfile, shim] = [api.profiles.environment()!.files.find((f) => !isSharedProfileFile(f))!, api.profiles.environment()!.files.find(isSharedProfileFile)!];
+    assert.ok(existsSync(codexProfile.path));
+    await vscode.commands.executeCommand('tokaify.useForWorkspace', { accountId, tokenId: token.id, models: { 'claude-code': 'claude-opus-4-1' } });
+    assert.ok(!existsSync(codexProfile.path), 'the Codex profile file is removed');
+    assert.ok(existsSync(shim.path), 'the shim other workspaces may use stays');
+    const env = await newTerminalEnv();
+    assert.equal(env.TOKAIFY_CODEX_PROFILE, undefined);
+    assert.equal(env.ANTHROPIC_MODEL, 'claude-opus-4-1');
+    await api.profiles.clear();
   });
 
   it('after a reload (the variables live in memory only), the stored choice is applied again with the key from SecretStorage', async () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CODEX_PROFILE_VARIABLE, codexShim } from '../../src/core/agents/codexShim';
 import {
-  applyProfileVariables, profileName, WORKSPACE_KEY_VARIABLE, WORKSPACE_PROFILE_VARIABLE, workspaceProfileEnvironment,
+  applyProfileVariables, isSharedProfileFile, profileName, WORKSPACE_KEY_VARIABLE, WORKSPACE_PROFILE_VARIABLE, workspaceProfileEnvironment,
   type ProfileHost, type WorkspaceProfile,
 } from '../../src/core/agents/workspaceProfile';
 import { removeProfileFiles, writeProfileFiles } from '../../src/core/agents/workspaceProfileFiles';
@@ -144,7 +144,7 @@ describe('workspace profile files', () => {
         if (process.platform !== 'win32') assert.equal(statSync(file.path).mode & 0o777, file.mode);
       }
       assert.deepEqual(await writeProfileFiles(env.files), []);
-      await removeProfileFiles(env.files, (f) => f.label === 'Codex shim');
+      await removeProfileFiles(env.files, isSharedProfileFile);
       assert.throws(() => statSync(env.files[0]!.path));
       assert.ok(statSync(env.files[1]!.path).isFile());
     } finally {

@@ -31,6 +31,7 @@ export const WORKSPACE_PROFILE_VARIABLE = 'TOKAIFY_WORKSPACE_PROFILE';
 /** The provider id in the Codex profile and OpenCode's inline config: not `tokaify`, so the global one is left alone. */
 export const WORKSPACE_PROVIDER_ID = 'tokaify-workspace';
 export const CLAUDE_HOST_MANAGED_VARIABLE = 'CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST';
+const CODEX_SHIM_LABEL = 'Codex shim';
 
 export interface WorkspaceProfile {
   /** The gateway root, normalised (no /v1), as accounts store it. */
@@ -76,6 +77,11 @@ export interface ProfileEnvironment {
   files: ProfileFile[];
 }
 
+/** The Codex shim serves every workspace's profile: it is never removed with one. */
+export function isSharedProfileFile(file: ProfileFile): boolean {
+  return file.label === CODEX_SHIM_LABEL;
+}
+
 /** The profile's name: stable for a workspace, different between workspaces, nothing of the path shown. */
 export function profileName(workspace: string): string {
   return `tokaify-ws-${createHash('sha256').update(workspace).digest('hex').slice(0, 8)}`;
@@ -93,7 +99,7 @@ export function workspaceProfileEnvironment(profile: WorkspaceProfile, host: Pro
     const shim = codexShim(host.platform);
     files.push(
       { agent: 'codex', label: `Codex profile ${name}`, path: p.join(codexHome(host), `${name}.config.toml`), text: codexProfileText(profile.baseUrl, codex), mode: 0o600 },
-      { agent: 'codex', label: 'Codex shim', path: p.join(host.shimDir, shim.name), text: shim.text, mode: shim.mode },
+      { agent: 'codex', label: CODEX_SHIM_LABEL, path: p.join(host.shimDir, shim.name), text: shim.text, mode: shim.mode },
     );
     variables.push(
       { name: 'PATH', value: host.shimDir + p.delimiter, secret: false, prepend: true, agent: 'codex' },
