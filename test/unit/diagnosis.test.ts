@@ -650,6 +650,25 @@ const CASES: Case[] = [
     severity: 'warning',
     fix: FIX_COMMANDS.openFileAt,
   },
+  {
+    name: 'a project .claude/settings.json under a workspace profile for Claude Code: the profile wins in this window, said as information',
+    change: (f) => {
+      f.environment.projectOverrides.push({ agent: 'claude-code', path: '/work/app/.claude/settings.json', keys: ['env.ANTHROPIC_MODEL', 'env.ANTHROPIC_BASE_URL'] });
+      f.workspaceProfile = { name: 'tokaify-ws-0123abcd', token: 'work', models: { 'claude-code': 'claude-sonnet-4-5' }, variables: [], files: [] };
+    },
+    expect: 'project.override',
+    severity: 'info',
+    fix: FIX_COMMANDS.openFileAt,
+  },
+  {
+    name: 'a project .codex/config.toml under a workspace profile for Codex: still a warning (a project layer is above the profile file)',
+    change: (f) => {
+      f.environment.projectOverrides.push({ agent: 'codex', path: '/work/app/.codex/config.toml', keys: ['model'] });
+      f.workspaceProfile = { name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4' }, variables: [], files: [] };
+    },
+    expect: 'project.override',
+    severity: 'warning',
+  },
   // --- the real agents on this machine ----------------------------------------------------------------
   {
     name: 'Claude Code is installed: the offer to run it, saying what it costs',
