@@ -26,6 +26,8 @@ export interface StatusState {
   now?: number;
   /** The account's spend today (console sign-ins only), as formatted, with the time it was read (ms). */
   spentToday?: { text: string; readAt: number };
+  /** This window's workspace profile (Use for This Workspace), when one is applied. */
+  workspaceProfile?: { token: string; host: string; models: string };
   /** Tokens of this account that agents use and that are about to stop working (from the tree's data). */
   agentAlerts?: AgentTokenAlert[];
 }
@@ -152,6 +154,8 @@ export function statusView(state: StatusState): StatusView {
       lines.push(latencyMs > SLOW_MS ? l10n.t('Last good check: {0} UTC, {1} ms (slow)', time(at), latencyMs) : l10n.t('Last good check: {0} UTC, {1} ms', time(at), latencyMs), '');
     }
   }
+  const wp = state.workspaceProfile;
+  if (wp) lines.push(l10n.t('This workspace: **{0}** @ {1} ({2})', md(wp.token), md(wp.host), md(wp.models)), '');
   if (state.error) lines.push(`$(warning) ${l10n.t('{0} ({1} UTC)', md(state.error.message), time(state.error.at))}`, '');
   if (connectivity === 'authFailed') lines.push(l10n.t('Not checking again until you sign in again or click Refresh.'), '');
   if (connectivity === 'outOfCredit') lines.push(l10n.t('Requests will fail until the account is topped up.'), '');

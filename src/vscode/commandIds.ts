@@ -31,9 +31,14 @@ export const Commands = {
   openTerminalEnvSettings: 'tokaify.openTerminalEnvSettings',
   runRealAgent: 'tokaify.runRealAgent',
   showUsage: 'tokaify.showUsage',
+  useForWorkspace: 'tokaify.useForWorkspace',
+  clearWorkspaceProfile: 'tokaify.clearWorkspaceProfile',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** workspaceState key of the workspace profile (names only); the startup chunk only checks it is there. */
+export const WORKSPACE_PROFILE_STATE = 'tokaify.workspaceProfile';
 
 export const ContextKeys = {
   hasAccounts: 'tokaify.hasAccounts',

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { credentialKey, storedAccounts, storedActiveAccount } from '../core/accountKeys';
 import { useLanguage } from '../core/locale';
 import { PrimedSecrets } from '../core/primedSecrets';
-import { Commands, ContextKeys, type CommandId } from './commandIds';
+import { Commands, ContextKeys, WORKSPACE_PROFILE_STATE, type CommandId } from './commandIds';
 import { offerWalkthroughOnce, registerGetStarted } from './firstRun';
 import type { MainChunk, StartupParts, TokaifyApi } from './main';
 import type { StatusChunk, StatusParts } from './statusChunk';
@@ -61,6 +61,11 @@ export function activate(context: vscode.ExtensionContext): TokaifyApi | undefin
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
   }
   registerGetStarted(context);
+  // A workspace profile's variables live in memory only: applied again after activation, never during it.
+  if (context.workspaceState.get(WORKSPACE_PROFILE_STATE) !== undefined) {
+    const timer = setTimeout(() => void loadMain().profiles.reapply(), 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
 
   // Outside production the tests drive the whole extension through the API: load everything now.
   if (context.extensionMode !== vscode.ExtensionMode.Production) return loadMain().api;

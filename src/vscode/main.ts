@@ -27,6 +27,7 @@ import { runRealAgent } from './realAgentCommand';
 import { AccountSpend } from './spend';
 import { UsageView } from './usage/usageView';
 import { openFileAt, Verifier } from './verify';
+import { WorkspaceProfiles } from './workspaceProfile';
 
 /**
  * The paths that skip a prompt or a confirmation, for the extension's own tests. Commands never reach
@@ -75,6 +76,8 @@ export interface TokaifyApi {
   spend: AccountSpend;
   /** The Usage view (lastModel, lastHtml: what it drew last). */
   usageView: UsageView;
+  /** This workspace's profile (Use for This Workspace). */
+  profiles: WorkspaceProfiles;
   internal: InternalApi;
 }
 
@@ -88,6 +91,7 @@ export interface StartupParts extends StatusParts {
 export interface MainChunk {
   handlers: Record<CommandId, (...args: never[]) => unknown>;
   tree: TokenTreeProvider;
+  profiles: WorkspaceProfiles;
   api: TokaifyApi;
 }
 
@@ -109,7 +113,8 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     refreshTree: () => void keyUsage.refresh() });
   rotation = new RotateKeyFlow({ accounts, gateways, tokens, agents, keyUsage, usage, log });
   const rotate = rotation;
-  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow() });
+  const profiles = new WorkspaceProfiles({ context, accounts, tokens, agents, log, onDidChange: (summary) => statusBar.setWorkspaceProfile(summary) });
+  const verifier = new Verifier({ accounts, gateways, http, log, tokens, usage, afterVerify: () => void statusBar.refreshNow(), workspaceProfile: () => profiles.facts() });
   const usageView = new UsageView({ accounts, gateways, http, log, extensionUri: context.extensionUri });
 
   // The status tooltip names used tokens about to stop working, from the tree's data (no request of its own).
@@ -125,6 +130,8 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     { dispose: accounts.onDidChange(syncContextKeys).dispose },
     // Another window signed in or out: our view of the secrets is stale.
     context.secrets.onDidChange((e) => e.key.startsWith('tokaify.') && tree.refresh()),
+    // Restricted Mode kept the profile off; trusting the workspace turns it on.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void profiles.reapply()),
   );
   // Handlers pass on only what names a thing; no handler forwards an option that skips a safeguard.
   const handlers: MainChunk['handlers'] = {
@@ -157,6 +164,8 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     [Commands.verify]: (arg?: unknown) => verifier.verify(arg),
     [Commands.runRealAgent]: (arg?: unknown) => runRealAgent(verifier, arg),
     [Commands.showUsage]: (arg?: unknown) => usageView.show(arg),
+    [Commands.useForWorkspace]: (arg?: unknown) => profiles.use(arg),
+    [Commands.clearWorkspaceProfile]: () => profiles.clear(),
     [Commands.openFileAt]: (file?: unknown, line?: unknown, column?: unknown) => openFileAt(file, line, column),
     [Commands.openTerminalEnvSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.env'),
   };
@@ -174,6 +183,6 @@ export function startMain(context: vscode.ExtensionContext, parts: StartupParts)
     picks: recentPicks,
     quickPick: activeQuickPick,
   };
-  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, keyUsage, rotation: rotate, verifier, usageView, spend, internal };
-  return { handlers, tree, api };
+  const api: TokaifyApi = { accounts, gateways, tree, treeView, statusBar, log, globalState: context.globalState, agents, usage, keyUsage, rotation: rotate, verifier, usageView, spend, profiles, internal };
+  return { handlers, tree, profiles, api };
 }

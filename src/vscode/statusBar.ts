@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { accountLabel, type AccountMeta, type AccountStore } from '../core/accounts';
 import { quotaDisplayOf, type QuotaDisplay } from '../core/quota';
 import { RefreshScheduler, type RefreshOutcome } from '../core/refreshScheduler';
-import { statusView, type AgentTokenAlert } from '../core/statusView';
+import { statusView, type AgentTokenAlert, type StatusState } from '../core/statusView';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
 import { statusRefreshMinutes } from './settings';
@@ -31,6 +31,7 @@ export class StatusBar implements vscode.Disposable {
   private accountId?: string;
   private spend?: StatusSpend;
   private agentAlerts: AgentTokenAlert[] = [];
+  private workspaceProfile: StatusState['workspaceProfile'];
   /** The last spend reading started (it never rejects), for tests that count requests. */
   spendRead: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -71,6 +72,12 @@ export class StatusBar implements vscode.Disposable {
    * Today's spend joins the tooltip once the main chunk has loaded: read now if the window is focused (else at
    * the next balance check, which waits for focus), then with every balance check.
    */
+  /** This window's workspace profile, for the tooltip (undefined: none). */
+  setWorkspaceProfile(profile: StatusState['workspaceProfile']): void {
+    this.workspaceProfile = profile;
+    this.render();
+  }
+
   setSpend(spend: StatusSpend): void {
     this.spend = spend;
     const meta = this.accounts.active();
@@ -143,6 +150,7 @@ export class StatusBar implements vscode.Disposable {
       account: active && statusAccount(active),
       spentToday: spent ? { text: spent.today.text, readAt: spent.readAt } : undefined,
       agentAlerts: this.agentAlerts.filter((a) => a.ref.accountId === active?.id),
+      workspaceProfile: this.workspaceProfile,
     });
     this.item.show(view, active !== undefined);
   }

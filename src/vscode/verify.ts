@@ -10,7 +10,7 @@ import { collectFacts, type ConsoleSources } from '../core/diagnosis/collect';
 import { attachMachineFacts, readMachine } from '../core/diagnosis/machine';
 import { renderReport, REPORT_COMMANDS } from '../core/diagnosis/report';
 import { diagnose } from '../core/diagnosis/rules';
-import type { Finding } from '../core/diagnosis/types';
+import type { Finding, WorkspaceProfileFacts } from '../core/diagnosis/types';
 import { errorMessage } from '../core/errors';
 import { maskKey } from '../core/redact';
 import type { Token } from '../core/tokenModel';
@@ -45,6 +45,8 @@ export interface VerifyDeps {
   tokens: TokenCommands;
   usage: AgentUsageStore;
   afterVerify: () => void;
+  /** This window's workspace profile, when one is applied. */
+  workspaceProfile?: () => Promise<WorkspaceProfileFacts | undefined>;
 }
 
 export class Verifier implements vscode.Disposable {
@@ -140,6 +142,7 @@ export class Verifier implements vscode.Disposable {
       terminalEnv: terminalEnvironment(), workspaceFolders: workspaceFolderPaths(),
     });
     attachMachineFacts(facts, await machine);
+    facts.workspaceProfile = await this.deps.workspaceProfile?.();
     return diagnose(facts);
   }
 

@@ -122,6 +122,8 @@ export interface TurnOptions {
   env?: Record<string, string>;
   /** Default: the user's empty work folder. */
   cwd?: string;
+  /** Default: the installed agent itself (a workspace profile runs Codex through its shim). */
+  binary?: string;
 }
 
 /**
@@ -129,11 +131,11 @@ export interface TurnOptions {
  * the same argv, quiet switches, no tools, stdin closed, its own process group ended at the time limit),
  * as this user and in their work folder. Refuses outright outside a loopback-only namespace.
  */
-export async function runTurn(gateway: RunningGateway, user: TempUser, name: AgentName, { args = [], env = {}, cwd = user.work }: TurnOptions = {}): Promise<Turn> {
+export async function runTurn(gateway: RunningGateway, user: TempUser, name: AgentName, { args = [], env = {}, cwd = user.work, binary = agentBinary(name) }: TurnOptions = {}): Promise<Turn> {
   const problem = isolationProblem();
   if (problem) throw new Error(problem);
   const mark = gateway.relay.length;
-  const run = await runRealAgent(AGENT_ID[name], { binary: agentBinary(name), baseEnv: user.env, extraArgs: args, extraEnv: env, timeoutMs: TURN_LIMIT_MS, cwd });
+  const run = await runRealAgent(AGENT_ID[name], { binary, baseEnv: user.env, extraArgs: args, extraEnv: env, timeoutMs: TURN_LIMIT_MS, cwd });
   if (run.startError) throw new Error(`${name} could not be started: ${run.startError}`);
   return { code: run.code, signal: run.signal, stdout: run.stdout, stderr: run.stderr, ms: run.ms, timedOut: run.timedOut, relay: gateway.relay.slice(mark) };
 }

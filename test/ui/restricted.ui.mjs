@@ -5,7 +5,7 @@
 // simulator of its own, so the request log counts this window's requests only.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, openWorkbench, startCodeServer, startSimulator, tempDir } from '../host/codeserver.mjs';
+import { launchBrowser, openWorkbench, runCommand, startCodeServer, startSimulator, tempDir } from '../host/codeserver.mjs';
 import { addGatewayWithAccessToken } from './flows.mjs';
 
 async function requests(gatewayUrl) {
@@ -44,6 +44,11 @@ export default async function restricted({ server, check, shot }) {
       const later = await reads();
       if (later !== settled) throw new Error(`${later - settled} balance reads in 5 s after settling (${later} in all)`);
       if (later > 10) throw new Error(`${later} balance reads for one sign-in`);
+    });
+    await check('Use for This Workspace refuses in Restricted Mode: no profile for an untrusted repository', async () => {
+      await runCommand(page, 'Tokaify: Use for This Workspace…');
+      await page.locator('.notification-toast', { hasText: 'This workspace is not trusted (Restricted Mode)' }).first().waitFor({ timeout: 20_000 });
+      await shot('2-use-for-workspace-refused');
     });
     await check('no raw error in any notification', async () => {
       const toasts = await page.locator('.notification-toast').allInnerTexts();

@@ -172,6 +172,7 @@ describe('the startup chunk (issue "Lean startup")', function () {
       const exported = startup.activate({
         extensionMode: 1, subscriptions,
         globalState: { get: (key: string) => values[key], update: async () => undefined, keys: () => Object.keys(values) },
+        workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
         secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
         extension: { packageJSON: { version: 'test' } },
       });

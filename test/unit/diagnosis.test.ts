@@ -650,6 +650,25 @@ const CASES: Case[] = [
     severity: 'warning',
     fix: FIX_COMMANDS.openFileAt,
   },
+  {
+    name: 'a project .claude/settings.json under a workspace profile for Claude Code: the profile wins in this window, said as information',
+    change: (f) => {
+      f.environment.projectOverrides.push({ agent: 'claude-code', path: '/work/app/.claude/settings.json', keys: ['env.ANTHROPIC_MODEL', 'env.ANTHROPIC_BASE_URL'] });
+      f.workspaceProfile = { name: 'tokaify-ws-0123abcd', token: 'work', models: { 'claude-code': 'claude-sonnet-4-5' }, variables: [], files: [] };
+    },
+    expect: 'project.override',
+    severity: 'info',
+    fix: FIX_COMMANDS.openFileAt,
+  },
+  {
+    name: 'a project .codex/config.toml under a workspace profile for Codex: still a warning (a project layer is above the profile file)',
+    change: (f) => {
+      f.environment.projectOverrides.push({ agent: 'codex', path: '/work/app/.codex/config.toml', keys: ['model'] });
+      f.workspaceProfile = { name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4' }, variables: [], files: [] };
+    },
+    expect: 'project.override',
+    severity: 'warning',
+  },
   // --- the real agents on this machine ----------------------------------------------------------------
   {
     name: 'Claude Code is installed: the offer to run it, saying what it costs',
@@ -716,6 +735,26 @@ const CASES: Case[] = [
     name: 'asked to run an agent this machine does not have',
     change: (f) => attachMachineFacts(f, { installed: [], requested: 'opencode' }),
     expect: 'real-run.not-installed', severity: 'warning',
+  },
+  // --- a workspace profile (Use for This Workspace) ---------------------------------------------
+  {
+    name: 'a workspace profile applied: an intended override, said as information',
+    change: (f) => (f.workspaceProfile = {
+      name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4', 'claude-code': 'claude-sonnet-4-5' },
+      variables: ['TOKAIFY_WORKSPACE_PROFILE', 'TOKAIFY_WORKSPACE_KEY', 'PATH'], files: [{ path: '/home/u/.codex/tokaify-ws-0123abcd.config.toml', exists: true }],
+    }),
+    expect: 'workspace.profile',
+    severity: 'info',
+    absent: ['workspace.profile-file-missing'],
+  },
+  {
+    name: 'a workspace profile whose Codex profile file was deleted',
+    change: (f) => (f.workspaceProfile = {
+      name: 'tokaify-ws-0123abcd', token: 'work', models: { codex: 'gpt-5.4' },
+      variables: ['TOKAIFY_WORKSPACE_PROFILE'], files: [{ path: '/home/u/.codex/tokaify-ws-0123abcd.config.toml', exists: false }],
+    }),
+    expect: 'workspace.profile-file-missing',
+    severity: 'warning',
   },
 ];
 function run(change: (f: Facts) => void): Finding[] {

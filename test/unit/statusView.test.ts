@@ -75,4 +75,14 @@ describe('statusView: the status-bar text and tooltip for each state', () => {
     assert.ok(!line.includes('[x](command:evil)'), 'the token name is escaped');
     assert.ok(line.includes(`[Rotate Key…](command:tokaify.rotateKey?${encodeURIComponent('[{"accountId":"a1","tokenId":12}]')})`), line);
   });
+
+  it('the tooltip names this window\'s workspace profile when one is applied, the token name escaped', () => {
+    const plain = (t: string) => t.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    const profile = { token: 'work', host: 'gw.example', models: 'Codex CLI gpt-5.4, Claude Code claude-sonnet-4-5' };
+    assert.match(plain(statusView({ ...base, last: snapshot(), workspaceProfile: profile }).tooltip), /This workspace: \*\*work\*\* @ gw\.example \(Codex CLI gpt-5\.4, Claude Code claude-sonnet-4-5\)/);
+    assert.doesNotMatch(plain(statusView({ ...base, last: snapshot() }).tooltip), /This workspace/);
+    // A token's name is the gateway's text: escaped, it forms no link.
+    const hostile = statusView({ ...base, last: snapshot(), workspaceProfile: { ...profile, token: '[x](command:y)' } }).tooltip;
+    assert.doesNotMatch(hostile, /(?<!\\)\]\(command:y/);
+  });
 });

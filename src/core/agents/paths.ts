@@ -33,7 +33,7 @@ export interface AgentLocations {
 
 const set = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-function pathApi(host: HostEnvironment): path.PlatformPath {
+export function pathApi(host: HostEnvironment): path.PlatformPath {
   return host.platform === 'win32' ? path.win32 : path.posix;
 }
 
@@ -45,10 +45,15 @@ function expandHome(value: string, host: HostEnvironment): string {
   return p.resolve(host.home, value);
 }
 
+/** Codex's home: CODEX_HOME when set, else ~/.codex (where config.toml and profile files live). */
+export function codexHome(host: HostEnvironment): string {
+  return set(host.env.CODEX_HOME) ? expandHome(host.env.CODEX_HOME!, host) : pathApi(host).join(host.home, '.codex');
+}
+
 export function codexLocations(host: HostEnvironment, credential: 'auth-json' | 'config-token'): AgentLocations {
   const p = pathApi(host);
   const fromEnv = set(host.env.CODEX_HOME);
-  const dir = fromEnv ? expandHome(host.env.CODEX_HOME!, host) : p.join(host.home, '.codex');
+  const dir = codexHome(host);
   const files: Record<string, AgentFile> = {
     config: { label: 'Codex config.toml', path: p.join(dir, 'config.toml'), secret: credential === 'config-token' },
   };

@@ -163,6 +163,18 @@ export interface Facts {
   environment: EnvironmentFacts;
   /** The agent whose real run was asked for, found on this machine or not. */
   realRunRequested?: AgentId;
+  /** This window's workspace profile (Use for This Workspace), when one is applied. */
+  workspaceProfile?: WorkspaceProfileFacts;
+}
+
+/** What Verify knows of a workspace profile: names and paths, never the key. */
+export interface WorkspaceProfileFacts {
+  name: string;
+  token: string;
+  models: Partial<Record<AgentId, string>>;
+  /** The variables it sets in this window's terminals (names only). */
+  variables: string[];
+  files: { path: string; exists: boolean }[];
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';

@@ -308,7 +308,8 @@ export class AgentCommands {
     return picked?.map((p) => p.value);
   }
 
-  private async source(arg: unknown, scripted: ConfigureArgs): Promise<Source | undefined> {
+  /** The token and its key (also for Use for This Workspace). */
+  async source(arg: unknown, scripted: ConfigureArgs): Promise<Source | undefined> {
     const fromToken = async (target: { meta: AccountMeta; token: Token } | undefined): Promise<Source | undefined> => {
       if (!target) return undefined;
       const key = await this.deps.tokens.keyFor(target);
@@ -348,7 +349,7 @@ export class AgentCommands {
     return created ? { meta, token: created } : undefined;
   }
 
-  private async pickModel(source: Source, agents: AgentId[]): Promise<string | undefined> {
+  async pickModel(source: Source, agents: AgentId[], title = vscode.l10n.t('Configure: model')): Promise<string | undefined> {
     let models: string[] = [];
     try {
       models = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the models this key may use…') },
@@ -368,7 +369,7 @@ export class AgentCommands {
     ];
     return new Promise((resolve) => {
       const qp = vscode.window.createQuickPick<Item<string>>();
-      qp.title = vscode.l10n.t('Configure: model');
+      qp.title = title;
       qp.placeholder = models.length ? vscode.l10n.t('Pick a model, or type any model id') : vscode.l10n.t('Type a model id (the gateway did not list models)');
       qp.items = items;
       recordPick(qp.title, qp.placeholder, items);

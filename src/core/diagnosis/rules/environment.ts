@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ClaudeKeyVariable } from '../../agents/claudeCode';
 import { AGENT_LABELS, type AgentId } from '../../agents/types';
-import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
+import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type ProjectOverride, type Severity } from '../types';
 import { agentOf, codexSelection, configureFix, hostOf, isOurKey, isThisGateway, make, maskSecret, openFileFix, reportedAgents, sentences, v1Count, type Rule } from './common';
 
 // Where a variable is set changes the wording of whole sentences, so each title below has one message per place.
@@ -275,6 +275,22 @@ function projectDetail(agent: AgentId): string {
   }
 }
 
+/**
+ * Project keys a workspace profile wins over in this window's terminals, checked with the real agents
+ * (test/agents/workspaceProfile.test.ts): Claude Code ignores settings-sourced provider and model variables
+ * under CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST; OpenCode merges OPENCODE_CONFIG_CONTENT last. Not Codex: a
+ * project's .codex/config.toml is a layer above the profile file.
+ */
+const PROFILE_BEATS: Partial<Record<AgentId, readonly string[]>> = {
+  'claude-code': ['env.ANTHROPIC_BASE_URL', 'env.ANTHROPIC_AUTH_TOKEN', 'env.ANTHROPIC_API_KEY', 'env.ANTHROPIC_MODEL'],
+  opencode: ['provider', 'model'],
+};
+
+function profileWins(f: Facts, o: ProjectOverride): boolean {
+  const beaten = PROFILE_BEATS[o.agent];
+  return f.workspaceProfile?.models[o.agent] !== undefined && beaten !== undefined && o.keys.every((k) => beaten.some((b) => k === b || k.startsWith(`${b}.`)));
+}
+
 export const PROJECT_RULES: readonly Rule[] = [
   {
     id: 'project.override',
@@ -282,17 +298,20 @@ export const PROJECT_RULES: readonly Rule[] = [
       return f.environment.projectOverrides.map((o) => {
         const file = o.path.split(/[\\/]/).slice(-2).join('/');
         const one = o.keys.length === 1;
+        const intended = profileWins(f, o);
         return make(
           'project.override',
-          'warning',
+          intended ? 'info' : 'warning',
           one
             ? l10n.t('{0} overrides {1}\'s setting in this workspace', file, AGENT_LABELS[o.agent])
             : l10n.t('{0} overrides {1}\'s settings in this workspace', file, AGENT_LABELS[o.agent]),
           sentences(
             projectDetail(o.agent),
-            one
-              ? l10n.t('Remove that key from the project file if you want the gateway configuration to apply here.')
-              : l10n.t('Remove those keys from the project file if you want the gateway configuration to apply here.'),
+            intended
+              ? l10n.t('In this window\'s terminals the workspace profile takes precedence over it; {0} started elsewhere in this folder still follows it.', AGENT_LABELS[o.agent])
+              : one
+                ? l10n.t('Remove that key from the project file if you want the gateway configuration to apply here.')
+                : l10n.t('Remove those keys from the project file if you want the gateway configuration to apply here.'),
           ),
           [`${o.path}: ${o.keys.join(', ')}`],
           openFileFix(o.path),

@@ -9,6 +9,7 @@ import { CODEX_RULES } from './codex';
 import { hostOf, joinAnd, joinParts, list, make, reportedAgents, type Rule } from './common';
 import { CONSOLE_RULES } from './console';
 import { ENV_RULES, PROJECT_RULES } from './environment';
+import { WORKSPACE_PROFILE_RULE } from './workspaceProfile';
 import { GATEWAY_RULES } from './gateway';
 import { MODEL_RULES, modelInUse } from './models';
 import { RELAY_RULES } from './relay';
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   REAL_AGENT_MISSING,
   ...ENV_RULES,
   ...PROJECT_RULES,
+  WORKSPACE_PROFILE_RULE,
 ];
 
 /** One `ok` finding saying what was checked, for when nothing is wrong. */
