@@ -3,10 +3,16 @@
 // Apply; the files in code-server's HOME then hold the new token's key and the old token is disabled.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pickItem, runCommand, sleep, toastTexts, waitForQuickInput } from '../host/codeserver.mjs';
+import { pickItem, runCommand, sleep, startSimulator, toastTexts, waitForQuickInput } from '../host/codeserver.mjs';
 import { configureCodexWithDemo, consoleApi, signInShowingDemo, treeRow } from './flows.mjs';
 
-export default async function rotate({ page, server, gatewayUrl, check, shot }) {
+/** A gateway of its own: rotating disables "demo", which the other UI tests (sharing the run's simulator) rely on. */
+export async function setup() {
+  const gateway = await startSimulator();
+  return { gatewayUrl: gateway.url, teardown: () => gateway.stop() };
+}
+
+export default async function rotate({ page, server, check, shot, setup: { gatewayUrl } }) {
   const authFile = path.join(server.home, '.codex', 'auth.json');
   const settingsFile = path.join(server.home, '.claude', 'settings.json');
   const tokenNamed = async (name) => (await consoleApi(gatewayUrl, 'GET', `/api/token/search?keyword=${name}`)).items.find((t) => t.name === name);
