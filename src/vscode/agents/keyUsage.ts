@@ -9,7 +9,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountStore } from '../../core/accounts';
-import { tokenIdOfKeySecret } from '../../core/accountKeys';
+import { accountSecretPrefix, tokenIdOfKeySecret } from '../../core/accountKeys';
 import { FINGERPRINT_SECRET_BYTES, KeyFingerprinter } from '../../core/agents/keyFingerprint';
 import { AgentKeyScanner, type KeyScan } from '../../core/agents/keyScan';
 import { ACCOUNT_KEY, matchKeyUses, usesFrom, type AgentKeyUse, type KeyUseIndex, type UnknownKeyUse } from '../../core/agents/keyMatch';
@@ -38,6 +38,11 @@ export class KeyUsageIndex implements vscode.Disposable {
   private timer?: ReturnType<typeof setTimeout>;
   private watchers: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[];
+  /**
+   * Fingerprints of revealed keys by their SecretStorage name, so a rescan (every token-list change) does not
+   * read every secret again (in a remote window each read is a round trip); dropped when the secret changes.
+   */
+  private readonly storedFingerprints = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly accounts: AccountStore,
@@ -48,7 +53,11 @@ export class KeyUsageIndex implements vscode.Disposable {
     this.subscriptions = [
       { dispose: accounts.onDidChange(() => this.schedule()).dispose },
       gateways.onDidChangeTokens(() => this.schedule()),
-      secrets.onDidChange((e) => e.key.startsWith('tokaify.account.') && this.schedule()),
+      secrets.onDidChange((e) => {
+        if (!e.key.startsWith('tokaify.account.')) return;
+        this.storedFingerprints.delete(e.key);
+        this.schedule();
+      }),
     ];
   }
 
@@ -143,8 +152,16 @@ export class KeyUsageIndex implements vscode.Disposable {
       }
       for (const name of this.accounts.accountSecretNames(meta.id)) {
         const tokenId = tokenIdOfKeySecret(name);
-        const key = tokenId !== undefined && (await this.accounts.accountSecret(meta.id, name));
-        if (key) known.set(fingerprinter.fingerprint(key), `${meta.id}:${tokenId}`);
+        if (tokenId === undefined) continue;
+        const secretKey = `${accountSecretPrefix(meta.id)}${name}`;
+        let fingerprint = this.storedFingerprints.get(secretKey);
+        if (!fingerprint) {
+          fingerprint = this.accounts.accountSecret(meta.id, name).then((key) => (key ? fingerprinter.fingerprint(key) : undefined), () => undefined);
+          this.storedFingerprints.set(secretKey, fingerprint);
+        }
+        const value = await fingerprint;
+        if (value) known.set(value, `${meta.id}:${tokenId}`);
+        else this.storedFingerprints.delete(secretKey); // asked again next time
       }
     }
     return known;
