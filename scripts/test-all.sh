@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# npm test: every test layer, in order of speed.
-#   unit     plain Node mocha on dist/test/unit (no VS Code)
-#   agents   the real Codex CLI, Claude Code and OpenCode against the simulator, inside a loopback-only
-#            network namespace (test/agents/run.mjs; binaries from scripts/agents-install.sh)
-#   exthost  the mocha suite inside a real VS Code extension host (code-server; test/host/run-exthost.mjs)
-#   ui       playwright through the workbench, with the packaged .vsix installed (test/host/run-ui.mjs)
+# npm test: every test layer, in order of speed, each through the README's command for it.
+#   unit     npm run test:unit    plain Node mocha on dist/test/unit (no VS Code)
+#   agents   npm run test:agents  the real Codex CLI, Claude Code and OpenCode against the simulator, inside a
+#                                 loopback-only network namespace (binaries from scripts/agents-install.sh)
+#   exthost  npm run test:host    the mocha suite inside a real VS Code extension host (code-server)
+#   ui       npm run test:ui      playwright through the workbench, with the packaged .vsix installed
 # A failing layer does not stop the next one. Each layer's output is also kept in test-results/<layer>.log.
 # The last line is `N passed, N failed` summed over the layers. A layer that prints no counts, or
 # exits non-zero while reporting 0 failed, counts as 1 failed. Exit 1 if anything failed.
@@ -33,8 +33,7 @@ bash scripts/agents-install.sh || echo "agents-install failed: the agents layer 
 step "package dist/tokaify.vsix"
 rm -f dist/tokaify.vsix # never test a stale package
 npm run -s package || echo "packaging failed: the ui layer will fail"
-# `package` rebuilt dist minified; rebuild for readable stack traces in the exthost layer.
-npm run -s build
+# `package` rebuilt dist minified; test:unit, test:agents and test:host each build again (readable stack traces).
 
 TOTAL_PASSED=0 TOTAL_FAILED=0 SUMMARY=""
 # run_layer NAME PATTERN CMD... : PATTERN is an extended regex whose groups 1 and 2 are the counts.
@@ -57,7 +56,7 @@ run_layer() {
 unit() {
   local out rc passing failing
   out=$(mktemp)
-  npx mocha --config test/unit/.mocharc.json 2>&1 | tee "$out"
+  npm run -s test:unit 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   passing=$(grep -E '^ *[0-9]+ passing' "$out" | grep -oE '[0-9]+' | head -1)
   failing=$(grep -E '^ *[0-9]+ failing' "$out" | grep -oE '[0-9]+' | head -1)
@@ -67,9 +66,11 @@ unit() {
 }
 
 run_layer unit '^unit: ([0-9]+) passed, ([0-9]+) failed' unit
-run_layer agents '^agents: ([0-9]+) passed, ([0-9]+) failed' node test/agents/run.mjs
-run_layer exthost '^exthost: ([0-9]+) passed, ([0-9]+) failed' node test/host/run-exthost.mjs
-run_layer ui '^ui: ([0-9]+) passed, ([0-9]+) failed' node test/host/run-ui.mjs
+# Each layer is the README's own command for it (npm run test:unit, test:agents, test:host, test:ui), so CI,
+# which runs `npm test`, runs exactly what a developer is told to run.
+run_layer agents '^agents: ([0-9]+) passed, ([0-9]+) failed' npm run -s test:agents
+run_layer exthost '^exthost: ([0-9]+) passed, ([0-9]+) failed' npm run -s test:host
+run_layer ui '^ui: ([0-9]+) passed, ([0-9]+) failed' npm run -s test:ui
 
 step summary
 printf '%s' "$SUMMARY"
