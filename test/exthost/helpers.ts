@@ -111,13 +111,15 @@ export interface SignedInSuite {
 /**
  * A suite's usual start: the extension active with no account, a simulator with `options`, signed in
  * with the demo access token, and (with `homePrefix`) a temporary home for the agents' files.
+ * `beforeSignIn` runs against the fresh simulator first (e.g. traffic the sign-in's first check must see).
  */
 export async function signedInSuite(options: GatewayOptions, homePrefix: string): Promise<SignedInSuite & { home: TempAgentHome }>;
-export async function signedInSuite(options?: GatewayOptions): Promise<SignedInSuite>;
-export async function signedInSuite(options: GatewayOptions = {}, homePrefix?: string): Promise<SignedInSuite> {
+export async function signedInSuite(options?: GatewayOptions, homePrefix?: undefined, beforeSignIn?: (gw: RunningGateway) => Promise<void>): Promise<SignedInSuite>;
+export async function signedInSuite(options: GatewayOptions = {}, homePrefix?: string, beforeSignIn?: (gw: RunningGateway) => Promise<void>): Promise<SignedInSuite> {
   const api = await activateExtension();
   await signOutAll(api);
   const gw = await startGateway(options);
+  await beforeSignIn?.(gw);
   const accountId = await signInWithAccessToken(gw.url);
   const home = homePrefix ? await TempAgentHome.create(homePrefix) : undefined;
   return { api, gw, accountId, home };

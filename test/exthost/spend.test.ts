@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { periodRange } from '../../src/core/usage/calendar';
 import { spendText } from '../../src/core/usage/amount';
 import { StatusBar } from '../../src/vscode/statusBar';
-import { DEMO, startGateway, type RunningGateway } from '../../src/simulator';
+import { DEMO, type RunningGateway } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
-import { activateExtension, endSuite, readMarkdown, signInWithAccessToken, signOutAll } from './helpers';
+import { endSuite, readMarkdown, signedInSuite } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(probe: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -33,17 +33,15 @@ describe('Spend in the token and status tooltips', () => {
   let accountId: string;
 
   before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api', usageHistory: { days: 10, rows: 200 } });
     // One chat completion with the demo key, as Test It sends it, before the sign-in's check reads today.
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST', headers: { Authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    await res.text();
-    assert.equal(res.status, 200);
-    accountId = await signInWithAccessToken(gw.url);
+    ({ api, gw, accountId } = await signedInSuite({ flavor: 'new-api', usageHistory: { days: 10, rows: 200 } }, undefined, async (gateway) => {
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST', headers: { Authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await res.text();
+      assert.equal(res.status, 200);
+    }));
     // The sign-in's balance check reads today's spend too: let it land before counting requests.
     await until(() => readMarkdown(api.statusBar.tooltip).includes('Spent today:'), 'the sign-in\'s spend reading');
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEMO, startGateway, type Flavor, type RunningGateway } from '../../src/simulator';
+import { DEMO, type Flavor, type RunningGateway } from '../../src/simulator';
 import type { TokaifyApi } from '../../src/vscode/extension';
 import type { TreeNode } from '../../src/vscode/tokenTree';
-import { activateExtension, signInWithAccessToken, signOutAll } from './helpers';
+import { endSuite, signedInSuite, signOutAll } from './helpers';
 
 type ServerToken = RunningGateway['state']['tokens'][number];
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
@@ -24,16 +24,8 @@ for (const flavor of ['new-api', 'new-api-legacy', 'one-api'] as Flavor[]) {
     const ref = (t: { id: number }) => ({ accountId, tokenId: t.id });
     const loaded = () => api.gateways.tokens(api.accounts.get(accountId)!).refresh();
 
-    before(async () => {
-      api = await activateExtension();
-      await signOutAll(api);
-      gw = await startGateway({ flavor });
-      accountId = await signInWithAccessToken(gw.url);
-    });
-    after(async () => {
-      await signOutAll(api);
-      await gw.close();
-    });
+    before(async () => ({ api, gw, accountId } = await signedInSuite({ flavor })));
+    after(() => endSuite({ api, gw }));
     beforeEach(() => gw.resetFaults());
 
     it('lists the account\'s tokens with status icons and descriptions', async () => {
@@ -163,16 +155,8 @@ describe('Token Management at scale and under limits (new-api)', () => {
   let api: TokaifyApi;
   let gw: RunningGateway;
   let accountId: string;
-  before(async () => {
-    api = await activateExtension();
-    await signOutAll(api);
-    gw = await startGateway({ flavor: 'new-api', seedTokens: 250, criticalRateLimit: 3 });
-    accountId = await signInWithAccessToken(gw.url);
-  });
-  after(async () => {
-    await signOutAll(api);
-    await gw.close();
-  });
+  before(async () => ({ api, gw, accountId } = await signedInSuite({ flavor: 'new-api', seedTokens: 250, criticalRateLimit: 3 })));
+  after(() => endSuite({ api, gw }));
   const children = async () => {
     const account = (await api.tree.getChildren())[0]!;
     return api.tree.getChildren(account);
