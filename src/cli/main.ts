@@ -20,9 +20,9 @@ import { listComma } from '../core/agents/lists';
 import { applyChanges } from '../core/agents/fileWriter';
 import { defaultBackupDir, type HostEnvironment } from '../core/agents/paths';
 import { planAgent, type ConfigureRequest } from '../core/agents/plan';
-import { AGENT_LABELS, type AgentId } from '../core/agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../core/agents/types';
 
-const AGENTS = Object.keys(AGENT_LABELS) as AgentId[];
+const AGENTS = AGENT_IDS;
 const EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 
 /**

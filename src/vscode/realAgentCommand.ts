@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { detectAgent, type InstalledAgent } from '../core/agents/installedAgents';
-import { AGENT_LABELS, type AgentId } from '../core/agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../core/agents/types';
 import type { Finding } from '../core/diagnosis/types';
 import { labelText } from '../core/untrustedText';
 import { Commands } from './commandIds';
@@ -16,7 +16,7 @@ import { hostEnvironment } from './hostEnvironment';
 import { notify, pickOne } from './ui';
 import type { Verifier } from './verify';
 
-const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+const AGENTS = AGENT_IDS;
 
 interface RunArgs {
   accountId?: string;

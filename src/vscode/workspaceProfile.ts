@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { hostLabel } from '../core/baseUrl';
 import { isSharedProfileFile, workspaceProfileEnvironment, type ProfileEnvironment, type ProfileHost } from '../core/agents/workspaceProfile';
 import { removeProfileFiles, writeProfileFiles } from '../core/agents/workspaceProfileFiles';
-import { AGENT_LABELS, type AgentId } from '../core/agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../core/agents/types';
 import { terminalsRunInWsl, type TerminalSetup } from '../core/agents/wslTerminals';
 import type { AccountStore } from '../core/accounts';
 import type { WorkspaceProfileFacts } from '../core/diagnosis/types';
@@ -25,7 +25,7 @@ import type { Log } from './log';
 import { notify, pickSome } from './ui';
 
 const STATE_KEY = WORKSPACE_PROFILE_STATE;
-const AGENTS: AgentId[] = ['codex', 'claude-code', 'opencode'];
+const AGENTS = AGENT_IDS;
 
 /** What workspaceState holds: names only, never a key. */
 export interface StoredProfile {

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tryJsonObject } from '../json';
 import { readText } from './fileWriter';
-import type { AgentId } from './types';
+import { AGENT_IDS, type AgentId } from './types';
 
 export interface ProjectOverride {
   agent: AgentId;
@@ -29,7 +29,7 @@ export interface ProjectOverrideOptions {
 }
 
 export async function findProjectOverrides(folders: readonly string[], options: ProjectOverrideOptions = {}): Promise<ProjectOverride[]> {
-  const agents = options.agents ?? ['codex', 'claude-code', 'opencode'];
+  const agents = options.agents ?? AGENT_IDS;
   const own = new Set(await Promise.all((options.userFiles ?? []).map(canonical)));
   const found: ProjectOverride[] = [];
   const add = async (agent: AgentId, file: string, keys: string[]) => {

@@ -7,6 +7,9 @@ import * as l10n from '@vscode/l10n';
 
 export type AgentId = 'codex' | 'claude-code' | 'opencode';
 
+/** Every agent, in the order the extension lists them. */
+export const AGENT_IDS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+
 export const AGENT_LABELS: Record<AgentId, string> = {
   codex: 'Codex CLI',
   'claude-code': 'Claude Code',

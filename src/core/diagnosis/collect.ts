@@ -14,7 +14,7 @@ import { claudeCodeLocations, codexLocations, openCodeLocations, type HostEnviro
 import { findProjectOverrides } from '../agents/projectOverrides';
 import { findProfileExports } from '../agents/shellProfiles';
 import { probeAgent } from '../agents/probe';
-import { ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
+import { AGENT_IDS, ConfigShapeError, ConfigSyntaxError, type AgentId } from '../agents/types';
 import { ConsoleClient } from '../consoleClient';
 import { errorMessage, GatewayError } from '../errors';
 import type { HttpClient } from '../http';
@@ -61,7 +61,7 @@ export const WATCHED_ENV = [
 export async function collectFacts(input: CollectInput): Promise<Facts> {
   const [gateway, relay, consoleFacts] = await Promise.all([checkGateway(input), checkRelay(input), readConsole(input.console)]);
   const { token, user, reads } = consoleFacts;
-  const agents = await Promise.all((['codex', 'claude-code', 'opencode'] as const).map((agent) => agentFacts(agent, input)));
+  const agents = await Promise.all(AGENT_IDS.map((agent) => agentFacts(agent, input)));
   // Codex may read its key from a variable named by env_key: whether it is set matters too.
   const codex = agents.find((a) => a.agent === 'codex')?.codex?.config;
   const envKey = codex?.modelProvider ? codex.providers[codex.modelProvider]?.envKey : undefined;

@@ -10,11 +10,11 @@ import { detectAgent, type InstalledAgent } from '../agents/installedAgents';
 import type { HostEnvironment } from '../agents/paths';
 import { stripAnsi } from '../agents/realAgentOutput';
 import { runFolder, runRealAgent, type RealRun } from '../agents/realAgentRun';
-import { AGENT_LABELS, type AgentId } from '../agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../agents/types';
 import { redact } from '../redact';
 import type { Facts, RealRunFacts } from './types';
 
-const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+const AGENTS = AGENT_IDS;
 /** Lines of each stream kept as evidence, and characters of each line. */
 const OUTPUT_LINES = 12;
 const LINE_CHARS = 400;

@@ -13,7 +13,7 @@ import { applyChanges, listBackups, recordAgents, restoreChanges, type BackupRec
 import { defaultBackupDir } from '../../core/agents/paths';
 import { chooseCodexCredential, planAgent, type AgentPlan, type ConfigureRequest } from '../../core/agents/plan';
 import { probeAgent, type ProbeResult } from '../../core/agents/probe';
-import { AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents/types';
+import { AGENT_IDS, AGENT_LABELS, ConfigSyntaxError, type AgentId } from '../../core/agents/types';
 import { errorMessage, isGatewayError } from '../../core/errors';
 import { RelayClient } from '../../core/relayClient';
 import type { Token } from '../../core/tokenModel';
@@ -78,7 +78,7 @@ export interface AgentCommandDeps {
 }
 
 type Item<T> = vscode.QuickPickItem & { value: T };
-const ALL_AGENTS: AgentId[] = ['codex', 'claude-code', 'opencode'];
+const ALL_AGENTS = AGENT_IDS;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export class AgentCommands {

@@ -1,6 +1,6 @@
 /** Judges what every agent shares: files that do not parse, a configuration that is gone, a test request that failed unexplained. */
 import * as l10n from '@vscode/l10n';
-import { AGENT_LABELS, type AgentId } from '../../agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../../agents/types';
 import type { AgentFacts, Facts, Finding } from '../types';
 import { agentOf, codexSelection, configureFix, make, missingFiles, openFileFix, PREFIX, sentences, type Rule } from './common';
 import { modelProblem } from './models';
@@ -35,7 +35,7 @@ const ROUTE_MISSING: Record<AgentId, (a: AgentFacts) => string> = {
     l10n.t('OpenCode\'s OpenAI-compatible provider sends every request to /v1/chat/completions, and this gateway has no such route (404). Check that the provider\'s baseURL is this gateway\'s /v1 address; if it is, the gateway does not serve chat completions.'),
 };
 
-const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+const AGENTS = AGENT_IDS;
 
 /** One rule per agent, id `<prefix>.<suffix>`, checked only when that agent is reported on. */
 function perAgent(suffix: string, check: (f: Facts, a: AgentFacts, id: string, label: string) => Finding | Finding[] | undefined): readonly Rule[] {

@@ -8,11 +8,11 @@
 import * as l10n from '@vscode/l10n';
 import { keysWritten, PINNED_AGENT_VERSIONS, versionConcerns, concernText } from '../../agents/versions';
 import { AGENT_COMMANDS, REAL_AGENT_LIMITS } from '../../agents/realAgent';
-import { AGENT_LABELS, type AgentId } from '../../agents/types';
+import { AGENT_IDS, AGENT_LABELS, type AgentId } from '../../agents/types';
 import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type RealRunFacts } from '../types';
 import { agentOf, codexSelection, fileOf, make, openFileFix, PREFIX, type Rule } from './common';
 
-const AGENTS: readonly AgentId[] = ['codex', 'claude-code', 'opencode'];
+const AGENTS = AGENT_IDS;
 
 function named(a: AgentFacts): string {
   const version = a.run?.version ?? a.installed?.version;
