@@ -9,6 +9,7 @@ import { labelText, markdownText, TEXT_LIMITS, tooltipText } from '../core/untru
 import { AGENT_LABELS } from '../core/agents/types';
 import type { AgentKeyUse, KeyUsageIndex, UnknownKeyUse } from './agents/keyUsage';
 import { alertText, tokenAlert, type TokenAlert } from '../core/tokenAlert';
+import { CONFIGURE_COMMAND } from '../core/diagnosis/types';
 import { Commands } from './commandIds';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
@@ -265,10 +266,6 @@ function unknownKeyRow(meta: AccountMeta, unknown: UnknownKeyUse): TreeNode {
     command: { command: CONFIGURE_COMMAND[unknown.agent], title: vscode.l10n.t('Configure'), arguments: [{ accountId: meta.id }] },
   };
 }
-
-const CONFIGURE_COMMAND: Record<AgentKeyUse['agent'], string> = {
-  codex: Commands.configureCodex, 'claude-code': Commands.configureClaudeCode, opencode: Commands.configureOpenCode,
-};
 
 /** A tooltip built from our Markdown with untrusted values already escaped: no commands, no HTML, no theme icons. */
 function untrustedMarkdown(value: string): vscode.MarkdownString {

@@ -199,6 +199,13 @@ export const FIX_COMMANDS = {
   runRealAgent: 'tokaify.runRealAgent',
 } as const;
 
+/** Each agent's Configure command: the fix wherever an agent's files need writing again (Verify, the token tree). */
+export const CONFIGURE_COMMAND: Record<AgentId, string> = {
+  codex: FIX_COMMANDS.configureCodex,
+  'claude-code': FIX_COMMANDS.configureClaudeCode,
+  opencode: FIX_COMMANDS.configureOpenCode,
+};
+
 /** A one-click fix: a command id and its arguments (run from the report). */
 export interface Fix {
   label: string;

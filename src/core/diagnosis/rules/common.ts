@@ -7,7 +7,7 @@ import { prefersChinese } from '../../locale';
 import { formatQuota } from '../../quota';
 import { maskKey } from '../../redact';
 import { explainServerMessage } from '../../serverMessages';
-import { FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
+import { CONFIGURE_COMMAND, FIX_COMMANDS, type AgentFacts, type Facts, type Finding, type Fix, type Severity } from '../types';
 
 export interface Rule {
   id: string;
@@ -17,11 +17,6 @@ export interface Rule {
 /** Finding ids use a short prefix per agent: `codex.*`, `claude.*`, `opencode.*`. */
 export const PREFIX: Record<AgentId, string> = { codex: 'codex', 'claude-code': 'claude', opencode: 'opencode' };
 
-export const CONFIGURE: Record<AgentId, string> = {
-  codex: FIX_COMMANDS.configureCodex,
-  'claude-code': FIX_COMMANDS.configureClaudeCode,
-  opencode: FIX_COMMANDS.configureOpenCode,
-};
 
 /** The request each agent's test sends (agents/probe.ts). */
 export const PROBE_REQUEST: Record<AgentId, string> = {
@@ -69,7 +64,7 @@ export function configureFix(f: Facts, agent: AgentId, label: string, extra: Rec
   const arg: Record<string, unknown> = { accountId: f.accountId };
   const tokenId = tokenIdOf(f);
   if (tokenId !== undefined) arg.tokenId = tokenId;
-  return { label, command: CONFIGURE[agent], args: [{ ...arg, ...extra }] };
+  return { label, command: CONFIGURE_COMMAND[agent], args: [{ ...arg, ...extra }] };
 }
 
 /** The console commands that act on one token. */

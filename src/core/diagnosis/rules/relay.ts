@@ -1,7 +1,7 @@
 /** Judges the key on the relay (GET /v1/models and the agents' test requests): invalid key, token state, credit, IP allowlist, group, ban, rate limit, model list. */
 import * as l10n from '@vscode/l10n';
-import { FIX_COMMANDS, type Facts, type Fix, type Severity } from '../types';
-import { CONFIGURE, consoleFix, list, make, openAiBaseOf, reportedAgents, sentences, tokenFix, type Rule, type TokenFixCommand } from './common';
+import { CONFIGURE_COMMAND, FIX_COMMANDS, type Facts, type Fix, type Severity } from '../types';
+import { consoleFix, list, make, openAiBaseOf, reportedAgents, sentences, tokenFix, type Rule, type TokenFixCommand } from './common';
 import { balanceLine, describe, firstRefusal, notGateway, refusal, relaySource, tokenLine, tokenState, type Refusal, type Source, type TokenState } from './requests';
 
 function keyEvidence(f: Facts, source: Source | undefined): string[] {
@@ -79,7 +79,7 @@ export const RELAY_RULES: readonly Rule[] = [
       const fix: Fix =
         f.accountKind === 'key'
           ? { label: l10n.t('Sign in again with a valid key'), command: FIX_COMMANDS.addGateway, args: [{ baseUrl: f.gatewayRoot }] }
-          : { label: l10n.t('Pick another token'), command: CONFIGURE[reportedAgents(f)[0]?.agent ?? 'codex'], args: [{ accountId: f.accountId }] };
+          : { label: l10n.t('Pick another token'), command: CONFIGURE_COMMAND[reportedAgents(f)[0]?.agent ?? 'codex'], args: [{ accountId: f.accountId }] };
       return make(
         'relay.key-invalid',
         'error',
